@@ -1,0 +1,281 @@
+"""Messages about one escalation: the pinned root, the checklist, DMs, status replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    LinkButtonElement,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+)
+
+from blocks.text import MENTION_NOBODY, channel, clip, escape, mention, when
+from bot.domain import (
+    STAKEHOLDER_ROLES,
+    TRIGGERS_BY_CODE,
+    Role,
+    Severity,
+    State,
+    checklist_for,
+)
+from bot.escalations.policy import next_update_due
+from bot.models import Escalation
+
+# Action IDs of the root message's buttons; the later flows listen for them.
+POST_UPDATE = "esc_post_update"
+FLAG_URGENT = "esc_flag_urgent"
+WAITING_ON_CUSTOMER = "esc_waiting_on_customer"
+DETAILS = "esc_details"
+RESOLVE = "esc_resolve"
+CHECKLIST_PREFIX = "esc_checklist:"
+
+
+def severity_label(escalation: Escalation) -> str:
+    if escalation.severity is Severity.SEV1 and escalation.level is not None:
+        return f"Sev 1 {escalation.level.label}"
+    return escalation.severity.short
+
+
+def title(escalation: Escalation) -> str:
+    return f"{escalation.key} · {severity_label(escalation)} · {escalation.customer}"
+
+
+def _links(escalation: Escalation) -> str:
+    parts = [f"<{link.url}|{link.kind.label}>" for link in escalation.links]
+    return " · ".join(parts) if parts else MENTION_NOBODY
+
+
+def _people(escalation: Escalation) -> str:
+    return "\n".join(
+        f"*{role.label}:* {mention(escalation.person(role))}" for role in STAKEHOLDER_ROLES
+    )
+
+
+def root_text(escalation: Escalation) -> str:
+    """The notification / fallback text of the root message."""
+    return f"{title(escalation)}: {clip(escalation.summary, 200)}"
+
+
+def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Block]:
+    """The pinned root message: everything leadership needs at a glance, and the buttons."""
+    state = (
+        "Resolved :white_check_mark:"
+        if escalation.state is State.RESOLVED
+        else (escalation.state.value.capitalize())
+    )
+    triggers = "\n".join(
+        f"• {TRIGGERS_BY_CODE[t.code].label}"
+        for t in escalation.triggers
+        if t.code in TRIGGERS_BY_CODE
+    )
+    last_update = when(escalation.last_update_at) if escalation.last_update_at else "none yet"
+    status_line = (
+        f"*Health:* {escalation.health.emoji} {escalation.health.label}   *State:* {state}   "
+        f"*Last update:* {last_update}"
+    )
+    if escalation.state is not State.RESOLVED:
+        status_line += f"   *Next update due:* {when(next_update_due(escalation))}"
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(title(escalation), 150)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(f"*Project:* {escape(escalation.project)}\n{status_line}")
+            )
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(text=clip(f"*Summary*\n{escape(escalation.summary)}", 3000))
+        ),
+    ]
+    if escalation.path_to_green:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=clip(f"*Path to green*\n{escape(escalation.path_to_green)}", 3000)
+                )
+            )
+        )
+    blocks += [
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Triggers*\n{triggers or MENTION_NOBODY}"),
+                MarkdownTextObject(text=_people(escalation)),
+            ]
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"*Links:* {_links(escalation)}\n*Internal channel:* "
+                    f"{channel(escalation.internal_channel_id)}   *Customer channel:* "
+                    f"{channel(escalation.customer_channel_id)}"
+                )
+            )
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(f"Opened by {mention(escalation.opened_by)} {when(escalation.opened_at)}")
+                )
+            ]
+        ),
+    ]
+    if interactive and escalation.state is not State.RESOLVED:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"esc_actions:{escalation.id}",
+                elements=[
+                    ButtonElement(
+                        text="Post update",
+                        action_id=POST_UPDATE,
+                        value=str(escalation.id),
+                        style="primary",
+                    ),
+                    ButtonElement(
+                        text="Flag urgent", action_id=FLAG_URGENT, value=str(escalation.id)
+                    ),
+                    ButtonElement(
+                        text="Waiting on customer",
+                        action_id=WAITING_ON_CUSTOMER,
+                        value=str(escalation.id),
+                    ),
+                    ButtonElement(text="Details", action_id=DETAILS, value=str(escalation.id)),
+                    ButtonElement(
+                        text="Resolve", action_id=RESOLVE, value=str(escalation.id), style="danger"
+                    ),
+                ],
+            )
+        )
+    return blocks
+
+
+def checklist_text(escalation: Escalation) -> str:
+    done = sum(1 for entry in escalation.checklist if entry.done)
+    return f"{escalation.key} checklist: {done}/{len(escalation.checklist)} done"
+
+
+def checklist_blocks(escalation: Escalation) -> list[Block]:
+    """The Phase 1 (or Sev 2) checklist: one tickable group per step, the bot's ticks included."""
+    entries = {entry.code: entry for entry in escalation.checklist}
+    steps: dict[str, list] = {}
+    for item in checklist_for(escalation.severity):
+        if item.code in entries:
+            steps.setdefault(item.step, []).append(item)
+    done = sum(1 for entry in entries.values() if entry.done)
+    heading = "Phase 1 checklist" if escalation.severity is Severity.SEV1 else "Sev 2 checklist"
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"*{heading}* for {escalation.key}: {done}/{len(entries)} done, due "
+                    f"{when(escalation.phase1_due_at)}"
+                )
+            )
+        )
+    ]
+    for index, (step, items) in enumerate(steps.items()):
+        options = [Option(value=item.code, label=item.label) for item in items]
+        ticked = [o for o, item in zip(options, items, strict=True) if entries[item.code].done]
+        blocks.append(
+            SectionBlock(
+                block_id=f"esc_checklist_step:{escalation.id}:{index}",
+                text=MarkdownTextObject(text=f"*{step}*"),
+                accessory=CheckboxesElement(
+                    action_id=f"{CHECKLIST_PREFIX}{index}",
+                    options=options,
+                    initial_options=ticked or None,
+                ),
+            )
+        )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(
+                        "Items I could do myself are ticked already. Tick the rest as you go; the DRI is "
+                        "reminded of anything still open at the deadline."
+                    )
+                )
+            ]
+        )
+    )
+    return blocks
+
+
+def internal_link_text(escalation: Escalation, permalink: str) -> str:
+    return (
+        f":rotating_light: *{title(escalation)}* was opened. DRI: "
+        f"{mention(escalation.person(Role.DRI))}. Follow it in the <{permalink}|leadership thread>."
+        if escalation.severity is Severity.SEV1
+        else f":warning: *{title(escalation)}* was opened (internal project health). DRI: "
+        f"{mention(escalation.person(Role.DRI))}. <{permalink}|Leadership thread>."
+    )
+
+
+def dri_welcome_blocks(escalation: Escalation, permalink: str | None) -> list[Block]:
+    cadence = (
+        "I'll prompt you every morning, midday and evening in your time zone."
+        if escalation.severity is Severity.SEV1
+        else "I'll prompt you weekly for the PSA status and path to green."
+    )
+    text = (
+        f"You are the DRI for *{title(escalation)}* (project: {escape(escalation.project)}), "
+        f"opened by {mention(escalation.opened_by)}.\n"
+        f"The Phase 1 checklist is due {when(escalation.phase1_due_at)}. {cadence}"
+    )
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if permalink:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    LinkButtonElement(
+                        text="Open the thread", url=permalink, action_id="open_thread"
+                    ),
+                ]
+            )
+        )
+    return blocks
+
+
+def opener_receipt(escalation: Escalation, permalink: str, problems: Iterable[str]) -> str:
+    lines = [f":white_check_mark: *{escalation.key}* is open and pinned: {permalink}"]
+    done = [f"DMed {mention(escalation.person(Role.DRI))}"]
+    if escalation.internal_link_ts:
+        done.insert(0, f"linked it in {channel(escalation.internal_channel_id)}")
+    lines.append("I posted the checklist in the thread, " + " and ".join(done) + ".")
+    if escalation.customer_channel_id:
+        lines.append(
+            f"Nothing goes to {channel(escalation.customer_channel_id)} unless you write a "
+            "customer-safe message."
+        )
+    lines += [f":warning: {problem}" for problem in problems]
+    return "\n".join(lines)
+
+
+def slack_problem_notice(escalation: Escalation, what: str, problem: str) -> str:
+    return (
+        f":warning: *{escalation.key}* is saved, but I couldn't {what}: {problem} "
+        "I'll keep retrying; nothing you entered is lost."
+    )
+
+
+def status_blocks(escalation: Escalation, permalink: str | None, overdue: list[str]) -> list[Block]:
+    blocks = root_blocks(escalation, interactive=False)
+    extra = []
+    if permalink:
+        extra.append(f"<{permalink}|Open the thread>")
+    if overdue:
+        extra.append(":alarm_clock: " + ", ".join(overdue))
+    if extra:
+        blocks += [
+            DividerBlock(),
+            ContextBlock(elements=[MarkdownTextObject(text=" · ".join(extra))]),
+        ]
+    return blocks

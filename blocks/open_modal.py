@@ -1,0 +1,225 @@
+"""The modal a PM fills to open an escalation (`/escalate sev1|sev2 [customer]`)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OptionGroup,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UrlInputElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain import Health, Level, Severity, triggers_for
+
+CALLBACK_ID = "open_escalation"
+
+
+class Field(StrEnum):
+    """Block IDs (and action IDs) of the open-escalation modal; the parser reads them back."""
+
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    LEVEL = "level"
+    TRIGGERS = "triggers"
+    SUMMARY = "summary"
+    HEALTH = "health"
+    PATH_TO_GREEN = "path_to_green"
+    DRI = "dri"
+    AE = "ae"
+    CSM = "csm"
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    INTERNAL_CHANNEL = "internal_channel"
+    CUSTOMER_CHANNEL = "customer_channel"
+    PSA_LINK = "psa_link"
+    TRACKER_LINK = "tracker_link"
+    DOCUMENT_LINK = "document_link"
+
+
+def _input(field: Field, label: str, element, *, optional: bool = False, hint: str | None = None):
+    element.action_id = field.value
+    return InputBlock(
+        block_id=field.value, label=label, element=element, optional=optional, hint=hint
+    )
+
+
+def _text(
+    field: Field,
+    label: str,
+    *,
+    multiline: bool = False,
+    max_length: int = 200,
+    optional: bool = False,
+    placeholder: str | None = None,
+    initial: str | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    element = PlainTextInputElement(
+        multiline=multiline,
+        max_length=max_length,
+        placeholder=placeholder,
+        initial_value=initial or None,
+    )
+    return _input(field, label, element, optional=optional, hint=hint)
+
+
+def _person(
+    field: Field, label: str, *, optional: bool, initial: str | None = None, hint: str | None = None
+) -> InputBlock:
+    element = UserSelectElement(placeholder="Choose a person", initial_user=initial)
+    return _input(field, label, element, optional=optional, hint=hint)
+
+
+def _channel(field: Field, label: str, hint: str) -> InputBlock:
+    element = ConversationSelectElement(
+        placeholder="Choose a channel",
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
+    return _input(field, label, element, optional=True, hint=hint)
+
+
+def _link(field: Field, label: str, placeholder: str) -> InputBlock:
+    return _input(field, label, UrlInputElement(placeholder=placeholder), optional=True)
+
+
+def _trigger_select(severity: Severity) -> StaticMultiSelectElement:
+    groups: dict[str, list[Option]] = {}
+    for trigger in triggers_for(severity):
+        groups.setdefault(trigger.group, []).append(Option(value=trigger.code, label=trigger.label))
+    return StaticMultiSelectElement(
+        placeholder="At least one",
+        option_groups=[OptionGroup(label=name, options=opts) for name, opts in groups.items()],
+    )
+
+
+def open_escalation_modal(
+    severity: Severity,
+    *,
+    customer: str = "",
+    opener: str | None = None,
+    director: str | None = None,
+    metadata: dict | None = None,
+) -> View:
+    """The open-escalation form; `metadata` travels back in `private_metadata` on submit."""
+    health_options = [Option(value=h.value, label=f"{h.label}") for h in Health]
+    fields: list[Block] = [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(
+                        "*Sev 1*: the customer is escalating. Phase 1 must be complete within 24 hours."
+                        if severity is Severity.SEV1
+                        else "*Sev 2*: internal project health. Leadership reviews it at the Y/R portfolio call."
+                    )
+                )
+            ]
+        ),
+        _text(Field.CUSTOMER, "Customer", initial=customer, placeholder="Acme Corp"),
+        _text(Field.PROJECT, "Project", placeholder="Acme - Phase 2 rollout"),
+    ]
+    if severity is Severity.SEV1:
+        fields.append(
+            _input(
+                Field.LEVEL,
+                "Level",
+                StaticSelectElement(
+                    placeholder="How bad is it?",
+                    options=[Option(value=level.value, label=level.label) for level in Level],
+                ),
+                hint="Critical gets an immediate leadership sync; Medium: customer update every other day.",
+            )
+        )
+    fields += [
+        _input(Field.TRIGGERS, "Triggers", _trigger_select(severity)),
+        _text(
+            Field.SUMMARY,
+            "Summary",
+            multiline=True,
+            max_length=3000,
+            placeholder="What happened, what the customer said, what is at stake",
+        ),
+        _input(
+            Field.HEALTH,
+            "Health",
+            StaticSelectElement(
+                options=health_options,
+                initial_option=health_options[0],
+            ),
+        ),
+        _text(
+            Field.PATH_TO_GREEN,
+            "Path to green",
+            multiline=True,
+            max_length=3000,
+            optional=severity is Severity.SEV1,
+            placeholder="Mitigations, timeline estimates, resource needs",
+        ),
+        _person(
+            Field.DRI,
+            "DRI (directly responsible)",
+            optional=False,
+            initial=opener,
+            hint="Gets the daily prompts.",
+        ),
+        _person(Field.MANAGER, "DRI's direct manager", optional=False),
+        _person(Field.DIRECTOR, "Director PS", optional=False, initial=director),
+        _person(Field.AE, "Account executive (AE)", optional=True),
+        _person(Field.CSM, "Customer success manager (CSM)", optional=True),
+        _channel(
+            Field.INTERNAL_CHANNEL,
+            "Internal project channel",
+            "Gets a link to the leadership thread.",
+        ),
+        _channel(
+            Field.CUSTOMER_CHANNEL,
+            "Customer channel",
+            "Only text you mark customer-safe is ever posted here.",
+        ),
+        _link(Field.PSA_LINK, "PSA / Kantata project", "https://..."),
+        _link(Field.TRACKER_LINK, "Tracker (e.g. ClickUp)", "https://..."),
+        _link(Field.DOCUMENT_LINK, "Tracking document", "https://..."),
+    ]
+    return View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        title=PlainTextObject(text=f"Open {severity.short} escalation"),
+        submit=PlainTextObject(text="Open escalation"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"severity": severity.value, **(metadata or {})}),
+        blocks=fields,
+    )
+
+
+def opened_modal(key: str, channel_label: str) -> View:
+    """What the modal turns into once the escalation is saved."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text=f"{key} opened"),
+        close=PlainTextObject(text="Done"),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            f"*{key}* is saved. I'm posting and pinning it in {channel_label} now and will send "
+                            "you the link."
+                        )
+                    )
+                ]
+            )
+        ],
+    )

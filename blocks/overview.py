@@ -1,0 +1,142 @@
+"""Help, lists and App Home: views over many escalations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from blocks.escalation import severity_label
+from blocks.text import age, clip, escape, mention
+from bot.domain import Role
+from bot.escalations.policy import overdue_items
+from bot.models import Escalation
+
+OPEN_SEV1 = "home_open_sev1"
+OPEN_SEV2 = "home_open_sev2"
+
+HELP_TEXT = """*Escalation bot* runs the PS escalation process.
+• `/escalate sev1 [customer]`: open a customer escalation (Phase 1 in 24 hours)
+• `/escalate sev2 [customer]`: open an internal project-health escalation
+• `/escalate list`: every open escalation, overdue first
+• `/escalate status ESC-12`: one escalation at a glance
+• `/escalate help`: this message
+Escalations are posted and pinned in {channel}; the DRI gets prompts, leadership sees everything in the app's Home tab."""
+
+
+def help_blocks(channel_label: str, unknown: str | None = None) -> list[Block]:
+    text = HELP_TEXT.format(channel=channel_label)
+    if unknown:
+        text = f"I don't know `{escape(clip(unknown, 50))}`. Here is what I can do:\n\n" + text
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def sort_for_attention(escalations: list[Escalation], now: datetime) -> list[Escalation]:
+    """Overdue first, then Sev 1 before Sev 2, then oldest first."""
+    return sorted(
+        escalations,
+        key=lambda e: (
+            not overdue_items(e, now),
+            e.severity.value,
+            e.opened_at,
+        ),
+    )
+
+
+def escalation_line(escalation: Escalation, now: datetime, permalink: str | None = None) -> str:
+    key = f"<{permalink}|{escalation.key}>" if permalink else escalation.key
+    overdue = overdue_items(escalation, now)
+    warning = f"   :alarm_clock: {', '.join(overdue)}" if overdue else ""
+    return (
+        f"{escalation.health.emoji} *{key}* {severity_label(escalation)} · "
+        f"{escape(escalation.customer)} · {escape(escalation.project)}\n"
+        f"      DRI {mention(escalation.person(Role.DRI))} · {escalation.state.value} · "
+        f"open {age(escalation.opened_at, now)}{warning}"
+    )
+
+
+def _lines_as_sections(lines: list[str]) -> list[Block]:
+    """Pack lines into sections under Slack's 3000-character limit."""
+    sections: list[Block] = []
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    return sections
+
+
+def list_blocks(
+    escalations: list[Escalation],
+    now: datetime,
+    permalinks: dict[int, str] | None = None,
+    limit: int = 40,
+) -> list[Block]:
+    if not escalations:
+        return [SectionBlock(text=MarkdownTextObject(text="No open escalations. :tada:"))]
+    ordered = sort_for_attention(escalations, now)
+    permalinks = permalinks or {}
+    lines = [escalation_line(e, now, permalinks.get(e.id)) for e in ordered[:limit]]
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*{len(escalations)} open escalation{'s' if len(escalations) != 1 else ''}*"
+            )
+        )
+    ]
+    blocks += _lines_as_sections(lines)
+    if len(ordered) > limit:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"…and {len(ordered) - limit} more; see the app's Home tab."
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def home_view(
+    *,
+    mine: list[Escalation],
+    watching: list[Escalation],
+    everyone: list[Escalation] | None,
+    now: datetime,
+) -> View:
+    """App Home: my escalations, ones I'm part of, and (for leadership) all open ones."""
+    blocks: list[Block] = [
+        HeaderBlock(text="Escalations"),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="Open Sev 1", action_id=OPEN_SEV1, style="danger"),
+                ButtonElement(text="Open Sev 2", action_id=OPEN_SEV2),
+            ]
+        ),
+    ]
+    sections = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
+    if everyone is not None:
+        sections.append(("All open escalations (leadership)", everyone))
+    for heading, escalations in sections:
+        blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=f"*{heading}*"))]
+        if escalations:
+            blocks += _lines_as_sections(
+                [escalation_line(e, now) for e in sort_for_attention(escalations, now)][:50]
+            )
+        else:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text="None right now.")]))
+    return View(type="home", blocks=blocks[:100])

@@ -1,0 +1,213 @@
+"""The vocabulary of the escalation process: severities, states, triggers, checklists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    SEV1 = "sev1"
+    SEV2 = "sev2"
+
+    @property
+    def label(self) -> str:
+        return {"sev1": "Sev 1 - Customer escalation", "sev2": "Sev 2 - Internal project health"}[
+            self.value
+        ]
+
+    @property
+    def short(self) -> str:
+        return "Sev 1" if self is Severity.SEV1 else "Sev 2"
+
+
+class Level(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Health(StrEnum):
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+    @property
+    def emoji(self) -> str:
+        return {
+            "red": ":red_circle:",
+            "yellow": ":large_yellow_circle:",
+            "green": ":large_green_circle:",
+        }[self.value]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class State(StrEnum):
+    OPEN = "open"
+    ACTIVE = "active"
+    STALLED = "stalled"
+    RESOLVED = "resolved"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not State.RESOLVED
+
+
+class Role(StrEnum):
+    DRI = "dri"
+    AE = "ae"
+    CSM = "csm"
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    WATCHER = "watcher"
+
+    @property
+    def label(self) -> str:
+        return {
+            "dri": "DRI",
+            "ae": "AE",
+            "csm": "CSM",
+            "manager": "Direct manager",
+            "director": "Director PS",
+            "watcher": "Watcher",
+        }[self.value]
+
+
+STAKEHOLDER_ROLES = (Role.DRI, Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
+
+
+class LinkKind(StrEnum):
+    PSA = "psa"
+    TRACKER = "tracker"
+    DOCUMENT = "document"
+
+    @property
+    def label(self) -> str:
+        return {"psa": "PSA project", "tracker": "Tracker", "document": "Tracking document"}[
+            self.value
+        ]
+
+
+class EventKind(StrEnum):
+    OPENED = "opened"
+    POSTED = "posted"
+    PINNED = "pinned"
+    SLACK_PROBLEM = "slack_problem"
+    CHECKLIST_CHANGED = "checklist_changed"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    code: str
+    label: str
+    group: str
+
+
+SEV1_TRIGGERS = (
+    Trigger(
+        "formal_escalation", "Customer formally escalated to AE / CSM / PS leadership", "Customer"
+    ),
+    Trigger(
+        "dissatisfaction", "Dissatisfaction with progress, quality or communication", "Customer"
+    ),
+    Trigger(
+        "cancellation_threat", "Threat of contract cancellation or withholding payment", "Customer"
+    ),
+    Trigger("executive_request", "Customer requested executive involvement", "Customer"),
+    Trigger("promoted_by_leadership", "Leadership promoted a Sev 2 for visibility", "Leadership"),
+)
+
+SEV2_TRIGGERS = (
+    Trigger(
+        "behind_schedule", ">2 weeks behind critical milestones, no approved CR", "Performance"
+    ),
+    Trigger("over_budget", ">10% over budget or trending to overrun", "Performance"),
+    Trigger("scope_change", "Scope change moving timeline/budget >15%", "Performance"),
+    Trigger("quality", "Deliverables failing acceptance or critical defects", "Performance"),
+    Trigger("key_person", "Key team member unavailable", "Resource / operational"),
+    Trigger(
+        "technical_blocker",
+        "Technical blocker unresolved in 5 business days",
+        "Resource / operational",
+    ),
+    Trigger("vendor_delay", "Vendor / third-party dependency delays", "Resource / operational"),
+    Trigger(
+        "resource_conflict", "Resource conflicts preventing staffing", "Resource / operational"
+    ),
+    Trigger("communication_breakdown", "Stakeholder communication breakdown", "Communication"),
+    Trigger("conflicting_requirements", "Conflicting customer requirements", "Communication"),
+    Trigger("legal_compliance", "Legal, compliance or security issue", "Communication"),
+    Trigger(
+        "perceived_unresponsiveness", "Customer perceives lack of responsiveness", "Communication"
+    ),
+)
+
+TRIGGERS_BY_CODE = {t.code: t for t in SEV1_TRIGGERS + SEV2_TRIGGERS}
+
+
+def triggers_for(severity: Severity) -> tuple[Trigger, ...]:
+    return SEV1_TRIGGERS if severity is Severity.SEV1 else SEV2_TRIGGERS
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    step: str
+
+
+SEV1_PHASE1_CHECKLIST = (
+    ChecklistItem(
+        "tracking_issue",
+        "Tracking issue on the customer's collaboration project",
+        "Step 1: Framework",
+    ),
+    ChecklistItem("severity_assigned", "Severity level assigned", "Step 1: Framework"),
+    ChecklistItem(
+        "timeline_documented", "Timeline and key milestones documented", "Step 1: Framework"
+    ),
+    ChecklistItem("dri_identified", "DRI identified", "Step 1: Framework"),
+    ChecklistItem("csm_coordinated", "CSM coordinated (if outside PS scope)", "Step 1: Framework"),
+    ChecklistItem(
+        "thread_pinned", "Thread pinned in the leadership channel", "Step 2: Communication"
+    ),
+    ChecklistItem(
+        "stakeholders_looped", "AE, CSM, manager and director looped in", "Step 2: Communication"
+    ),
+    ChecklistItem("tracking_document", "Tracking document attached", "Step 2: Communication"),
+    ChecklistItem(
+        "psa_path_to_green", "PSA status updated with path to green", "Step 3: Monitoring"
+    ),
+    ChecklistItem("daily_checkins", "Daily internal check-ins scheduled", "Step 3: Monitoring"),
+    ChecklistItem(
+        "portfolio_review",
+        "Review set for next Y/R portfolio call (Critical: immediate sync)",
+        "Step 3: Monitoring",
+    ),
+    ChecklistItem("raci", "RACI created", "Step 3: Monitoring"),
+)
+
+SEV2_CHECKLIST = (
+    ChecklistItem(
+        "psa_path_to_green", "PSA status set to Red with path to green", "Sev 2 workflow"
+    ),
+    ChecklistItem("risks_documented", "Issues, risks and mitigations documented", "Sev 2 workflow"),
+    ChecklistItem(
+        "timeline_estimates", "Timeline estimates for resolution included", "Sev 2 workflow"
+    ),
+    ChecklistItem("resource_needs", "Resource needs or blockers identified", "Sev 2 workflow"),
+    ChecklistItem(
+        "portfolio_review", "On the agenda of the next Y/R portfolio call", "Sev 2 workflow"
+    ),
+)
+
+
+def checklist_for(severity: Severity) -> tuple[ChecklistItem, ...]:
+    return SEV1_PHASE1_CHECKLIST if severity is Severity.SEV1 else SEV2_CHECKLIST

@@ -1,0 +1,154 @@
+"""Turning a submitted open-escalation modal into a validated form, or field-level errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from blocks.open_modal import Field
+from bot.domain import Health, Level, LinkKind, Role, Severity, triggers_for
+
+# Answers "why can't this person be the DRI?" (None when they can); may consult Slack.
+UserCheck = Callable[[str], str | None]
+
+LINK_FIELDS = {
+    Field.PSA_LINK: LinkKind.PSA,
+    Field.TRACKER_LINK: LinkKind.TRACKER,
+    Field.DOCUMENT_LINK: LinkKind.DOCUMENT,
+}
+PERSON_FIELDS = {
+    Field.DRI: Role.DRI,
+    Field.AE: Role.AE,
+    Field.CSM: Role.CSM,
+    Field.MANAGER: Role.MANAGER,
+    Field.DIRECTOR: Role.DIRECTOR,
+}
+
+
+@dataclass
+class EscalationForm:
+    severity: Severity
+    customer: str
+    project: str
+    summary: str
+    health: Health
+    level: Level | None = None
+    triggers: list[str] = field(default_factory=list)
+    path_to_green: str | None = None
+    people: dict[Role, str] = field(default_factory=dict)
+    internal_channel_id: str | None = None
+    customer_channel_id: str | None = None
+    links: dict[LinkKind, str] = field(default_factory=dict)
+
+
+def _value(values: dict[str, Any], name: Field) -> dict[str, Any]:
+    return values.get(name.value, {}).get(name.value, {})
+
+
+def _text(values: dict[str, Any], name: Field) -> str:
+    return (_value(values, name).get("value") or "").strip()
+
+
+def _selected(values: dict[str, Any], name: Field) -> str | None:
+    option = _value(values, name).get("selected_option")
+    return option["value"] if option else None
+
+
+def is_web_url(text: str) -> bool:
+    parsed = urlparse(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in text
+
+
+def parse_open_form(
+    severity: Severity,
+    values: dict[str, Any],
+    *,
+    leadership_channel_id: str | None,
+    check_user: UserCheck,
+) -> tuple[EscalationForm | None, dict[str, str]]:
+    """The form, or the errors to show beside each field (block_id -> message)."""
+    errors: dict[str, str] = {}
+
+    def required_text(name: Field, label: str) -> str:
+        text = _text(values, name)
+        if not text:
+            errors[name.value] = f"{label} is required."
+        return text
+
+    customer = required_text(Field.CUSTOMER, "Customer")
+    project = required_text(Field.PROJECT, "Project")
+    summary = required_text(Field.SUMMARY, "A summary")
+    path_to_green = _text(values, Field.PATH_TO_GREEN) or None
+    if severity is Severity.SEV2 and not path_to_green:
+        errors[Field.PATH_TO_GREEN.value] = "Sev 2 needs a path to green (mitigations, timeline)."
+
+    level = None
+    if severity is Severity.SEV1:
+        chosen = _selected(values, Field.LEVEL)
+        if chosen in {lvl.value for lvl in Level}:
+            level = Level(chosen)
+        else:
+            errors[Field.LEVEL.value] = "Choose Critical, High or Medium."
+
+    allowed = {t.code for t in triggers_for(severity)}
+    triggers = [o["value"] for o in _value(values, Field.TRIGGERS).get("selected_options") or []]
+    if not triggers:
+        errors[Field.TRIGGERS.value] = "Choose at least one trigger: it is why this is escalated."
+    elif unknown := [t for t in triggers if t not in allowed]:
+        errors[Field.TRIGGERS.value] = f"Not a {severity.short} trigger: {', '.join(unknown)}."
+
+    health_value = _selected(values, Field.HEALTH) or Health.RED.value
+    health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
+
+    people: dict[Role, str] = {}
+    for name, role in PERSON_FIELDS.items():
+        user_id = _value(values, name).get("selected_user")
+        if not user_id:
+            if name in (Field.DRI, Field.MANAGER, Field.DIRECTOR):
+                errors[name.value] = f"Choose the {role.label}."
+            continue
+        if (problem := check_user(user_id)) is not None:
+            errors[name.value] = problem
+            continue
+        people[role] = user_id
+
+    internal = _value(values, Field.INTERNAL_CHANNEL).get("selected_conversation")
+    customer_channel = _value(values, Field.CUSTOMER_CHANNEL).get("selected_conversation")
+    if customer_channel and customer_channel == leadership_channel_id:
+        errors[Field.CUSTOMER_CHANNEL.value] = (
+            "That is the leadership channel. Internal notes go there, so it can't be the "
+            "customer channel."
+        )
+    elif customer_channel and customer_channel == internal:
+        errors[Field.CUSTOMER_CHANNEL.value] = (
+            "That is also the internal project channel; choose the channel shared with the customer."
+        )
+
+    links: dict[LinkKind, str] = {}
+    for name, kind in LINK_FIELDS.items():
+        url = _text(values, name)
+        if not url:
+            continue
+        if not is_web_url(url):
+            errors[name.value] = "Enter a web address starting with https:// (or http://)."
+            continue
+        links[kind] = url
+
+    if errors:
+        return None, errors
+    return EscalationForm(
+        severity=severity,
+        customer=customer,
+        project=project,
+        summary=summary,
+        health=health,
+        level=level,
+        triggers=triggers,
+        path_to_green=path_to_green,
+        people=people,
+        internal_channel_id=internal,
+        customer_channel_id=customer_channel,
+        links=links,
+    ), {}

@@ -1,0 +1,211 @@
+"""Putting a saved escalation into Slack, step by step, resumable after any failure.
+
+Each step stores what it produced (a ts, a pinned flag) before the next one starts, so a
+retry skips what already happened: a Slack error never loses the escalation and never
+posts it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from blocks import escalation as views
+from bot import ledger
+from bot.domain import EventKind, Role
+from bot.escalations import service
+from bot.models import Escalation
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 30, 60)]
+# A claim older than this belongs to a process that died mid-publication; steps are
+# idempotent, so another process may finish the job.
+RECLAIM_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class PublishOutcome:
+    complete: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return RETRY_DELAYS[min(max(attempts - 1, 0), len(RETRY_DELAYS) - 1)]
+
+
+def run_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
+    """Claim the publication and run it; None when another process holds it."""
+    with services.sessions.begin() as session:
+        now = services.clock.now()
+        if not ledger.claim(
+            session, delivery_id, worker=services.worker, now=now, reclaim_after=RECLAIM_AFTER
+        ):
+            return None
+        delivery = session.get(ledger.Delivery, delivery_id)
+        escalation_id, attempts = delivery.escalation_id, delivery.attempts
+    outcome = publish(services, escalation_id)
+    with services.sessions.begin() as session:
+        now = services.clock.now()
+        if outcome.complete:
+            ledger.finish(session, delivery_id, now=now)
+        else:
+            ledger.retry_later(
+                session,
+                delivery_id,
+                at=now + retry_delay(attempts),
+                error="; ".join(outcome.problems),
+            )
+    return outcome
+
+
+def publish(services: Services, escalation_id: int) -> PublishOutcome:
+    """Run every step not yet done; tell the opener once about each new problem."""
+    problems: list[tuple[str, SlackProblem]] = []
+    gateway, settings = services.gateway, services.settings
+
+    def step(what: str, action) -> bool:  # type: ignore[no-untyped-def]
+        with services.sessions.begin() as session:
+            escalation = service.get(session, escalation_id)
+            try:
+                action(session, escalation)
+            except SlackProblem as problem:
+                log.warning("%s: could not %s: %s", escalation.key, what, problem)
+                problems.append((what, problem))
+                return False
+        return True
+
+    def leadership_channel(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if escalation.leadership_channel_id is None:
+            escalation.leadership_channel_id = gateway.resolve_channel(settings.escalation_channel)
+
+    def root(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if escalation.root_ts is None:
+            posted = gateway.post(
+                escalation.leadership_channel_id,
+                views.root_text(escalation),
+                views.root_blocks(escalation),
+                join_if_needed=True,
+            )
+            escalation.root_ts = posted.ts
+            service.record(
+                session,
+                escalation,
+                EventKind.POSTED,
+                service.BOT,
+                "Posted in the leadership channel",
+                services.clock.now(),
+            )
+
+    def pin(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if not escalation.root_pinned:
+            gateway.pin(escalation.leadership_channel_id, escalation.root_ts)
+            escalation.root_pinned = True
+            now = services.clock.now()
+            service.record(
+                session, escalation, EventKind.PINNED, service.BOT, "Pinned the thread", now
+            )
+            if service.tick(session, escalation, "thread_pinned", actor=service.BOT, now=now) and (
+                escalation.checklist_ts
+            ):
+                gateway.update(
+                    escalation.leadership_channel_id,
+                    escalation.checklist_ts,
+                    views.checklist_text(escalation),
+                    views.checklist_blocks(escalation),
+                )
+
+    def checklist(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if escalation.checklist_ts is None:
+            posted = gateway.post(
+                escalation.leadership_channel_id,
+                views.checklist_text(escalation),
+                views.checklist_blocks(escalation),
+                thread_ts=escalation.root_ts,
+            )
+            escalation.checklist_ts = posted.ts
+
+    def internal_link(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if escalation.internal_channel_id and escalation.internal_link_ts is None:
+            link = gateway.permalink(escalation.leadership_channel_id, escalation.root_ts)
+            posted = gateway.post(
+                escalation.internal_channel_id,
+                views.internal_link_text(escalation, link),
+                join_if_needed=True,
+            )
+            escalation.internal_link_ts = posted.ts
+
+    def dri_dm(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
+        if escalation.dri_dm_ts is None:
+            link = gateway.permalink(escalation.leadership_channel_id, escalation.root_ts)
+            posted = gateway.dm(
+                escalation.person(Role.DRI),
+                f"You are the DRI for {views.title(escalation)}",
+                views.dri_welcome_blocks(escalation, link),
+            )
+            escalation.dri_dm_ts = posted.ts
+
+    posted = step("find the leadership channel", leadership_channel) and step(
+        "post in the leadership channel", root
+    )
+    if posted:
+        step("pin the thread", pin)
+        step("post the checklist in the thread", checklist)
+        step("post the link in the internal project channel", internal_link)
+        step("DM the DRI", dri_dm)
+    _tell_opener(services, escalation_id, problems)
+    return PublishOutcome(
+        complete=not problems, problems=[f"{what}: {p.code}" for what, p in problems]
+    )
+
+
+def _tell_opener(
+    services: Services, escalation_id: int, problems: list[tuple[str, SlackProblem]]
+) -> None:
+    """One receipt once it's posted; a warning for each problem not reported before."""
+    with services.sessions.begin() as session:
+        escalation = service.get(session, escalation_id)
+        notices = [f"couldn't {what}: {problem.plain_words}" for what, problem in problems]
+        summary = "\n".join(notices) or None
+        if escalation.root_ts and escalation.opener_told_at is None:
+            try:
+                link = services.gateway.permalink(
+                    escalation.leadership_channel_id, escalation.root_ts
+                )
+            except SlackProblem:
+                link = "(link unavailable)"
+            text = views.opener_receipt(escalation, link, [n[0].upper() + n[1:] for n in notices])
+            if _reach(services, escalation, text):
+                escalation.opener_told_at = services.clock.now()
+                escalation.slack_problem = summary
+            return
+        if summary and summary != escalation.slack_problem:
+            what, problem = problems[0]
+            text = views.slack_problem_notice(escalation, what, problem.plain_words)
+            if _reach(services, escalation, text):
+                escalation.slack_problem = summary
+                service.record(
+                    session,
+                    escalation,
+                    EventKind.SLACK_PROBLEM,
+                    service.BOT,
+                    summary,
+                    services.clock.now(),
+                )
+
+
+def _reach(services: Services, escalation: Escalation, text: str) -> bool:
+    """Tell the opener privately: through the slash command's response_url, else by DM."""
+    if escalation.opener_response_url and services.gateway.respond(
+        escalation.opener_response_url, text
+    ):
+        return True
+    try:
+        services.gateway.dm(escalation.opened_by, text)
+    except SlackProblem as problem:
+        log.warning("%s: could not reach the opener: %s", escalation.key, problem)
+        return False
+    return True

@@ -1,0 +1,189 @@
+"""Use cases on escalations: each is one transaction that also writes the timeline."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot import ledger
+from bot.domain import EventKind, LinkKind, Role, Severity, State, checklist_for
+from bot.escalations.form import EscalationForm
+from bot.escalations.policy import PHASE1_WINDOW
+from bot.models import (
+    ChecklistEntry,
+    Escalation,
+    EscalationLink,
+    EscalationPerson,
+    EscalationTrigger,
+    TimelineEvent,
+)
+
+BOT = "bot"
+PUBLISH = "publish"
+KEY_PATTERN = re.compile(r"^\s*(?:ESC-?)?(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def record(
+    session: Session, escalation: Escalation, kind: EventKind, actor: str, text: str, now: datetime
+) -> None:
+    escalation.timeline.append(TimelineEvent(at=now, actor=actor, kind=kind, text=text))
+    session.flush()
+
+
+def items_done_at_open(form: EscalationForm) -> set[str]:
+    """Checklist items the form itself already satisfies, so nobody ticks them by hand."""
+    done = {"dri_identified"}
+    if form.severity is Severity.SEV1 and form.level is not None:
+        done.add("severity_assigned")
+    if all(role in form.people for role in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):
+        done.add("stakeholders_looped")
+    if LinkKind.DOCUMENT in form.links:
+        done.add("tracking_document")
+    if LinkKind.TRACKER in form.links:
+        done.add("tracking_issue")
+    return done
+
+
+def open_escalation(
+    session: Session,
+    form: EscalationForm,
+    *,
+    opened_by: str,
+    now: datetime,
+    response_url: str | None = None,
+) -> Escalation:
+    """Store a new escalation, its checklist and timeline, and queue its publication."""
+    escalation = Escalation(
+        severity=form.severity,
+        level=form.level,
+        state=State.OPEN,
+        health=form.health,
+        customer=form.customer,
+        project=form.project,
+        summary=form.summary,
+        path_to_green=form.path_to_green,
+        internal_channel_id=form.internal_channel_id,
+        customer_channel_id=form.customer_channel_id,
+        opened_by=opened_by,
+        opened_at=now,
+        phase1_due_at=now + PHASE1_WINDOW,
+        opener_response_url=response_url,
+    )
+    escalation.people = [
+        EscalationPerson(role=role, user_id=user) for role, user in form.people.items()
+    ]
+    escalation.triggers = [EscalationTrigger(code=code) for code in form.triggers]
+    escalation.links = [EscalationLink(kind=kind, url=url) for kind, url in form.links.items()]
+    done = items_done_at_open(form)
+    escalation.checklist = [
+        ChecklistEntry(
+            code=item.code,
+            done_at=now if item.code in done else None,
+            done_by=BOT if item.code in done else None,
+        )
+        for item in checklist_for(form.severity)
+    ]
+    session.add(escalation)
+    session.flush()
+    level = f" {form.level.label}" if form.level else ""
+    record(
+        session,
+        escalation,
+        EventKind.OPENED,
+        opened_by,
+        f"Opened as {form.severity.short}{level} for {form.customer} / {form.project}",
+        now,
+    )
+    ledger.schedule(
+        session,
+        subject=escalation.key,
+        kind=PUBLISH,
+        slot="opened",
+        due_at=now,
+        escalation_id=escalation.id,
+    )
+    return escalation
+
+
+def _with_children():  # type: ignore[no-untyped-def]
+    return (
+        selectinload(Escalation.people),
+        selectinload(Escalation.triggers),
+        selectinload(Escalation.links),
+        selectinload(Escalation.checklist),
+    )
+
+
+def get(session: Session, escalation_id: int) -> Escalation | None:
+    return session.get(Escalation, escalation_id, options=_with_children())
+
+
+def find_by_key(session: Session, text: str) -> Escalation | None:
+    """`ESC-12`, `esc12` or `12`; None when it doesn't parse or doesn't exist."""
+    match = KEY_PATTERN.match(text)
+    return get(session, int(match.group(1))) if match else None
+
+
+def open_escalations(session: Session) -> list[Escalation]:
+    return list(
+        session.scalars(
+            select(Escalation)
+            .where(Escalation.state != State.RESOLVED)
+            .options(*_with_children())
+            .order_by(Escalation.id)
+        )
+    )
+
+
+def involving(session: Session, user_id: str) -> list[Escalation]:
+    """Open escalations where the user holds any role, or opened them."""
+    return list(
+        session.scalars(
+            select(Escalation)
+            .where(
+                Escalation.state != State.RESOLVED,
+                (Escalation.opened_by == user_id)
+                | Escalation.people.any(EscalationPerson.user_id == user_id),
+            )
+            .options(*_with_children())
+            .order_by(Escalation.id)
+        )
+    )
+
+
+def set_step_checklist(
+    session: Session,
+    escalation: Escalation,
+    *,
+    step_codes: set[str],
+    ticked: set[str],
+    actor: str,
+    now: datetime,
+) -> list[str]:
+    """Make the items of one checklist step match what was ticked; returns what changed."""
+    changes = []
+    for entry in escalation.checklist:
+        if entry.code not in step_codes:
+            continue
+        want = entry.code in ticked
+        if want and not entry.done:
+            entry.done_at, entry.done_by = now, actor
+            changes.append(f"ticked {entry.code}")
+        elif not want and entry.done:
+            entry.done_at, entry.done_by = None, None
+            changes.append(f"unticked {entry.code}")
+    if changes:
+        record(session, escalation, EventKind.CHECKLIST_CHANGED, actor, "; ".join(changes), now)
+    return changes
+
+
+def tick(session: Session, escalation: Escalation, code: str, *, actor: str, now: datetime) -> bool:
+    for entry in escalation.checklist:
+        if entry.code == code and not entry.done:
+            entry.done_at, entry.done_by = now, actor
+            record(session, escalation, EventKind.CHECKLIST_CHANGED, actor, f"ticked {code}", now)
+            return True
+    return False

@@ -1,0 +1,235 @@
+"""The escalation record and its children, as SQLAlchemy 2 typed models.
+
+Every timestamp is stored in UTC; `UTCDateTime` hands back aware datetimes on SQLite too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.domain import EventKind, Health, Level, LinkKind, Role, Severity, State
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the backend keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(enum_type: type[StrEnum], length: int = 16) -> Enum:
+    return Enum(
+        enum_type,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    level: Mapped[Level | None] = mapped_column(_enum(Level))
+    state: Mapped[State] = mapped_column(_enum(State), default=State.OPEN)
+    health: Mapped[Health] = mapped_column(_enum(Health), default=Health.RED)
+    customer: Mapped[str] = mapped_column(String(200))
+    project: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    path_to_green: Mapped[str | None] = mapped_column(Text)
+    internal_channel_id: Mapped[str | None] = mapped_column(String(32))
+    customer_channel_id: Mapped[str | None] = mapped_column(String(32))
+    new_msa: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    opened_by: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    phase1_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Where the escalation lives in Slack; filled in step by step as each post succeeds,
+    # so a retry resumes where the last attempt stopped instead of posting twice.
+    leadership_channel_id: Mapped[str | None] = mapped_column(String(32))
+    root_ts: Mapped[str | None] = mapped_column(String(32))
+    root_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    checklist_ts: Mapped[str | None] = mapped_column(String(32))
+    internal_link_ts: Mapped[str | None] = mapped_column(String(32))
+    dri_dm_ts: Mapped[str | None] = mapped_column(String(32))
+    opener_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opener_response_url: Mapped[str | None] = mapped_column(String(500))
+    slack_problem: Mapped[str | None] = mapped_column(Text)
+
+    people: Mapped[list[EscalationPerson]] = relationship(
+        back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
+    )
+    triggers: Mapped[list[EscalationTrigger]] = relationship(
+        cascade="all, delete-orphan", order_by="EscalationTrigger.id"
+    )
+    links: Mapped[list[EscalationLink]] = relationship(
+        cascade="all, delete-orphan", order_by="EscalationLink.id"
+    )
+    checklist: Mapped[list[ChecklistEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="ChecklistEntry.id"
+    )
+    timeline: Mapped[list[TimelineEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="TimelineEvent.id"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"ESC-{self.id}"
+
+    def person(self, role: Role) -> str | None:
+        """The user holding a single-holder role (DRI, AE, CSM, manager, director)."""
+        return next((p.user_id for p in self.people if p.role is role), None)
+
+    def link(self, kind: LinkKind) -> str | None:
+        return next((link.url for link in self.links if link.kind is kind), None)
+
+
+class EscalationPerson(Base):
+    __tablename__ = "escalation_people"
+    __table_args__ = (UniqueConstraint("escalation_id", "role", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+
+    escalation: Mapped[Escalation] = relationship(back_populates="people")
+
+
+class EscalationTrigger(Base):
+    __tablename__ = "escalation_triggers"
+    __table_args__ = (UniqueConstraint("escalation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+
+
+class EscalationLink(Base):
+    __tablename__ = "escalation_links"
+    __table_args__ = (UniqueConstraint("escalation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    kind: Mapped[LinkKind] = mapped_column(_enum(LinkKind))
+    url: Mapped[str] = mapped_column(String(1000))
+
+
+class ChecklistEntry(Base):
+    __tablename__ = "checklist_entries"
+    __table_args__ = (UniqueConstraint("escalation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+class TimelineEvent(Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, 40))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SlackUser(Base):
+    """What Slack told us about a person, cached so prompts know their time zone."""
+
+    __tablename__ = "slack_users"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Delivery(Base):
+    """The ledger of due work: one row per (subject, kind, slot), claimed before it is sent.
+
+    The unique key is what makes a prompt happen once: whoever inserts or claims the row
+    (compare-and-set on `status`) is the only process allowed to deliver it.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subject", "kind", "slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    escalation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    slot: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,64 @@
+"""Who people are, as far as the bot needs: name, time zone, bot or deactivated."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.models import SlackUser
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+
+log = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(hours=24)
+SLACKBOT = "USLACKBOT"
+
+
+def lookup(services: Services, user_id: str) -> SlackUser | None:
+    """The cached profile, refreshed from `users.info` once a day; None if Slack can't say."""
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        cached = session.get(SlackUser, user_id)
+        if cached is not None and now - cached.fetched_at < FRESH_FOR:
+            return cached
+    try:
+        info = services.gateway.user_info(user_id)
+    except SlackProblem as problem:
+        log.info("users.info %s failed: %s", user_id, problem.code)
+        return cached
+    with services.sessions.begin() as session:
+        user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id)
+        user.name = info.get("real_name") or info.get("name") or user_id
+        user.tz = info.get("tz")
+        user.is_bot = bool(info.get("is_bot")) or user_id == SLACKBOT
+        user.deleted = bool(info.get("deleted"))
+        user.fetched_at = now
+        session.add(user)
+    return user
+
+
+def why_not_a_person(services: Services, user_id: str) -> str | None:
+    """Why this user can't hold a role in an escalation, or None if they can (or Slack is unsure)."""
+    if user_id == SLACKBOT:
+        return "Slackbot can't own an escalation; choose a person."
+    user = lookup(services, user_id)
+    if user is None:
+        return None
+    if user.is_bot:
+        return f"{user.name} is a bot; choose a person."
+    if user.deleted:
+        return f"{user.name}'s account is deactivated; choose someone active."
+    return None
+
+
+def timezone_of(services: Services, user_id: str) -> ZoneInfo:
+    """The person's own time zone from their Slack profile, else the configured default."""
+    user = lookup(services, user_id)
+    if user is not None and user.tz:
+        try:
+            return ZoneInfo(user.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.info("unknown tz %r for %s", user.tz, user_id)
+    return services.settings.timezone

@@ -1,0 +1,21 @@
+"""What every use case needs, built once at start-up and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.ledger import worker_name
+from bot.settings import Settings
+from bot.slack.gateway import SlackGateway
+
+
+@dataclass
+class Services:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    gateway: SlackGateway
+    clock: Clock
+    worker: str = field(default_factory=worker_name)

@@ -1,0 +1,29 @@
+"""The Bolt app: listeners registered on one App, all sharing one `Services`."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot.services import Services
+from bot.slack import commands, home, opening, root_actions
+
+
+def build_app(services: Services, *, verify_token: bool = True) -> App:
+    settings = services.settings
+    assert settings.slack_signing_secret is not None, "build_app needs Slack credentials"
+    app = App(
+        client=services.gateway.client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        token_verification_enabled=verify_token,
+        # Ack first, work after: Slack gets its answer in milliseconds, the posting and
+        # pinning continue on Bolt's listener threads.
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    commands.register(app, services)
+    opening.register(app, services)
+    home.register(app, services)
+    root_actions.register(app, services)
+    return app

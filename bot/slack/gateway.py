@@ -1,0 +1,255 @@
+"""The one door to Slack's Web API: retries, rate limits and Slack's error codes live here."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+# What a person should read when Slack refuses; `{channel}` is filled in where it helps.
+PLAIN_WORDS = {
+    "channel_not_found": "I can't find the channel {channel}. It may have been renamed or "
+    "deleted, or it is private and I haven't been invited.",
+    "not_in_channel": "I'm not a member of {channel}. Invite me with `/invite @Escalation Bot`.",
+    "method_not_supported_for_channel_type": "{channel} is private, so I can't join it myself. "
+    "Invite me with `/invite @Escalation Bot`.",
+    "is_archived": "{channel} is archived.",
+    "ratelimited": "Slack is rate-limiting me right now.",
+    "expired_trigger_id": "That took Slack too long to hand over, so the form couldn't open. "
+    "Please run the command again.",
+    "invalid_trigger_id": "Slack didn't accept the request to open the form. Please run the "
+    "command again.",
+    "user_not_found": "Slack doesn't know that user.",
+    "message_not_found": "The message is gone from {channel}; it may have been deleted.",
+    "invalid_auth": "My Slack token is not valid. An admin needs to check SLACK_BOT_TOKEN.",
+    "not_authed": "I have no Slack token. An admin needs to set SLACK_BOT_TOKEN.",
+    "missing_scope": "My Slack app is missing a permission; an admin needs to reinstall it "
+    "from the manifest.",
+}
+
+
+def retry_handlers() -> list:
+    """slack_sdk retries connection errors only by default; rate limits and 5xx are ours to add."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def make_client(token: str, base_url: str) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers())
+
+
+class SlackProblem(Exception):
+    """A Slack call failed; `plain_words` is what to tell a person about it."""
+
+    def __init__(self, method: str, code: str, channel: str | None = None) -> None:
+        super().__init__(f"{method}: {code}")
+        self.method = method
+        self.code = code
+        self.channel = channel
+
+    @property
+    def plain_words(self) -> str:
+        channel = (
+            f"<#{self.channel}>"
+            if self.channel and CHANNEL_ID.match(self.channel)
+            else (f"#{self.channel}" if self.channel else "the channel")
+        )
+        template = PLAIN_WORDS.get(self.code, "Slack answered `{code}` when I tried `{method}`.")
+        return template.format(channel=channel, code=self.code, method=self.method)
+
+    @property
+    def is_transient(self) -> bool:
+        return self.code in {
+            "ratelimited",
+            "internal_error",
+            "fatal_error",
+            "service_unavailable",
+            "request_timeout",
+            "connection_error",
+        } or self.code.startswith("http_")
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+class SlackGateway:
+    """Posts, edits, pins and DMs on the bot's behalf; raises `SlackProblem` when Slack says no."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._channel_ids: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _call(self, method: str, channel: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = (
+                self.client.api_call(method, json=kwargs)
+                if _is_json(method)
+                else (self.client.api_call(method, params=kwargs))
+            )
+            return response.data  # type: ignore[return-value]
+        except SlackApiError as error:
+            code = error.response.get("error") or f"http_{error.response.status_code}"
+            raise SlackProblem(method, code, channel) from error
+        except OSError as error:
+            log.warning("Slack %s unreachable: %s", method, error)
+            raise SlackProblem(method, "connection_error", channel) from error
+
+    # -- channels ---------------------------------------------------------------------------
+
+    def resolve_channel(self, name_or_id: str) -> str:
+        """A channel ID for `name_or_id` (an ID, `name` or `#name`), looked up once and cached."""
+        name = name_or_id.strip().removeprefix("#")
+        if CHANNEL_ID.match(name):
+            return name
+        with self._lock:
+            if name in self._channel_ids:
+                return self._channel_ids[name]
+        cursor = None
+        while True:
+            page = self._call(
+                "conversations.list",
+                name,
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=200,
+                **({"cursor": cursor} if cursor else {}),
+            )
+            for channel in page.get("channels", []):
+                if channel.get("name") == name:
+                    with self._lock:
+                        self._channel_ids[name] = channel["id"]
+                    return channel["id"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                raise SlackProblem("conversations.list", "channel_not_found", name)
+
+    def join(self, channel: str) -> None:
+        self._call("conversations.join", channel, channel=channel)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def post(
+        self,
+        channel: str,
+        text: str,
+        blocks: list | None = None,
+        thread_ts: str | None = None,
+        join_if_needed: bool = False,
+    ) -> Posted:
+        """Post a message; with `join_if_needed`, joins a public channel once on `not_in_channel`."""
+        kwargs: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False}
+        if blocks is not None:
+            kwargs["blocks"] = _as_dicts(blocks)
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        try:
+            data = self._call("chat.postMessage", channel, **kwargs)
+        except SlackProblem as problem:
+            if not (join_if_needed and problem.code == "not_in_channel"):
+                raise
+            self.join(channel)
+            data = self._call("chat.postMessage", channel, **kwargs)
+        return Posted(data["channel"], data["ts"])
+
+    def update(self, channel: str, ts: str, text: str, blocks: list | None = None) -> None:
+        kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
+        if blocks is not None:
+            kwargs["blocks"] = _as_dicts(blocks)
+        self._call("chat.update", channel, **kwargs)
+
+    def dm(self, user_id: str, text: str, blocks: list | None = None) -> Posted:
+        return self.post(user_id, text, blocks)
+
+    def ephemeral(self, channel: str, user_id: str, text: str, blocks: list | None = None) -> None:
+        kwargs: dict[str, Any] = {"channel": channel, "user": user_id, "text": text}
+        if blocks is not None:
+            kwargs["blocks"] = _as_dicts(blocks)
+        self._call("chat.postEphemeral", channel, **kwargs)
+
+    def pin(self, channel: str, ts: str) -> None:
+        try:
+            self._call("pins.add", channel, channel=channel, timestamp=ts)
+        except SlackProblem as problem:
+            if problem.code != "already_pinned":
+                raise
+
+    def unpin(self, channel: str, ts: str) -> None:
+        try:
+            self._call("pins.remove", channel, channel=channel, timestamp=ts)
+        except SlackProblem as problem:
+            if problem.code != "no_pin":
+                raise
+
+    def permalink(self, channel: str, ts: str) -> str:
+        return self._call("chat.getPermalink", channel, channel=channel, message_ts=ts)["permalink"]
+
+    # -- people and views -------------------------------------------------------------------
+
+    def user_info(self, user_id: str) -> dict[str, Any]:
+        return self._call("users.info", user=user_id)["user"]
+
+    def open_view(self, trigger_id: str, view: Any) -> dict[str, Any]:
+        return self._call("views.open", trigger_id=trigger_id, view=_as_dict(view))["view"]
+
+    def push_view(self, trigger_id: str, view: Any) -> dict[str, Any]:
+        return self._call("views.push", trigger_id=trigger_id, view=_as_dict(view))["view"]
+
+    def publish_home(self, user_id: str, view: Any) -> None:
+        self._call("views.publish", user_id=user_id, view=_as_dict(view))
+
+    def respond(self, response_url: str, text: str, blocks: list | None = None) -> bool:
+        """Answer through a slash command's response_url (ephemeral to the person who ran it)."""
+        webhook = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+        try:
+            response = webhook.send(
+                text=text, blocks=_as_dicts(blocks) if blocks else None, response_type="ephemeral"
+            )
+        except OSError as error:
+            log.warning("response_url unreachable: %s", error)
+            return False
+        return response.status_code == 200
+
+
+_GET_METHODS = {
+    "users.info",
+    "conversations.info",
+    "conversations.list",
+    "conversations.history",
+    "conversations.replies",
+    "pins.list",
+    "chat.getPermalink",
+}
+
+
+def _is_json(method: str) -> bool:
+    return method not in _GET_METHODS
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return item.to_dict() if hasattr(item, "to_dict") else item
+
+
+def _as_dicts(items: list) -> list[dict[str, Any]]:
+    return [_as_dict(item) for item in items]

@@ -1,0 +1,59 @@
+"""App Home: each person's escalations, and all of them for leadership."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.overview import OPEN_SEV1, OPEN_SEV2, home_view
+from bot.domain import Role, Severity
+from bot.escalations import service
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+from bot.slack.opening import open_modal
+
+log = logging.getLogger(__name__)
+
+
+def publish_home(services: Services, user_id: str) -> None:
+    with services.sessions.begin() as session:
+        involved = service.involving(session, user_id)
+        mine = [e for e in involved if e.person(Role.DRI) == user_id]
+        watching = [e for e in involved if e.person(Role.DRI) != user_id]
+        everyone = (
+            service.open_escalations(session) if services.settings.is_leadership(user_id) else None
+        )
+        view = home_view(mine=mine, watching=watching, everyone=everyone, now=services.clock.now())
+    try:
+        services.gateway.publish_home(user_id, view)
+    except SlackProblem as problem:
+        log.warning("views.publish for %s failed: %s", user_id, problem.code)
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            publish_home(services, event["user"])
+
+    def opener(severity: Severity):  # type: ignore[no-untyped-def]
+        def open_from_home(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            problem = open_modal(
+                services,
+                trigger_id=body["trigger_id"],
+                severity=severity,
+                user_id=body["user"]["id"],
+            )
+            if problem is not None:
+                try:
+                    services.gateway.dm(body["user"]["id"], f":warning: {problem.plain_words}")
+                except SlackProblem:
+                    log.warning("could not tell %s the form failed", body["user"]["id"])
+
+        return open_from_home
+
+    app.action(OPEN_SEV1)(opener(Severity.SEV1))
+    app.action(OPEN_SEV2)(opener(Severity.SEV2))

@@ -1,0 +1,93 @@
+"""Builders for what people type, so tests say only what matters to their story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blocks.open_modal import Field
+from tests.world import World
+
+_SENTINEL = object()
+
+
+def _text(value: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def _select(value: str | None) -> dict[str, Any]:
+    return {
+        "type": "static_select",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}
+        if value
+        else None,
+    }
+
+
+def _user(user_id: str | None) -> dict[str, Any]:
+    return {"type": "users_select", "selected_user": user_id}
+
+
+def _channel(channel_id: str | None) -> dict[str, Any]:
+    return {"type": "conversations_select", "selected_conversation": channel_id}
+
+
+def _url(value: str | None) -> dict[str, Any]:
+    return {"type": "url_text_input", "value": value}
+
+
+def open_form(world: World, severity: str = "sev1", **overrides: Any) -> dict[str, Any]:
+    """State values of a fully and correctly filled open-escalation modal; override any field
+    by its Field name (lower case) with a raw value, or None to leave it empty."""
+    fields: dict[str, Any] = {
+        "customer": "Acme Corp",
+        "project": "Acme - Phase 2 rollout",
+        "level": "critical" if severity == "sev1" else None,
+        "triggers": ["formal_escalation"] if severity == "sev1" else ["behind_schedule"],
+        "summary": "Customer CIO escalated: go-live slipped twice, threatens to withhold payment.",
+        "health": "red",
+        "path_to_green": "Add a senior engineer, re-baseline go-live for Dec 12.",
+        "dri": world.pm,
+        "manager": world.manager,
+        "director": world.director,
+        "ae": world.ae,
+        "csm": world.csm,
+        "internal_channel": world.internal_channel,
+        "customer_channel": world.customer_channel,
+        "psa_link": "https://psa.example.com/projects/42",
+        "tracker_link": "https://app.clickup.com/t/abc",
+        "document_link": "https://docs.example.com/acme-escalation",
+    }
+    fields.update(overrides)
+    builders = {
+        Field.CUSTOMER: _text,
+        Field.PROJECT: _text,
+        Field.SUMMARY: _text,
+        Field.PATH_TO_GREEN: _text,
+        Field.LEVEL: _select,
+        Field.HEALTH: _select,
+        Field.DRI: _user,
+        Field.MANAGER: _user,
+        Field.DIRECTOR: _user,
+        Field.AE: _user,
+        Field.CSM: _user,
+        Field.INTERNAL_CHANNEL: _channel,
+        Field.CUSTOMER_CHANNEL: _channel,
+        Field.PSA_LINK: _url,
+        Field.TRACKER_LINK: _url,
+        Field.DOCUMENT_LINK: _url,
+    }
+    values: dict[str, Any] = {}
+    for name, build in builders.items():
+        if name is Field.LEVEL and severity != "sev1":
+            continue
+        values[name.value] = {name.value: build(fields[name.value])}
+    values[Field.TRIGGERS.value] = {
+        Field.TRIGGERS.value: {
+            "type": "multi_static_select",
+            "selected_options": [
+                {"value": code, "text": {"type": "plain_text", "text": code}}
+                for code in fields["triggers"] or []
+            ],
+        }
+    }
+    return values

@@ -1,0 +1,241 @@
+"""The bot as Slack sees it: the real WSGI app on a real port, driven by signed requests.
+
+Slack's Web API is the stand-in in `tests/slack_standin.py`; the bot is pointed at it with
+the SLACK_API_URL setting, like any other deployment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.slack_standin import SlackStandIn
+from waitress.server import create_server
+
+from bot.clock import ManualClock
+from bot.db import make_engine, make_session_factory
+from bot.scheduler import tick
+from bot.server import make_wsgi_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.gateway import SlackGateway, make_client
+from tests.world import build_world
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    body: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
+    """Slack's v0 request signature."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class BotHarness:
+    """Starts the bot's HTTP server against the stand-in; sends it what Slack would send."""
+
+    def __init__(
+        self, database_url: str, standin: SlackStandIn, clock: ManualClock, **overrides: Any
+    ) -> None:
+        self.standin = standin
+        self.clock = clock
+        self.world = build_world(standin)
+        values: dict[str, Any] = {
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": standin.base_url,
+            "database_url": database_url,
+            "leadership_user_ids": [self.world.leader],
+            "director_ps_user_id": self.world.director,
+            "default_timezone": "America/New_York",
+        }
+        values.update(overrides)
+        self.settings = Settings(_env_file=None, **values)
+        self.engine = make_engine(database_url)
+        self.services = Services(
+            settings=self.settings,
+            sessions=make_session_factory(self.engine),
+            gateway=SlackGateway(make_client(BOT_TOKEN, self.settings.slack_api_url)),
+            clock=clock,
+        )
+        self.app = build_app(self.services)
+        self.server = create_server(
+            make_wsgi_app(self.engine, self.app), host="127.0.0.1", port=0, threads=4
+        )
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        # Closing the listening socket from stop() ends waitress's loop with an OSError.
+        with contextlib.suppress(OSError):
+            self.server.run()
+
+    def stop(self) -> None:
+        self.server.close()
+        self._thread.join(timeout=5)
+        self.engine.dispose()
+
+    # -- raw HTTP -----------------------------------------------------------------------------
+
+    def http(
+        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+    ) -> HttpAnswer:
+        request = urllib.request.Request(
+            self.url + path,
+            data=body.encode() if body else None,
+            method=method,
+            headers=headers or {},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return HttpAnswer(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return HttpAnswer(error.code, error.read().decode())
+
+    def signed_post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SIGNING_SECRET,
+    ) -> HttpAnswer:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        return self.http(
+            "POST",
+            "/slack/events",
+            body,
+            {
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": str(timestamp),
+                "X-Slack-Signature": sign(body, timestamp, secret),
+            },
+        )
+
+    # -- what Slack sends ---------------------------------------------------------------------
+
+    def slash(
+        self,
+        text: str,
+        *,
+        user: str | None = None,
+        channel: str | None = None,
+        command: str = "/escalate",
+    ) -> tuple[HttpAnswer, str, str]:
+        """Run a slash command; returns the HTTP answer, its trigger_id and its response_url."""
+        trigger_id, response_url = self.standin.new_trigger_id(), self.standin.new_response_url()
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T0001",
+                "team_domain": "example",
+                "channel_id": channel or self.world.internal_channel,
+                "channel_name": "proj",
+                "user_id": user or self.world.pm,
+                "user_name": "pat.pm",
+                "command": command,
+                "text": text,
+                "api_app_id": "A0001",
+                "response_url": response_url,
+                "trigger_id": trigger_id,
+            }
+        )
+        return self.signed_post(body, "application/x-www-form-urlencoded"), trigger_id, response_url
+
+    def interact(self, payload: dict[str, Any]) -> HttpAnswer:
+        payload.setdefault("team", {"id": "T0001", "domain": "example"})
+        payload.setdefault("api_app_id", "A0001")
+        payload.setdefault("token", "legacy")
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.signed_post(body, "application/x-www-form-urlencoded")
+
+    def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str | None = None
+    ) -> HttpAnswer:
+        submitted = dict(view, state={"values": values})
+        return self.interact(
+            {
+                "type": "view_submission",
+                "user": {"id": user or self.world.pm, "name": "someone", "team_id": "T0001"},
+                "view": submitted,
+                "trigger_id": self.standin.new_trigger_id(),
+            }
+        )
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        block_id: str = "b",
+    ) -> HttpAnswer:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "name": "someone", "team_id": "T0001"},
+            "trigger_id": self.standin.new_trigger_id(),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "value": value,
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": action_id},
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        if channel:
+            payload["channel"] = {"id": channel, "name": "c"}
+            payload["container"] = {
+                "type": "message",
+                "channel_id": channel,
+                "message_ts": message_ts,
+                "is_ephemeral": False,
+            }
+            payload["message"] = {"ts": message_ts, "type": "message"}
+        return self.interact(payload)
+
+    def event(self, event: dict[str, Any]) -> HttpAnswer:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T0001",
+                "api_app_id": "A0001",
+                "type": "event_callback",
+                "event_id": f"Ev{time.time_ns()}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        return self.signed_post(body, "application/json")
+
+    # -- the scheduler, driven by hand ---------------------------------------------------------
+
+    def tick_at(self, instant: datetime) -> int:
+        self.clock.set(instant)
+        return tick(self.services)
