@@ -27,7 +27,7 @@ from bot.domain import (
     State,
     checklist_for,
 )
-from bot.escalations.policy import next_update_due
+from bot.escalations.policy import next_update_due, open_checklist_items
 from bot.models import Escalation
 
 # Action IDs of the root message's buttons; the later flows listen for them.
@@ -156,9 +156,19 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
     return blocks
 
 
+def checklist_progress(escalation: Escalation) -> tuple[int, int]:
+    """(done, total) over the current severity's checklist."""
+    total = sum(
+        1
+        for item in checklist_for(escalation.severity)
+        if any(entry.code == item.code for entry in escalation.checklist)
+    )
+    return total - len(open_checklist_items(escalation)), total
+
+
 def checklist_text(escalation: Escalation) -> str:
-    done = sum(1 for entry in escalation.checklist if entry.done)
-    return f"{escalation.key} checklist: {done}/{len(escalation.checklist)} done"
+    done, total = checklist_progress(escalation)
+    return f"{escalation.key} checklist: {done}/{total} done"
 
 
 def checklist_blocks(escalation: Escalation) -> list[Block]:
@@ -168,13 +178,13 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
     for item in checklist_for(escalation.severity):
         if item.code in entries:
             steps.setdefault(item.step, []).append(item)
-    done = sum(1 for entry in entries.values() if entry.done)
+    done, total = checklist_progress(escalation)
     heading = "Phase 1 checklist" if escalation.severity is Severity.SEV1 else "Sev 2 checklist"
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
                 text=(
-                    f"*{heading}* for {escalation.key}: {done}/{len(entries)} done, due "
+                    f"*{heading}* for {escalation.key}: {done}/{total} done, due "
                     f"{when(escalation.phase1_due_at)}"
                 )
             )

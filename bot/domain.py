@@ -83,6 +83,31 @@ class Role(StrEnum):
 STAKEHOLDER_ROLES = (Role.DRI, Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
 
 
+class UpdateSource(StrEnum):
+    MODAL = "modal"
+    THREAD = "thread"
+    NOTHING_NEW = "nothing_new"
+
+
+class WaitKind(StrEnum):
+    REQUEST = "request"
+    MISSED_APPOINTMENT = "missed_appointment"
+
+
+class SalesOpsOutcome(StrEnum):
+    CONTINUE = "continue"
+    CONTRACT_CANCELLATION = "contract_cancellation"
+    CUSTOMER_TERMINATED = "customer_terminated"
+
+    @property
+    def label(self) -> str:
+        return {
+            "continue": "Continue working",
+            "contract_cancellation": "Move to contract cancellation",
+            "customer_terminated": "Move to customer terminated",
+        }[self.value]
+
+
 class LinkKind(StrEnum):
     PSA = "psa"
     TRACKER = "tracker"
@@ -101,6 +126,22 @@ class EventKind(StrEnum):
     PINNED = "pinned"
     SLACK_PROBLEM = "slack_problem"
     CHECKLIST_CHANGED = "checklist_changed"
+    UPDATE_POSTED = "update_posted"
+    CHECK_IN = "check_in"
+    PROMPTED = "prompted"
+    NUDGED = "nudged"
+    PROMOTED = "promoted"
+    KEPT_IN_SEV2 = "kept_in_sev2"
+    PROMOTION_REQUESTED = "promotion_requested"
+    STATE_CHANGED = "state_changed"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    CUSTOMER_RESPONDED = "customer_responded"
+    OUT_OF_OFFICE = "out_of_office"
+    MISSED_APPOINTMENT = "missed_appointment"
+    LADDER_STEP = "ladder_step"
+    SALES_OPS_OUTCOME = "sales_ops_outcome"
+    FLAG_RAISED = "flag_raised"
+    FLAG_CLOSED = "flag_closed"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.domain import EventKind, Health, Level, LinkKind, Role, Severity, State
+from bot.domain import (
+    EventKind,
+    Health,
+    Level,
+    LinkKind,
+    Role,
+    SalesOpsOutcome,
+    Severity,
+    State,
+    UpdateSource,
+    WaitKind,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -84,14 +95,17 @@ class Escalation(Base):
 
     opened_by: Mapped[str] = mapped_column(String(32))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the current cadence began: opening, or promotion to Sev 1 (Phase 1 restarts).
+    cadence_start: Mapped[datetime] = mapped_column(UTCDateTime())
     phase1_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_customer_comm_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Where the escalation lives in Slack; filled in step by step as each post succeeds,
     # so a retry resumes where the last attempt stopped instead of posting twice.
     leadership_channel_id: Mapped[str | None] = mapped_column(String(32))
-    root_ts: Mapped[str | None] = mapped_column(String(32))
+    root_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     root_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     checklist_ts: Mapped[str | None] = mapped_column(String(32))
     internal_link_ts: Mapped[str | None] = mapped_column(String(32))
@@ -126,6 +140,13 @@ class Escalation(Base):
 
     def link(self, kind: LinkKind) -> str | None:
         return next((link.url for link in self.links if link.kind is kind), None)
+
+    @property
+    def project_link(self) -> str | None:
+        """The link a flag carries by default: the tracker, else the PSA project, else the doc."""
+        return (
+            self.link(LinkKind.TRACKER) or self.link(LinkKind.PSA) or self.link(LinkKind.DOCUMENT)
+        )
 
 
 class EscalationPerson(Base):
@@ -185,6 +206,95 @@ class TimelineEvent(Base):
     actor: Mapped[str] = mapped_column(String(32))
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind, 40))
     text: Mapped[str] = mapped_column(Text)
+
+
+class Update(Base):
+    """A status update on an escalation, from the update modal or a reply in its thread."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(32))
+    source: Mapped[UpdateSource] = mapped_column(_enum(UpdateSource))
+    health: Mapped[Health] = mapped_column(_enum(Health))
+    summary: Mapped[str] = mapped_column(Text)
+    progress: Mapped[str | None] = mapped_column(Text)
+    blockers: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    customer_communicated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only this text ever reaches the customer channel, and only when someone wrote it.
+    customer_message: Mapped[str | None] = mapped_column(Text)
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    internal_ts: Mapped[str | None] = mapped_column(String(32))
+    customer_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class CheckIn(Base):
+    """The midday internal stakeholder check-in: who attended, what was said."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(32))
+    attendees: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text)
+
+
+class CustomerWait(Base):
+    """A request the team is waiting on the customer for: the unresponsiveness ladder's timer."""
+
+    __tablename__ = "customer_waits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[WaitKind] = mapped_column(_enum(WaitKind, 24))
+    asked: Mapped[str] = mapped_column(Text)
+    how: Mapped[str | None] = mapped_column(String(100))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    ooo_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ooo_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Time the ladder was paused by earlier out-of-office periods, in whole seconds.
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sales_ops_outcome: Mapped[SalesOpsOutcome | None] = mapped_column(_enum(SalesOpsOutcome, 32))
+    sales_ops_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class UrgentFlag(Base):
+    """Something someone must answer by a deadline; under the siren threshold it's a siren."""
+
+    __tablename__ = "urgent_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    raised_by: Mapped[str] = mapped_column(String(32))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    responders: Mapped[str] = mapped_column(Text)
+    needed: Mapped[str] = mapped_column(Text)
+    needed_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    link: Mapped[str | None] = mapped_column(String(1000))
+    siren: Mapped[bool] = mapped_column(Boolean, default=False)
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    dms_sent: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def responder_ids(self) -> list[str]:
+        return [user for user in self.responders.split(",") if user]
 
 
 class SlackUser(Base):

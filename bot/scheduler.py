@@ -13,8 +13,23 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import ledger
-from bot.escalations import service
-from bot.escalations.publish import run_publication
+from bot.cadence import ladder, portfolio
+from bot.cadence.customer_silence import schedule_ladder_steps, send_ladder_step
+from bot.cadence.engine import (
+    PROMPT_KINDS,
+    schedule_due_prompts,
+    schedule_portfolio_agenda,
+    send_agenda,
+    send_prompt,
+)
+from bot.cadence.urgent import (
+    REMINDER_KINDS,
+    run_flag_publication,
+    schedule_flag_reminders,
+    send_flag_reminder,
+)
+from bot.escalations import flags, service
+from bot.escalations.publish import run_publication, run_update_publication
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -23,11 +38,30 @@ Handler = Callable[[Services, int], object]
 
 HANDLERS: dict[str, Handler] = {
     service.PUBLISH: run_publication,
+    service.PUBLISH_UPDATE: run_update_publication,
+    flags.PUBLISH_FLAG: run_flag_publication,
+    portfolio.KIND: send_agenda,
+    ladder.KIND: send_ladder_step,
+    **{kind: send_prompt for kind in PROMPT_KINDS},
+    **{kind: send_flag_reminder for kind in REMINDER_KINDS},
 }
+
+# Each asks the policy what is due now and records it in the ledger (idempotently).
+PLANNERS: list[Callable[[Services], object]] = [
+    schedule_due_prompts,
+    schedule_portfolio_agenda,
+    schedule_ladder_steps,
+    schedule_flag_reminders,
+]
 
 
 def tick(services: Services) -> int:
     """Deliver everything due at `services.clock.now()`; returns how many were handled here."""
+    for plan in PLANNERS:
+        try:
+            plan(services)
+        except Exception:
+            log.exception("planning step %s failed", plan.__name__)
     with services.sessions.begin() as session:
         due = [(row.id, row.kind) for row in ledger.due(session, services.clock.now())]
     handled = 0

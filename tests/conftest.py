@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
+from bot.clock import ManualClock
 from bot.db import make_engine
 from tests.databases import PostgresDatabases, SqliteDatabases, postgres_admin_url
+from tests.harness import BotHarness
+from tests.slack_standin import SlackStandIn
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -49,3 +54,39 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+START = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday 09:00 in Los Angeles
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as running:
+        yield running
+
+
+@pytest.fixture
+def make_harness(
+    database_url: str, standin: SlackStandIn, clock: ManualClock
+) -> Iterator[Callable[..., BotHarness]]:
+    """Builds the running bot with setting overrides (one per test)."""
+    started: list[BotHarness] = []
+
+    def make(**overrides: Any) -> BotHarness:
+        bot = BotHarness(database_url, standin, clock, **overrides)
+        started.append(bot)
+        return bot
+
+    yield make
+    for bot in started:
+        bot.stop()
+
+
+@pytest.fixture
+def harness(make_harness: Callable[..., BotHarness]) -> BotHarness:
+    return make_harness()

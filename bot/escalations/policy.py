@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain import Severity
+from bot.domain import ChecklistItem, Severity, checklist_for
 from bot.models import Escalation
 
 PHASE1_WINDOW = timedelta(hours=24)
@@ -21,8 +21,18 @@ def next_update_due(escalation: Escalation) -> datetime:
     return since + interval
 
 
-def open_checklist_items(escalation: Escalation) -> list[str]:
-    return [entry.code for entry in escalation.checklist if not entry.done]
+def open_checklist_items(escalation: Escalation) -> list[ChecklistItem]:
+    """Items of the current severity's checklist not yet done, in checklist order.
+
+    A promoted Sev 2 keeps its Sev 2 entries for the record; only the Sev 1 list counts.
+    """
+    done = {entry.code for entry in escalation.checklist if entry.done}
+    present = {entry.code for entry in escalation.checklist}
+    return [
+        item
+        for item in checklist_for(escalation.severity)
+        if item.code in present and item.code not in done
+    ]
 
 
 def overdue_items(escalation: Escalation, now: datetime) -> list[str]:

@@ -8,14 +8,16 @@ posts it twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from blocks import escalation as views
+from blocks import update as update_views
 from bot import ledger
 from bot.domain import EventKind, Role
 from bot.escalations import service
-from bot.models import Escalation
+from bot.models import Delivery, Escalation, Update
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
@@ -37,17 +39,24 @@ def retry_delay(attempts: int) -> timedelta:
     return RETRY_DELAYS[min(max(attempts - 1, 0), len(RETRY_DELAYS) - 1)]
 
 
-def run_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
-    """Claim the publication and run it; None when another process holds it."""
+Work = Callable[[Services, Delivery], PublishOutcome]
+
+
+def run_retry_safe(services: Services, delivery_id: int, work: Work) -> PublishOutcome | None:
+    """Claim a ledger row and run idempotent `work` for it; None when another process holds it.
+
+    Incomplete work goes back to the ledger with a growing delay; its steps skip what
+    already happened, so retrying never posts twice.
+    """
     with services.sessions.begin() as session:
         now = services.clock.now()
         if not ledger.claim(
             session, delivery_id, worker=services.worker, now=now, reclaim_after=RECLAIM_AFTER
         ):
             return None
-        delivery = session.get(ledger.Delivery, delivery_id)
-        escalation_id, attempts = delivery.escalation_id, delivery.attempts
-    outcome = publish(services, escalation_id)
+        delivery = session.get(Delivery, delivery_id)
+        session.expunge(delivery)
+    outcome = work(services, delivery)
     with services.sessions.begin() as session:
         now = services.clock.now()
         if outcome.complete:
@@ -56,10 +65,24 @@ def run_publication(services: Services, delivery_id: int) -> PublishOutcome | No
             ledger.retry_later(
                 session,
                 delivery_id,
-                at=now + retry_delay(attempts),
+                at=now + retry_delay(delivery.attempts + 1),
                 error="; ".join(outcome.problems),
             )
     return outcome
+
+
+def run_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
+    return run_retry_safe(
+        services, delivery_id, lambda s, delivery: publish(s, delivery.escalation_id)
+    )
+
+
+def run_update_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
+    return run_retry_safe(
+        services,
+        delivery_id,
+        lambda s, delivery: publish_update(s, int(delivery.slot), first_try=delivery.attempts == 0),
+    )
 
 
 def publish(services: Services, escalation_id: int) -> PublishOutcome:
@@ -83,7 +106,9 @@ def publish(services: Services, escalation_id: int) -> PublishOutcome:
             escalation.leadership_channel_id = gateway.resolve_channel(settings.escalation_channel)
 
     def root(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.root_ts is None:
+        if escalation.root_ts is not None:
+            refresh_root(services, escalation)  # e.g. after a promotion: show Sev 1 now
+        else:
             posted = gateway.post(
                 escalation.leadership_channel_id,
                 views.root_text(escalation),
@@ -209,3 +234,78 @@ def _reach(services: Services, escalation: Escalation, text: str) -> bool:
         log.warning("%s: could not reach the opener: %s", escalation.key, problem)
         return False
     return True
+
+
+def refresh_root(services: Services, escalation: Escalation) -> None:
+    """Edit the pinned root message in place so it shows the record as it is now."""
+    if escalation.leadership_channel_id and escalation.root_ts:
+        services.gateway.update(
+            escalation.leadership_channel_id,
+            escalation.root_ts,
+            views.root_text(escalation),
+            views.root_blocks(escalation),
+        )
+
+
+def publish_update(services: Services, update_id: int, *, first_try: bool) -> PublishOutcome:
+    """Thread reply, internal cross-post, customer-safe text (only if written), root edit."""
+    gateway = services.gateway
+    problems: list[tuple[str, SlackProblem]] = []
+    with services.sessions.begin() as session:
+        update = session.get(Update, update_id)
+        escalation = service.get(session, update.escalation_id)
+        steps = [
+            ("reply in the leadership thread", _thread_reply),
+            ("cross-post to the internal channel", _internal_post),
+            ("post your customer-safe message", _customer_post),
+            ("refresh the pinned message", lambda s, e, u: refresh_root(s, e)),
+        ]
+        for what, action in steps:
+            try:
+                action(services, escalation, update)
+            except SlackProblem as problem:
+                log.warning("%s: could not %s: %s", escalation.key, what, problem)
+                problems.append((what, problem))
+        author = update.author
+    if problems and first_try:
+        what, problem = problems[0]
+        text = (
+            f":warning: Your update on *{escalation.key}* is saved, but I couldn't {what}: "
+            f"{problem.plain_words} I'll retry."
+        )
+        try:
+            gateway.dm(author, text)
+        except SlackProblem:
+            log.warning("could not tell %s about the failed update", author)
+    return PublishOutcome(
+        complete=not problems, problems=[f"{what}: {p.code}" for what, p in problems]
+    )
+
+
+def _thread_reply(services: Services, escalation: Escalation, update: Update) -> None:
+    if update.thread_ts is None and escalation.root_ts:
+        posted = services.gateway.post(
+            escalation.leadership_channel_id,
+            update_views.update_text(escalation, update),
+            update_views.update_blocks(escalation, update),
+            thread_ts=escalation.root_ts,
+        )
+        update.thread_ts = posted.ts
+
+
+def _internal_post(services: Services, escalation: Escalation, update: Update) -> None:
+    if escalation.internal_channel_id and update.internal_ts is None:
+        posted = services.gateway.post(
+            escalation.internal_channel_id,
+            update_views.update_text(escalation, update),
+            update_views.update_blocks(escalation, update),
+            join_if_needed=True,
+        )
+        update.internal_ts = posted.ts
+
+
+def _customer_post(services: Services, escalation: Escalation, update: Update) -> None:
+    # The customer channel gets the customer-safe text verbatim and nothing else.
+    if update.customer_message and escalation.customer_channel_id and update.customer_ts is None:
+        posted = services.gateway.post(escalation.customer_channel_id, update.customer_message)
+        update.customer_ts = posted.ts

@@ -9,7 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import ledger
-from bot.domain import EventKind, LinkKind, Role, Severity, State, checklist_for
+from bot.domain import (
+    EventKind,
+    Health,
+    Level,
+    LinkKind,
+    Role,
+    Severity,
+    State,
+    UpdateSource,
+    checklist_for,
+)
 from bot.escalations.form import EscalationForm
 from bot.escalations.policy import PHASE1_WINDOW
 from bot.models import (
@@ -19,10 +29,12 @@ from bot.models import (
     EscalationPerson,
     EscalationTrigger,
     TimelineEvent,
+    Update,
 )
 
 BOT = "bot"
 PUBLISH = "publish"
+PUBLISH_UPDATE = "publish_update"
 KEY_PATTERN = re.compile(r"^\s*(?:ESC-?)?(\d{1,9})\s*$", re.IGNORECASE)
 
 
@@ -69,6 +81,7 @@ def open_escalation(
         customer_channel_id=form.customer_channel_id,
         opened_by=opened_by,
         opened_at=now,
+        cadence_start=now,
         phase1_due_at=now + PHASE1_WINDOW,
         opener_response_url=response_url,
     )
@@ -187,3 +200,142 @@ def tick(session: Session, escalation: Escalation, code: str, *, actor: str, now
             record(session, escalation, EventKind.CHECKLIST_CHANGED, actor, f"ticked {code}", now)
             return True
     return False
+
+
+def record_update(
+    session: Session,
+    escalation: Escalation,
+    *,
+    author: str,
+    now: datetime,
+    source: UpdateSource,
+    summary: str,
+    health: Health | None = None,
+    progress: str | None = None,
+    blockers: str | None = None,
+    next_steps: str | None = None,
+    customer_communicated: bool = False,
+    customer_message: str | None = None,
+    thread_ts: str | None = None,
+) -> Update:
+    """Store an update, move the escalation's clocks, and queue its posting."""
+    update = Update(
+        escalation_id=escalation.id,
+        at=now,
+        author=author,
+        source=source,
+        health=health or escalation.health,
+        summary=summary,
+        progress=progress,
+        blockers=blockers,
+        next_steps=next_steps,
+        customer_communicated=customer_communicated,
+        customer_message=customer_message,
+        thread_ts=thread_ts,
+    )
+    session.add(update)
+    escalation.last_update_at = now
+    escalation.health = update.health
+    if customer_communicated:
+        escalation.last_customer_comm_at = now
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.UPDATE_POSTED,
+        author,
+        f"{source.value} update, health {update.health.value}: {summary[:200]}",
+        now,
+    )
+    ledger.schedule(
+        session,
+        subject=escalation.key,
+        kind=PUBLISH_UPDATE,
+        slot=str(update.id),
+        due_at=now,
+        escalation_id=escalation.id,
+    )
+    return update
+
+
+def find_by_thread(session: Session, channel_id: str, thread_ts: str) -> Escalation | None:
+    return session.scalars(
+        select(Escalation)
+        .where(Escalation.leadership_channel_id == channel_id, Escalation.root_ts == thread_ts)
+        .options(*_with_children())
+    ).first()
+
+
+class NotAllowed(Exception):
+    """The person may not do this; the message says who can."""
+
+
+def promote_to_sev1(
+    session: Session,
+    escalation: Escalation,
+    *,
+    level: Level,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    """Sev 2 -> Sev 1 on the same record: Phase 1 and the Sev 1 cadence start again."""
+    if escalation.severity is Severity.SEV1:
+        raise NotAllowed(f"{escalation.key} is already Sev 1.")
+    if not escalation.state.is_open:
+        raise NotAllowed(f"{escalation.key} is resolved; reopen it first.")
+    escalation.severity, escalation.level = Severity.SEV1, level
+    escalation.state = State.OPEN
+    escalation.cadence_start, escalation.phase1_due_at = now, now + PHASE1_WINDOW
+    if all(t.code != "promoted_by_leadership" for t in escalation.triggers):
+        escalation.triggers.append(EscalationTrigger(code="promoted_by_leadership"))
+    present = {entry.code for entry in escalation.checklist}
+    escalation.checklist += [
+        ChecklistEntry(code=item.code)
+        for item in checklist_for(Severity.SEV1)
+        if item.code not in present
+    ]
+    automatic = {"severity_assigned", "dri_identified"}
+    if escalation.root_pinned:
+        automatic.add("thread_pinned")
+    if all(escalation.person(r) for r in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):
+        automatic.add("stakeholders_looped")
+    if escalation.link(LinkKind.DOCUMENT):
+        automatic.add("tracking_document")
+    if escalation.link(LinkKind.TRACKER):
+        automatic.add("tracking_issue")
+    for entry in escalation.checklist:
+        if entry.code in automatic and not entry.done:
+            entry.done_at, entry.done_by = now, BOT
+    # A fresh Phase 1 checklist in the thread, and the DRI hears about the new cadence.
+    escalation.checklist_ts, escalation.dri_dm_ts = None, None
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.PROMOTED,
+        actor,
+        f"Promoted to Sev 1 {level.label}" + (f": {note}" if note else ""),
+        now,
+    )
+    ledger.schedule(
+        session,
+        subject=escalation.key,
+        kind=PUBLISH,
+        slot=f"promoted:{now.isoformat()}",
+        due_at=now,
+        escalation_id=escalation.id,
+    )
+
+
+def keep_in_sev2(session: Session, escalation: Escalation, *, actor: str, now: datetime) -> None:
+    if escalation.severity is not Severity.SEV2:
+        raise NotAllowed(f"{escalation.key} is not a Sev 2.")
+    record(
+        session,
+        escalation,
+        EventKind.KEPT_IN_SEV2,
+        actor,
+        "Leadership decided: remain in Sev 2 monitoring",
+        now,
+    )

@@ -7,7 +7,17 @@ import logging
 from slack_bolt import App
 
 from bot.services import Services
-from bot.slack import commands, home, opening, root_actions
+from bot.slack import (
+    commands,
+    customer,
+    flags,
+    home,
+    leadership,
+    opening,
+    prompts,
+    root_actions,
+    updates,
+)
 
 
 def build_app(services: Services, *, verify_token: bool = True) -> App:
@@ -26,4 +36,9 @@ def build_app(services: Services, *, verify_token: bool = True) -> App:
     opening.register(app, services)
     home.register(app, services)
     root_actions.register(app, services)
+    updates.register(app, services)
+    prompts.register(app, services)
+    leadership.register(app, services)
+    customer.register(app, services)
+    flags.register(app, services)
     return app

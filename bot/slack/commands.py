@@ -13,6 +13,7 @@ from bot.escalations import service
 from bot.escalations.policy import overdue_items
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.flags import open_flag_modal
 from bot.slack.opening import open_modal
 
 
@@ -49,6 +50,24 @@ def register(app: App, services: Services) -> None:
             )
             if problem is not None:
                 respond(text=f":warning: {problem.plain_words}", response_type="ephemeral")
+            return
+        if subcommand == "flag":
+            ack()
+            escalation_id = None
+            if rest:
+                with services.sessions() as session:
+                    escalation = service.find_by_key(session, rest)
+                if escalation is None:
+                    respond(
+                        text=f"I can't find an escalation called `{rest[:40]}`. "
+                        "`/escalate list` shows the open ones.",
+                        response_type="ephemeral",
+                    )
+                    return
+                escalation_id = escalation.id
+            problem = open_flag_modal(services, command["trigger_id"], escalation_id)
+            if problem:
+                respond(text=f":warning: {problem}", response_type="ephemeral")
             return
         if subcommand == "list":
             with services.sessions.begin() as session:

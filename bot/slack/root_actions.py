@@ -34,9 +34,6 @@ def register(app: App, services: Services) -> None:
         except SlackProblem as problem:
             log.warning("details view failed: %s", problem.code)
 
-    @app.action(views.POST_UPDATE)
-    @app.action(views.FLAG_URGENT)
-    @app.action(views.WAITING_ON_CUSTOMER)
     @app.action(views.RESOLVE)
     def not_switched_on_yet(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 03:33:46.774658
+Create Date: 2026-11-25 03:53:23.431684
 
 """
 
@@ -55,8 +55,10 @@ def upgrade() -> None:
         sa.Column("new_msa", sa.Boolean(), nullable=False),
         sa.Column("opened_by", sa.String(length=32), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("cadence_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("phase1_due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_update_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_customer_comm_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("leadership_channel_id", sa.String(length=32), nullable=True),
         sa.Column("root_ts", sa.String(length=32), nullable=True),
@@ -69,6 +71,9 @@ def upgrade() -> None:
         sa.Column("slack_problem", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_escalations")),
     )
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_escalations_root_ts"), ["root_ts"], unique=False)
+
     op.create_table(
         "slack_users",
         sa.Column("user_id", sa.String(length=32), nullable=False),
@@ -79,6 +84,27 @@ def upgrade() -> None:
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_slack_users")),
     )
+    op.create_table(
+        "check_ins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("author", sa.String(length=32), nullable=False),
+        sa.Column("attendees", sa.Text(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_check_ins_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_check_ins")),
+    )
+    with op.batch_alter_table("check_ins", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_check_ins_escalation_id"), ["escalation_id"], unique=False
+        )
+
     op.create_table(
         "checklist_entries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -97,6 +123,49 @@ def upgrade() -> None:
             "escalation_id", "code", name=op.f("uq_checklist_entries_escalation_id_code")
         ),
     )
+    op.create_table(
+        "customer_waits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("request", "missed_appointment", name="waitkind", native_enum=False, length=24),
+            nullable=False,
+        ),
+        sa.Column("asked", sa.Text(), nullable=False),
+        sa.Column("how", sa.String(length=100), nullable=True),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=32), nullable=False),
+        sa.Column("ooo_from", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ooo_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("paused_seconds", sa.Integer(), nullable=False),
+        sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "sales_ops_outcome",
+            sa.Enum(
+                "continue",
+                "contract_cancellation",
+                "customer_terminated",
+                name="salesopsoutcome",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("sales_ops_ts", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_customer_waits_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_waits")),
+    )
+    with op.batch_alter_table("customer_waits", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_customer_waits_escalation_id"), ["escalation_id"], unique=False
+        )
+
     op.create_table(
         "deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -228,6 +297,22 @@ def upgrade() -> None:
                 "pinned",
                 "slack_problem",
                 "checklist_changed",
+                "update_posted",
+                "check_in",
+                "prompted",
+                "nudged",
+                "promoted",
+                "kept_in_sev2",
+                "promotion_requested",
+                "state_changed",
+                "waiting_on_customer",
+                "customer_responded",
+                "out_of_office",
+                "missed_appointment",
+                "ladder_step",
+                "sales_ops_outcome",
+                "flag_raised",
+                "flag_closed",
                 name="eventkind",
                 native_enum=False,
                 length=40,
@@ -248,12 +333,88 @@ def upgrade() -> None:
             batch_op.f("ix_timeline_events_escalation_id"), ["escalation_id"], unique=False
         )
 
+    op.create_table(
+        "updates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("author", sa.String(length=32), nullable=False),
+        sa.Column(
+            "source",
+            sa.Enum(
+                "modal", "thread", "nothing_new", name="updatesource", native_enum=False, length=16
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "health",
+            sa.Enum("red", "yellow", "green", name="health", native_enum=False, length=16),
+            nullable=False,
+        ),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("progress", sa.Text(), nullable=True),
+        sa.Column("blockers", sa.Text(), nullable=True),
+        sa.Column("next_steps", sa.Text(), nullable=True),
+        sa.Column("customer_communicated", sa.Boolean(), nullable=False),
+        sa.Column("customer_message", sa.Text(), nullable=True),
+        sa.Column("thread_ts", sa.String(length=32), nullable=True),
+        sa.Column("internal_ts", sa.String(length=32), nullable=True),
+        sa.Column("customer_ts", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_updates_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_updates")),
+    )
+    with op.batch_alter_table("updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_updates_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
+        "urgent_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("raised_by", sa.String(length=32), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("responders", sa.Text(), nullable=False),
+        sa.Column("needed", sa.Text(), nullable=False),
+        sa.Column("needed_by", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("link", sa.String(length=1000), nullable=True),
+        sa.Column("siren", sa.Boolean(), nullable=False),
+        sa.Column("thread_ts", sa.String(length=32), nullable=True),
+        sa.Column("dms_sent", sa.Text(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_urgent_flags_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_urgent_flags")),
+    )
+    with op.batch_alter_table("urgent_flags", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_urgent_flags_escalation_id"), ["escalation_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("urgent_flags", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_urgent_flags_escalation_id"))
+
+    op.drop_table("urgent_flags")
+    with op.batch_alter_table("updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_updates_escalation_id"))
+
+    op.drop_table("updates")
     with op.batch_alter_table("timeline_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_timeline_events_escalation_id"))
 
@@ -269,7 +430,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_deliveries_due_at"))
 
     op.drop_table("deliveries")
+    with op.batch_alter_table("customer_waits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_customer_waits_escalation_id"))
+
+    op.drop_table("customer_waits")
     op.drop_table("checklist_entries")
+    with op.batch_alter_table("check_ins", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_check_ins_escalation_id"))
+
+    op.drop_table("check_ins")
     op.drop_table("slack_users")
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_escalations_root_ts"))
+
     op.drop_table("escalations")
     # ### end Alembic commands ###

@@ -1,0 +1,136 @@
+"""The Y/R/Blocked portfolio review agenda, and leadership's Sev 2 decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks.escalation import title
+from blocks.overview import escalation_line, sort_for_attention
+from blocks.text import escape, mention, when
+from bot.domain import Level, Severity
+from bot.models import Escalation
+
+DECIDE_PROMOTE = "decide_promote"
+DECIDE_REMAIN = "decide_remain"
+PROMOTE_CALLBACK = "promote_to_sev1"
+MAX_DECISIONS = 20
+
+
+def decision_buttons(escalation: Escalation) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=f"decide:{escalation.id}",
+        elements=[
+            ButtonElement(
+                text="Escalate to Sev 1",
+                action_id=DECIDE_PROMOTE,
+                value=str(escalation.id),
+                style="danger",
+            ),
+            ButtonElement(
+                text="Remain in Sev 2 monitoring", action_id=DECIDE_REMAIN, value=str(escalation.id)
+            ),
+        ],
+    )
+
+
+def agenda_blocks(escalations: list[Escalation], review_at: datetime, now: datetime) -> list[Block]:
+    """Every open escalation with health, age, last update and overdue items; a decision
+    row for each Sev 2."""
+    blocks: list[Block] = [
+        HeaderBlock(text="Y/R/Blocked portfolio review"),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"Agenda for the call {when(review_at)}: {len(escalations)} open escalation(s), "
+                    "overdue first."
+                )
+            )
+        ),
+    ]
+    decisions = 0
+    for escalation in sort_for_attention(escalations, now):
+        last = when(escalation.last_update_at) if escalation.last_update_at else "no update yet"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"{escalation_line(escalation, now)}\n      Last update: {last}"
+                )
+            )
+        )
+        if escalation.severity is Severity.SEV2 and decisions < MAX_DECISIONS:
+            blocks.append(decision_buttons(escalation))
+            decisions += 1
+    if not escalations:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Nothing open. :tada:")]))
+    return blocks[:50]
+
+
+def promote_modal(escalation: Escalation) -> View:
+    return View(
+        type="modal",
+        callback_id=PROMOTE_CALLBACK,
+        title=PlainTextObject(text="Escalate to Sev 1"),
+        submit=PlainTextObject(text="Escalate"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"escalation_id": escalation.id}),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            f"*{escape(title(escalation))}* becomes a Sev 1: Phase 1 starts again (24 h) "
+                            "and the DRI gets daily prompts. The history stays on the record."
+                        )
+                    )
+                ]
+            ),
+            InputBlock(
+                block_id="level",
+                label="Sev 1 level",
+                element=StaticSelectElement(
+                    action_id="level",
+                    options=[Option(value=level.value, label=level.label) for level in Level],
+                ),
+            ),
+            InputBlock(
+                block_id="note",
+                label="Why",
+                optional=True,
+                element=PlainTextInputElement(action_id="note", multiline=True, max_length=1000),
+            ),
+        ],
+    )
+
+
+def promotion_request_blocks(
+    escalation: Escalation, requester: str, leadership: list[str]
+) -> list[Block]:
+    people = " ".join(mention(user) for user in leadership) or "PS leadership"
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f":arrow_double_up: {people}: {mention(requester)} asks to escalate "
+                    f"*{escape(title(escalation))}* to Sev 1. Please decide."
+                )
+            )
+        ),
+        decision_buttons(escalation),
+    ]

@@ -1,0 +1,271 @@
+"""The cadence engine: turns the policy's answers into ledger rows, and delivers them once.
+
+Scheduling and sending are separate steps. `schedule_due_prompts` records each due
+(escalation, kind, slot) in the ledger; the scheduler's tick then claims and sends rows like
+any other due work. A slot already recorded is never recorded again, so restarts and
+concurrent processes cannot repeat a prompt.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.cadence.policy import (
+    CadenceSettings,
+    CadenceState,
+    DuePrompt,
+    PromptKind,
+    customer_comm_overdue,
+    due_prompts,
+)
+from sqlalchemy import update
+
+from blocks import portfolio as portfolio_views
+from blocks import prompts as prompt_views
+from bot import ledger, people
+from bot.cadence import portfolio
+from bot.domain import EventKind, Role
+from bot.escalations import service
+from bot.escalations.policy import open_checklist_items
+from bot.models import Delivery, DeliveryStatus, Escalation
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+
+log = logging.getLogger(__name__)
+
+PROMPT_KINDS = {kind.value for kind in PromptKind}
+SNOOZE_SUFFIX = "+snooze"
+MAX_ATTEMPTS = 5
+TRANSIENT_RETRY = timedelta(minutes=2)
+CONDITIONAL_KINDS = {
+    PromptKind.EVENING_NUDGE.value,
+    PromptKind.PHASE1_DEADLINE.value,
+    PromptKind.PHASE1_MANAGER.value,
+    PromptKind.SILENCE_MANAGER.value,
+}
+
+
+def cadence_state(services: Services, escalation: Escalation) -> CadenceState:
+    dri = escalation.person(Role.DRI)
+    return CadenceState(
+        severity=escalation.severity,
+        level=escalation.level,
+        state=escalation.state,
+        cadence_start=escalation.cadence_start,
+        phase1_due_at=escalation.phase1_due_at,
+        checklist_open=bool(open_checklist_items(escalation)),
+        last_update_at=escalation.last_update_at,
+        last_customer_comm_at=escalation.last_customer_comm_at,
+        dri_tz=people.timezone_of(services, dri) if dri else services.settings.timezone,
+    )
+
+
+def schedule_due_prompts(services: Services) -> int:
+    """Record every prompt due now in the ledger; returns how many new rows were written."""
+    cadence = CadenceSettings.from_settings(services.settings)
+    now = services.clock.now()
+    with services.sessions() as session:
+        snapshots = [
+            (e.id, e.key, cadence_state(services, e)) for e in service.open_escalations(session)
+        ]
+    written = 0
+    for escalation_id, key, state in snapshots:
+        for due in due_prompts(state, cadence, now):
+            with services.sessions.begin() as session:
+                if ledger.schedule(
+                    session,
+                    subject=key,
+                    kind=due.kind.value,
+                    slot=due.slot,
+                    due_at=due.deliver_at,
+                    escalation_id=escalation_id,
+                ):
+                    written += 1
+                    _drop_superseded(session, key, due)
+    return written
+
+
+def _drop_superseded(session, key: str, due: DuePrompt) -> None:  # type: ignore[no-untyped-def]
+    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending."""
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.subject == key,
+            Delivery.kind == due.kind.value,
+            Delivery.slot != due.slot,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.slot.not_like(f"%{SNOOZE_SUFFIX}%"),
+        )
+        .values(status=DeliveryStatus.CANCELLED, last_error=f"superseded by {due.slot}")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def snooze(
+    services: Services,
+    escalation_id: int,
+    kind: str,
+    slot: str,
+    delay: timedelta = timedelta(hours=1),
+) -> bool:
+    """Ask again later: a new ledger row for the same prompt; False if already snoozed."""
+    base = slot.split(SNOOZE_SUFFIX)[0]
+    with services.sessions.begin() as session:
+        escalation = service.get(session, escalation_id)
+        if escalation is None:
+            return False
+        count = (
+            session.query(Delivery)
+            .filter(
+                Delivery.subject == escalation.key,
+                Delivery.kind == kind,
+                Delivery.slot.like(f"{base}{SNOOZE_SUFFIX}%"),
+            )
+            .count()
+        )
+        return ledger.schedule(
+            session,
+            subject=escalation.key,
+            kind=kind,
+            slot=f"{base}{SNOOZE_SUFFIX}{count + 1}",
+            due_at=services.clock.now() + delay,
+            escalation_id=escalation_id,
+        )
+
+
+def send_prompt(services: Services, delivery_id: int) -> bool | None:
+    """Claim and send one prompt; None when another process has it. Never sent twice."""
+    with services.sessions.begin() as session:
+        now = services.clock.now()
+        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+            return None
+        delivery = session.get(Delivery, delivery_id)
+        kind, slot, attempts = delivery.kind, delivery.slot, delivery.attempts
+        escalation = service.get(session, delivery.escalation_id)
+        if escalation is None or not escalation.state.is_open:
+            ledger.finish(session, delivery_id, now=now)
+            return False
+        message = _compose(services, escalation, kind, slot)
+    try:
+        if message is not None:
+            target, text, blocks = message
+            if target == "dm":
+                services.gateway.dm(escalation.person(Role.DRI), text, blocks)
+            else:
+                services.gateway.post(
+                    escalation.leadership_channel_id, text, thread_ts=escalation.root_ts
+                )
+    except SlackProblem as problem:
+        with services.sessions.begin() as session:
+            if problem.is_transient and attempts < MAX_ATTEMPTS:
+                ledger.retry_later(
+                    session,
+                    delivery_id,
+                    at=services.clock.now() + TRANSIENT_RETRY,
+                    error=problem.code,
+                )
+            else:
+                ledger.finish(session, delivery_id, now=services.clock.now())
+                session.execute(
+                    update(Delivery)
+                    .where(Delivery.id == delivery_id)
+                    .values(last_error=problem.code)
+                )
+        log.warning("%s %s/%s not delivered: %s", escalation.key, kind, slot, problem.code)
+        return False
+    with services.sessions.begin() as session:
+        now = services.clock.now()
+        ledger.finish(session, delivery_id, now=now)
+        if message is not None:
+            escalation = service.get(session, escalation.id)
+            event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
+            service.record(session, escalation, event, service.BOT, f"{kind} ({slot})", now)
+    return True
+
+
+def _compose(
+    services: Services, escalation: Escalation, kind: str, slot: str
+) -> tuple[str, str, list] | None:
+    """(target, text, blocks) for a prompt, or None when it no longer applies."""
+    now = services.clock.now()
+    if kind in CONDITIONAL_KINDS and SNOOZE_SUFFIX not in slot:
+        # These depend on what happened since they were recorded (an update, a tick).
+        state = cadence_state(services, escalation)
+        current = due_prompts(state, CadenceSettings.from_settings(services.settings), now)
+        if not any(due.kind.value == kind and due.slot == slot for due in current):
+            return None
+    if kind == PromptKind.PHASE1_MANAGER:
+        if not prompt_views.open_items(escalation) or not escalation.root_ts:
+            return None
+        return "thread", prompt_views.phase1_manager_text(escalation), []
+    if kind == PromptKind.SILENCE_MANAGER:
+        if not escalation.root_ts:
+            return None
+        silent_since = escalation.last_update_at or escalation.cadence_start
+        hours = int((now - silent_since).total_seconds() // 3600)
+        return "thread", prompt_views.silence_manager_text(escalation, hours), []
+    if kind == PromptKind.PHASE1_DEADLINE and not prompt_views.open_items(escalation):
+        return None
+    permalink = None
+    if escalation.leadership_channel_id and escalation.root_ts:
+        try:
+            permalink = services.gateway.permalink(
+                escalation.leadership_channel_id, escalation.root_ts
+            )
+        except SlackProblem:
+            permalink = None
+    overdue = customer_comm_overdue(cadence_state(services, escalation), now)
+    return (
+        "dm",
+        prompt_views.prompt_text(escalation, kind),
+        prompt_views.prompt_blocks(
+            escalation, kind, slot, permalink=permalink, now=now, customer_comm_overdue=overdue
+        ),
+    )
+
+
+def schedule_portfolio_agenda(services: Services) -> bool:
+    """Record this week's agenda in the ledger once its time has come."""
+    due = portfolio.agenda_due(services.settings, services.clock.now())
+    if due is None:
+        return False
+    with services.sessions.begin() as session:
+        return ledger.schedule(
+            session,
+            subject=portfolio.SUBJECT,
+            kind=portfolio.KIND,
+            slot=due.slot,
+            due_at=due.post_at,
+        )
+
+
+def send_agenda(services: Services, delivery_id: int) -> bool | None:
+    """Post the portfolio review agenda in the leadership channel, once."""
+    settings = services.settings
+    with services.sessions.begin() as session:
+        now = services.clock.now()
+        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+            return None
+        review = portfolio.agenda_due(settings, now)
+        if review is None:  # the call has started meanwhile: a late agenda helps nobody
+            ledger.finish(session, delivery_id, now=now)
+            return False
+        blocks = portfolio_views.agenda_blocks(
+            service.open_escalations(session), review.review_at, now
+        )
+    try:
+        channel = services.gateway.resolve_channel(settings.escalation_channel)
+        services.gateway.post(
+            channel, "Y/R/Blocked portfolio review agenda", blocks, join_if_needed=True
+        )
+    except SlackProblem as problem:
+        with services.sessions.begin() as session:
+            ledger.retry_later(
+                session, delivery_id, at=services.clock.now() + TRANSIENT_RETRY, error=problem.code
+            )
+        log.warning("portfolio agenda not posted: %s", problem.code)
+        return False
+    with services.sessions.begin() as session:
+        ledger.finish(session, delivery_id, now=services.clock.now())
+    return True

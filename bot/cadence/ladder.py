@@ -1,0 +1,49 @@
+"""The customer-unresponsiveness ladder (seeds 000 and 002): pure rules over one wait."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+KIND = "ladder"
+
+
+@dataclass(frozen=True)
+class WaitClock:
+    """When the team asked, and the out-of-office time that doesn't count against the customer."""
+
+    asked_at: datetime
+    paused_seconds: int = 0
+    ooo_from: datetime | None = None
+    ooo_until: datetime | None = None
+    responded_at: datetime | None = None
+
+
+def waited(clock: WaitClock, now: datetime) -> timedelta:
+    """How long the customer has been silent, out-of-office periods excluded."""
+    paused = timedelta(seconds=clock.paused_seconds)
+    if clock.ooo_from is not None and clock.ooo_until is not None and clock.ooo_from < now:
+        paused += min(now, clock.ooo_until) - clock.ooo_from
+    return max(now - clock.asked_at - paused, timedelta(0))
+
+
+def is_paused(clock: WaitClock, now: datetime) -> bool:
+    return (
+        clock.ooo_from is not None
+        and clock.ooo_until is not None
+        and clock.ooo_from <= now < clock.ooo_until
+    )
+
+
+def step_reached(clock: WaitClock, ladder_days: list[int], now: datetime) -> int | None:
+    """The highest ladder day reached (e.g. 14), or None. After downtime only the latest
+    step is returned: its message covers what the skipped ones would have said."""
+    if clock.responded_at is not None:
+        return None
+    days = waited(clock, now) / timedelta(days=1)
+    reached = [day for day in ladder_days if days >= day]
+    return reached[-1] if reached else None
+
+
+def slot(wait_id: int, day: int) -> str:
+    return f"{wait_id}:{day}"

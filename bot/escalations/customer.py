@@ -1,0 +1,229 @@
+"""Use cases for a customer who goes quiet: waiting, responding, out of office, Sales Ops."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.cadence import ladder
+from bot.domain import EventKind, SalesOpsOutcome, State, WaitKind
+from bot.escalations.service import NotAllowed, record
+from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
+
+
+def open_waits(session: Session, escalation_id: int) -> list[CustomerWait]:
+    return list(
+        session.scalars(
+            select(CustomerWait)
+            .where(
+                CustomerWait.escalation_id == escalation_id,
+                CustomerWait.responded_at.is_(None),
+                CustomerWait.sales_ops_outcome.is_(None),
+            )
+            .order_by(CustomerWait.id)
+        )
+    )
+
+
+def all_open_waits(session: Session) -> list[CustomerWait]:
+    return list(
+        session.scalars(
+            select(CustomerWait)
+            .join(Escalation, Escalation.id == CustomerWait.escalation_id)
+            .where(
+                CustomerWait.responded_at.is_(None),
+                CustomerWait.sales_ops_outcome.is_(None),
+                Escalation.state != State.RESOLVED,
+            )
+            .order_by(CustomerWait.id)
+        )
+    )
+
+
+def wait_clock(wait: CustomerWait) -> ladder.WaitClock:
+    return ladder.WaitClock(
+        asked_at=wait.asked_at,
+        paused_seconds=wait.paused_seconds,
+        ooo_from=wait.ooo_from,
+        ooo_until=wait.ooo_until,
+        responded_at=wait.responded_at,
+    )
+
+
+def start_waiting(
+    session: Session,
+    escalation: Escalation,
+    *,
+    asked: str,
+    how: str | None,
+    asked_at: datetime,
+    actor: str,
+    now: datetime,
+) -> CustomerWait:
+    if asked_at > now:
+        raise NotAllowed("The request date can't be in the future.")
+    wait = CustomerWait(
+        escalation_id=escalation.id,
+        kind=WaitKind.REQUEST,
+        asked=asked,
+        how=how,
+        asked_at=asked_at,
+        recorded_by=actor,
+        paused_seconds=0,
+    )
+    session.add(wait)
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.WAITING_ON_CUSTOMER,
+        actor,
+        f"Waiting on customer since {asked_at:%Y-%m-%d} ({how or 'no channel given'}): "
+        f"{asked[:200]}",
+        now,
+    )
+    return wait
+
+
+def missed_appointment(
+    session: Session,
+    escalation: Escalation,
+    *,
+    what: str,
+    actor: str,
+    now: datetime,
+    first_step_days: int,
+) -> CustomerWait:
+    """A missed appointment or deadline without notice makes the customer unresponsive now:
+    the ladder starts at its first step."""
+    wait = CustomerWait(
+        escalation_id=escalation.id,
+        kind=WaitKind.MISSED_APPOINTMENT,
+        asked=what,
+        how="missed without notice",
+        asked_at=now - timedelta(days=first_step_days),
+        recorded_by=actor,
+        paused_seconds=0,
+    )
+    session.add(wait)
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.MISSED_APPOINTMENT,
+        actor,
+        f"Customer missed an appointment / deadline without notice: {what[:200]}",
+        now,
+    )
+    return wait
+
+
+def _cancel_ladder(session: Session, escalation: Escalation, wait: CustomerWait) -> None:
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.subject == escalation.key,
+            Delivery.kind == ladder.KIND,
+            Delivery.slot.like(f"{wait.id}:%"),
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.CANCELLED, last_error="customer responded")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _resume_if_clear(session: Session, escalation: Escalation, actor: str, now: datetime) -> None:
+    if escalation.state is State.STALLED and not open_waits(session, escalation.id):
+        escalation.state = State.ACTIVE
+        record(session, escalation, EventKind.STATE_CHANGED, actor, "stalled -> active", now)
+
+
+def customer_responded(
+    session: Session, escalation: Escalation, wait: CustomerWait, *, actor: str, now: datetime
+) -> timedelta:
+    """Stop the ladder; returns how long the customer took (out-of-office time excluded)."""
+    if wait.responded_at is not None:
+        raise NotAllowed("That request is already marked as answered.")
+    took = ladder.waited(wait_clock(wait), now)
+    wait.responded_at = now
+    _cancel_ladder(session, escalation, wait)
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.CUSTOMER_RESPONDED,
+        actor,
+        f"Customer responded after {describe(took)}: {wait.asked[:120]}",
+        now,
+    )
+    _resume_if_clear(session, escalation, actor, now)
+    return took
+
+
+def out_of_office(
+    session: Session,
+    escalation: Escalation,
+    wait: CustomerWait,
+    *,
+    until: datetime,
+    actor: str,
+    now: datetime,
+) -> None:
+    if until <= now:
+        raise NotAllowed("The out-of-office end must be in the future.")
+    if wait.ooo_from is not None and wait.ooo_until is not None:
+        # Bank the earlier absence before starting the new one.
+        wait.paused_seconds += int(
+            max(min(now, wait.ooo_until) - wait.ooo_from, timedelta(0)).total_seconds()
+        )
+    wait.ooo_from, wait.ooo_until = now, until
+    session.flush()
+    record(
+        session,
+        escalation,
+        EventKind.OUT_OF_OFFICE,
+        actor,
+        f"Customer out of office until {until:%Y-%m-%d}: the ladder is paused",
+        now,
+    )
+
+
+def mark_stalled(session: Session, escalation: Escalation, now: datetime) -> bool:
+    if escalation.state in (State.OPEN, State.ACTIVE):
+        escalation.state = State.STALLED
+        record(
+            session,
+            escalation,
+            EventKind.STATE_CHANGED,
+            "bot",
+            "-> stalled (dependency: customer)",
+            now,
+        )
+        return True
+    return False
+
+
+def record_sales_ops_outcome(
+    session: Session,
+    escalation: Escalation,
+    wait: CustomerWait,
+    *,
+    outcome: SalesOpsOutcome,
+    actor: str,
+    now: datetime,
+) -> None:
+    if wait.sales_ops_outcome is not None:
+        raise NotAllowed(f"Sales Ops already recorded: {wait.sales_ops_outcome.label}.")
+    wait.sales_ops_outcome = outcome
+    _cancel_ladder(session, escalation, wait)
+    session.flush()
+    record(session, escalation, EventKind.SALES_OPS_OUTCOME, actor, outcome.label, now)
+    if outcome is SalesOpsOutcome.CONTINUE:
+        _resume_if_clear(session, escalation, actor, now)
+
+
+def describe(duration: timedelta) -> str:
+    days, hours = duration.days, duration.seconds // 3600
+    return f"{days} d {hours} h" if days else f"{hours} h {duration.seconds % 3600 // 60} min"

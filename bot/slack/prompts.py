@@ -1,0 +1,90 @@
+"""Buttons on the DRI's prompts: post update, nothing new, snooze, log check-in."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks import prompts as prompt_views
+from blocks import update as update_views
+from blocks.text import when
+from bot.cadence.engine import snooze
+from bot.domain import UpdateSource
+from bot.escalations import service
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+from bot.slack.updates import open_update_modal, publish_pending_update
+
+log = logging.getLogger(__name__)
+
+SNOOZE_FOR = timedelta(hours=1)
+
+
+def _answered(services: Services, body: dict[str, Any], text: str) -> None:
+    """Replace the prompt's buttons with what was done, so it can't be answered twice."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not (channel and ts):
+        return
+    blocks = [
+        b for b in (body.get("message") or {}).get("blocks", []) if b.get("type") != "actions"
+    ]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+    try:
+        services.gateway.update(channel, ts, text, blocks)
+    except SlackProblem as problem:
+        log.info("could not mark the prompt answered: %s", problem.code)
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(prompt_views.PROMPT_POST_UPDATE)
+    def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        open_update_modal(services, body["trigger_id"], value["e"], origin=value["k"])
+
+    @app.action(prompt_views.PROMPT_CHECK_IN)
+    def check_in(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        with services.sessions() as session:
+            escalation = service.get(session, value["e"])
+            if escalation is None:
+                return
+            view = update_views.check_in_modal(escalation)
+        try:
+            services.gateway.open_view(body["trigger_id"], view)
+        except SlackProblem as problem:
+            log.warning("check-in modal failed: %s", problem.code)
+
+    @app.action(prompt_views.PROMPT_NOTHING_NEW)
+    def nothing_new(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        with services.sessions.begin() as session:
+            escalation = service.get(session, value["e"])
+            if escalation is None or not escalation.state.is_open:
+                return
+            update = service.record_update(
+                session,
+                escalation,
+                author=body["user"]["id"],
+                now=services.clock.now(),
+                source=UpdateSource.NOTHING_NEW,
+                summary="No new developments.",
+            )
+            key, update_id = escalation.key, update.id
+        _answered(services, body, ":white_check_mark: Recorded: nothing new. Posted in the thread.")
+        publish_pending_update(services, key, update_id)
+
+    @app.action(prompt_views.PROMPT_SNOOZE)
+    def snoozed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        if snooze(services, value["e"], value["k"], value["s"], SNOOZE_FOR):
+            again = services.clock.now() + SNOOZE_FOR
+            _answered(services, body, f":zzz: Snoozed; I'll ask again at {when(again, '{time}')}.")

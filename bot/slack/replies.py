@@ -1,0 +1,57 @@
+"""Answering people: privately where they clicked, or in the escalation's thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from blocks.text import mention
+from bot.escalations import service
+from bot.services import Services
+from bot.slack.gateway import SlackProblem
+
+log = logging.getLogger(__name__)
+
+
+def tell(services: Services, body: dict[str, Any], text: str) -> None:
+    """An ephemeral answer in the channel where the button was, else a DM."""
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id")
+    try:
+        if channel and not channel.startswith("D"):
+            services.gateway.ephemeral(channel, user, text)
+        else:
+            services.gateway.dm(user, text)
+    except SlackProblem as problem:
+        log.warning("could not tell %s: %s", user, problem.code)
+
+
+def thread_note(
+    services: Services, escalation_id: int, text: str, blocks: list | None = None
+) -> None:
+    """A reply in the escalation's leadership thread (skipped before it is posted)."""
+    with services.sessions() as session:
+        escalation = service.get(session, escalation_id)
+        channel, ts = escalation.leadership_channel_id, escalation.root_ts
+    if channel and ts:
+        try:
+            services.gateway.post(channel, text, blocks, thread_ts=ts)
+        except SlackProblem as problem:
+            log.warning("thread note on %s failed: %s", escalation.key, problem.code)
+
+
+def leadership_people(services: Services) -> list[str]:
+    settings = services.settings
+    people = list(settings.leadership_user_ids)
+    for user in (settings.director_ps_user_id, settings.pmo_manager_user_id):
+        if user and user not in people:
+            people.append(user)
+    return people
+
+
+def who_can(people: list[str]) -> str:
+    return ", ".join(mention(user) for user in people) or "nobody is configured"
+
+
+def refusal(services: Services, what: str) -> str:
+    return f"Only PS leadership can {what}: {who_can(leadership_people(services))}."

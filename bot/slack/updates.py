@@ -1,0 +1,171 @@
+"""Updates: the update modal (from the root message or a prompt), thread replies, check-ins."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks import escalation as views
+from blocks import update as update_views
+from bot.domain import EventKind, Health, Role, UpdateSource
+from bot.escalations import service
+from bot.escalations.publish import run_update_publication
+from bot.models import CheckIn, Delivery
+from bot.services import Services
+from bot.slack.flags import close_flags_answered_in_thread
+from bot.slack.gateway import SlackProblem
+
+log = logging.getLogger(__name__)
+
+
+def _value(values: dict[str, Any], name: str) -> dict[str, Any]:
+    return values.get(name, {}).get(name, {})
+
+
+def _text(values: dict[str, Any], name: str) -> str | None:
+    return (_value(values, name).get("value") or "").strip() or None
+
+
+def open_update_modal(
+    services: Services, trigger_id: str, escalation_id: int, origin: str | None = None
+) -> None:
+    with services.sessions() as session:
+        escalation = service.get(session, escalation_id)
+        if escalation is None:
+            return
+        view = update_views.update_modal(escalation, origin=origin)
+    try:
+        services.gateway.open_view(trigger_id, view)
+    except SlackProblem as problem:
+        log.warning("update modal failed to open: %s", problem.code)
+
+
+def publish_pending_update(services: Services, key: str, update_id: int) -> None:
+    with services.sessions() as session:
+        delivery_id = (
+            session.query(Delivery.id)
+            .filter_by(subject=key, kind=service.PUBLISH_UPDATE, slot=str(update_id))
+            .scalar()
+        )
+    run_update_publication(services, delivery_id)
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(views.POST_UPDATE)
+    def post_update_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        open_update_modal(services, body["trigger_id"], int(action["value"]))
+
+    @app.view(update_views.UPDATE_CALLBACK)
+    def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        errors = {}
+        summary = _text(values, "summary")
+        if summary is None:
+            errors["summary"] = "Write a short summary of where things stand."
+        answered = (_value(values, "customer_communicated").get("selected_option") or {}).get(
+            "value"
+        )
+        if answered not in ("yes", "no"):
+            errors["customer_communicated"] = "Say whether the customer heard from us today."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        health = (_value(values, "health").get("selected_option") or {}).get("value")
+        with services.sessions.begin() as session:
+            escalation = service.get(session, int(metadata["escalation_id"]))
+            if escalation is None or not escalation.state.is_open:
+                ack(
+                    response_action="errors",
+                    errors={"summary": "This escalation is resolved; reopen it to post updates."},
+                )
+                return
+            update = service.record_update(
+                session,
+                escalation,
+                author=body["user"]["id"],
+                now=services.clock.now(),
+                source=UpdateSource.MODAL,
+                summary=summary,
+                health=Health(health) if health in {h.value for h in Health} else None,
+                progress=_text(values, "progress"),
+                blockers=_text(values, "blockers"),
+                next_steps=_text(values, "next_steps"),
+                customer_communicated=answered == "yes",
+                customer_message=_text(values, "customer_message"),
+            )
+            key, update_id = escalation.key, update.id
+        ack()
+        publish_pending_update(services, key, update_id)
+
+    @app.view(update_views.CHECK_IN_CALLBACK)
+    def check_in_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        notes = _text(values, "notes")
+        attendees = _value(values, "attendees").get("selected_users") or []
+        if notes is None:
+            ack(response_action="errors", errors={"notes": "Note what was discussed."})
+            return
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        author, now = body["user"]["id"], services.clock.now()
+        with services.sessions.begin() as session:
+            escalation = service.get(session, int(metadata["escalation_id"]))
+            if escalation is None:
+                ack()
+                return
+            session.add(
+                CheckIn(
+                    escalation_id=escalation.id,
+                    at=now,
+                    author=author,
+                    attendees=",".join(attendees),
+                    notes=notes,
+                )
+            )
+            service.record(
+                session,
+                escalation,
+                EventKind.CHECK_IN,
+                author,
+                f"Check-in with {len(attendees)} attendee(s): {notes[:200]}",
+                now,
+            )
+            channel, root_ts = escalation.leadership_channel_id, escalation.root_ts
+            text = update_views.check_in_text(escalation, attendees, notes, author)
+        ack()
+        if channel and root_ts:
+            try:
+                services.gateway.post(channel, text, thread_ts=root_ts)
+            except SlackProblem as problem:
+                log.warning("check-in post failed: %s", problem.code)
+
+    @app.event("message")
+    def thread_reply(event: dict[str, Any]) -> None:
+        """A reply the DRI types in the escalation thread counts as their update."""
+        thread_ts, ts = event.get("thread_ts"), event.get("ts")
+        if event.get("subtype") or event.get("bot_id") or not thread_ts or thread_ts == ts:
+            return
+        with services.sessions() as session:
+            escalation = service.find_by_thread(session, event.get("channel", ""), thread_ts)
+        if escalation is None or not escalation.state.is_open:
+            return
+        close_flags_answered_in_thread(services, escalation.id, event.get("user", ""))
+        if event.get("user") != escalation.person(Role.DRI):
+            return
+        with services.sessions.begin() as session:
+            escalation = service.get(session, escalation.id)
+            update = service.record_update(
+                session,
+                escalation,
+                author=event["user"],
+                now=services.clock.now(),
+                source=UpdateSource.THREAD,
+                summary=event.get("text") or "(no text)",
+                thread_ts=ts,
+            )
+            key, update_id = escalation.key, update.id
+        publish_pending_update(services, key, update_id)
