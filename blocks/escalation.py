@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     LinkButtonElement,
     MarkdownTextObject,
     Option,
+    OverflowMenuElement,
     SectionBlock,
 )
 
@@ -36,6 +37,8 @@ FLAG_URGENT = "esc_flag_urgent"
 WAITING_ON_CUSTOMER = "esc_waiting_on_customer"
 DETAILS = "esc_details"
 RESOLVE = "esc_resolve"
+REOPEN = "esc_reopen"
+MORE = "esc_more"
 CHECKLIST_PREFIX = "esc_checklist:"
 
 
@@ -127,33 +130,44 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
             ]
         ),
     ]
-    if interactive and escalation.state is not State.RESOLVED:
-        blocks.append(
-            ActionsBlock(
-                block_id=f"esc_actions:{escalation.id}",
-                elements=[
-                    ButtonElement(
-                        text="Post update",
-                        action_id=POST_UPDATE,
-                        value=str(escalation.id),
-                        style="primary",
-                    ),
-                    ButtonElement(
-                        text="Flag urgent", action_id=FLAG_URGENT, value=str(escalation.id)
-                    ),
-                    ButtonElement(
-                        text="Waiting on customer",
-                        action_id=WAITING_ON_CUSTOMER,
-                        value=str(escalation.id),
-                    ),
-                    ButtonElement(text="Details", action_id=DETAILS, value=str(escalation.id)),
-                    ButtonElement(
-                        text="Resolve", action_id=RESOLVE, value=str(escalation.id), style="danger"
-                    ),
-                ],
-            )
-        )
+    if interactive:
+        blocks.append(root_actions(escalation))
     return blocks
+
+
+def root_actions(escalation: Escalation) -> ActionsBlock:
+    """The buttons every later flow starts from; a resolved escalation can only be reopened."""
+    value = str(escalation.id)
+    if escalation.state is State.RESOLVED:
+        return ActionsBlock(
+            block_id=f"esc_actions:{escalation.id}",
+            elements=[
+                ButtonElement(text="Reopen", action_id=REOPEN, value=value),
+                ButtonElement(text="Details", action_id=DETAILS, value=value),
+            ],
+        )
+    course = (
+        ("downgrade", "Downgrade to Sev 2")
+        if escalation.severity is Severity.SEV1
+        else ("promote", "Escalate to Sev 1")
+    )
+    more = [("reassign", "Reassign DRI"), course, ("export", "Export as Markdown")]
+    return ActionsBlock(
+        block_id=f"esc_actions:{escalation.id}",
+        elements=[
+            ButtonElement(text="Post update", action_id=POST_UPDATE, value=value, style="primary"),
+            ButtonElement(text="Flag urgent", action_id=FLAG_URGENT, value=value),
+            ButtonElement(text="Waiting on customer", action_id=WAITING_ON_CUSTOMER, value=value),
+            ButtonElement(text="Details", action_id=DETAILS, value=value),
+            ButtonElement(text="Resolve", action_id=RESOLVE, value=value, style="danger"),
+            OverflowMenuElement(
+                action_id=MORE,
+                options=[
+                    Option(value=f"{choice}:{escalation.id}", label=label) for choice, label in more
+                ],
+            ),
+        ],
+    )
 
 
 def checklist_progress(escalation: Escalation) -> tuple[int, int]:

@@ -31,6 +31,7 @@ HELP_TEXT = """*Escalation bot* runs the PS escalation process.
 • `/escalate list`: every open escalation, overdue first
 • `/escalate status ESC-12`: one escalation at a glance
 • `/escalate flag [ESC-12]`: flag something urgent (:rotating_light: if needed within 48 hours)
+• `/escalate export ESC-12`: the full record and timeline as Markdown, by DM
 • `/escalate help`: this message
 Escalations are posted and pinned in {channel}; the DRI gets prompts, leadership sees everything in the app's Home tab."""
 

@@ -108,6 +108,17 @@ class SalesOpsOutcome(StrEnum):
         }[self.value]
 
 
+class RaidCategory(StrEnum):
+    RISK = "risk"
+    ASSUMPTION = "assumption"
+    ISSUE = "issue"
+    DEPENDENCY = "dependency"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class LinkKind(StrEnum):
     PSA = "psa"
     TRACKER = "tracker"
@@ -142,6 +153,13 @@ class EventKind(StrEnum):
     SALES_OPS_OUTCOME = "sales_ops_outcome"
     FLAG_RAISED = "flag_raised"
     FLAG_CLOSED = "flag_closed"
+    RECORD_ADDED = "record_added"
+    TASK_DONE = "task_done"
+    DRI_REASSIGNED = "dri_reassigned"
+    DOWNGRADED = "downgraded"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    RETRO_LINKED = "retro_linked"
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ Every timestamp is stored in UTC; `UTCDateTime` hands back aware datetimes on SQ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -27,6 +28,7 @@ from bot.domain import (
     Health,
     Level,
     LinkKind,
+    RaidCategory,
     Role,
     SalesOpsOutcome,
     Severity,
@@ -113,6 +115,22 @@ class Escalation(Base):
     opener_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opener_response_url: Mapped[str | None] = mapped_column(String(500))
     slack_problem: Mapped[str | None] = mapped_column(Text)
+
+    # Closure (Step 8).
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    customer_signoff: Mapped[bool | None] = mapped_column(Boolean)
+    signoff_on: Mapped[date | None] = mapped_column(Date)
+    no_signoff_reason: Mapped[str | None] = mapped_column(Text)
+    retro_link: Mapped[str | None] = mapped_column(String(1000))
+    process_improvements: Mapped[str | None] = mapped_column(Text)
+    financials_reconciled: Mapped[bool] = mapped_column(Boolean, default=False)
+    artifacts_updated: Mapped[bool] = mapped_column(Boolean, default=False)
+    closure_ts: Mapped[str | None] = mapped_column(String(32))
+
+    # Bumped by every change that must not be applied twice at once (resolve, reassign):
+    # the change is an UPDATE ... WHERE version = the version the person saw.
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
@@ -295,6 +313,115 @@ class UrgentFlag(Base):
     @property
     def responder_ids(self) -> list[str]:
         return [user for user in self.responders.split(",") if user]
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    success_criteria: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    tasks: Mapped[list[Task]] = relationship(cascade="all, delete-orphan", order_by="Task.id")
+
+    @property
+    def percent_complete(self) -> int:
+        if not self.tasks:
+            return 0
+        return round(100 * sum(1 for t in self.tasks if t.done_at) / len(self.tasks))
+
+
+class Task(Base):
+    """A composite task of a milestone, with an owner and a due date."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestones.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Blocker(Base):
+    __tablename__ = "blockers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    is_dependency: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Alternative(Base):
+    """Another way to resolve the escalation, with what it costs and risks."""
+
+    __tablename__ = "alternatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    approach: Mapped[str] = mapped_column(Text)
+    pros: Mapped[str | None] = mapped_column(Text)
+    cons: Mapped[str | None] = mapped_column(Text)
+    risks: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RequirementChange(Base):
+    __tablename__ = "requirement_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    change: Mapped[str] = mapped_column(Text)
+    approver: Mapped[str] = mapped_column(String(32))
+    approved_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RaidEntry(Base):
+    __tablename__ = "raid_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[RaidCategory] = mapped_column(_enum(RaidCategory))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ResourceImpact(Base):
+    """A staffing impact, posted to the resourcing channel so other PMs hear of it."""
+
+    __tablename__ = "resource_impacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class SlackUser(Base):

@@ -22,14 +22,24 @@ from bot.cadence.engine import (
     send_agenda,
     send_prompt,
 )
+from bot.cadence.followups import (
+    TASK_OVERDUE,
+    schedule_task_nudges,
+    send_retro_reminder,
+    send_task_nudge,
+)
 from bot.cadence.urgent import (
     REMINDER_KINDS,
     run_flag_publication,
     schedule_flag_reminders,
     send_flag_reminder,
 )
-from bot.escalations import flags, service
-from bot.escalations.publish import run_publication, run_update_publication
+from bot.escalations import closure, flags, service
+from bot.escalations.publish import (
+    run_closure_publication,
+    run_publication,
+    run_update_publication,
+)
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -40,6 +50,9 @@ HANDLERS: dict[str, Handler] = {
     service.PUBLISH: run_publication,
     service.PUBLISH_UPDATE: run_update_publication,
     flags.PUBLISH_FLAG: run_flag_publication,
+    closure.PUBLISH_CLOSURE: run_closure_publication,
+    closure.RETRO_REMINDER: send_retro_reminder,
+    TASK_OVERDUE: send_task_nudge,
     portfolio.KIND: send_agenda,
     ladder.KIND: send_ladder_step,
     **{kind: send_prompt for kind in PROMPT_KINDS},
@@ -52,6 +65,7 @@ PLANNERS: list[Callable[[Services], object]] = [
     schedule_portfolio_agenda,
     schedule_ladder_steps,
     schedule_flag_reminders,
+    schedule_task_nudges,
 ]
 
 

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import update as update_views
 from bot import ledger
 from bot.domain import EventKind, Role
-from bot.escalations import service
+from bot.escalations import records, service
 from bot.models import Delivery, Escalation, Update
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
@@ -126,7 +127,7 @@ def publish(services: Services, escalation_id: int) -> PublishOutcome:
             )
 
     def pin(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if not escalation.root_pinned:
+        if not escalation.root_pinned and escalation.state.is_open:
             gateway.pin(escalation.leadership_channel_id, escalation.root_ts)
             escalation.root_pinned = True
             now = services.clock.now()
@@ -309,3 +310,42 @@ def _customer_post(services: Services, escalation: Escalation, update: Update) -
     if update.customer_message and escalation.customer_channel_id and update.customer_ts is None:
         posted = services.gateway.post(escalation.customer_channel_id, update.customer_message)
         update.customer_ts = posted.ts
+
+
+def run_closure_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
+    return run_retry_safe(services, delivery_id, lambda s, d: publish_closure(s, d.escalation_id))
+
+
+def publish_closure(services: Services, escalation_id: int) -> PublishOutcome:
+    """Closure summary in the thread, the root marked resolved, the thread unpinned."""
+    gateway = services.gateway
+    problems: list[str] = []
+    with services.sessions.begin() as session:
+        escalation = service.get(session, escalation_id)
+        if escalation.state.is_open or not escalation.root_ts:
+            return PublishOutcome(complete=True)  # reopened meanwhile, or never posted
+        channel = escalation.leadership_channel_id
+        if escalation.closure_ts is None:
+            update_count = session.query(Update).filter_by(escalation_id=escalation_id).count()
+            try:
+                escalation.closure_ts = gateway.post(
+                    channel,
+                    closure_views.closure_text(escalation),
+                    closure_views.closure_blocks(
+                        escalation, records.tracking(session, escalation_id), update_count
+                    ),
+                    thread_ts=escalation.root_ts,
+                ).ts
+            except SlackProblem as problem:
+                problems.append(f"closure summary: {problem.code}")
+        try:
+            refresh_root(services, escalation)
+        except SlackProblem as problem:
+            problems.append(f"root: {problem.code}")
+        if escalation.root_pinned:
+            try:
+                gateway.unpin(channel, escalation.root_ts)
+                escalation.root_pinned = False
+            except SlackProblem as problem:
+                problems.append(f"unpin: {problem.code}")
+    return PublishOutcome(complete=not problems, problems=problems)

@@ -9,13 +9,14 @@ from slack_bolt import App
 from bot.services import Services
 from bot.slack import (
     commands,
+    course,
     customer,
     flags,
     home,
     leadership,
     opening,
     prompts,
-    root_actions,
+    tracking,
     updates,
 )
 
@@ -35,7 +36,8 @@ def build_app(services: Services, *, verify_token: bool = True) -> App:
     commands.register(app, services)
     opening.register(app, services)
     home.register(app, services)
-    root_actions.register(app, services)
+    course.register(app, services)
+    tracking.register(app, services)
     updates.register(app, services)
     prompts.register(app, services)
     leadership.register(app, services)

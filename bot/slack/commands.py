@@ -12,8 +12,9 @@ from bot.domain import Severity
 from bot.escalations import service
 from bot.escalations.policy import overdue_items
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
+from bot.slack.course import send_export
 from bot.slack.flags import open_flag_modal
+from bot.slack.gateway import SlackProblem
 from bot.slack.opening import open_modal
 
 
@@ -66,6 +67,21 @@ def register(app: App, services: Services) -> None:
                     return
                 escalation_id = escalation.id
             problem = open_flag_modal(services, command["trigger_id"], escalation_id)
+            if problem:
+                respond(text=f":warning: {problem}", response_type="ephemeral")
+            return
+        if subcommand == "export":
+            with services.sessions() as session:
+                escalation = service.find_by_key(session, rest) if rest else None
+            if escalation is None:
+                ack(
+                    text="Which one? Try `/escalate export ESC-12`."
+                    if not rest
+                    else f"I can't find an escalation called `{rest[:40]}`."
+                )
+                return
+            ack(text=f"Preparing {escalation.key} as Markdown; it will arrive in a DM.")
+            problem = send_export(services, command["user_id"], escalation.id)
             if problem:
                 respond(text=f":warning: {problem}", response_type="ephemeral")
             return

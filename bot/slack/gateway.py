@@ -216,6 +216,29 @@ class SlackGateway:
     def push_view(self, trigger_id: str, view: Any) -> dict[str, Any]:
         return self._call("views.push", trigger_id=trigger_id, view=_as_dict(view))["view"]
 
+    def open_dm(self, user_id: str) -> str:
+        return self._call("conversations.open", users=user_id)["channel"]["id"]
+
+    def upload_text(self, channel: str, filename: str, content: str, title: str) -> None:
+        """Share a text file in a channel (files.upload v2: get URL, upload, complete)."""
+        try:
+            self.client.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                title=title,
+                content=content,
+                initial_comment=title,
+            )
+        except SlackApiError as error:
+            raise SlackProblem(
+                "files.upload", error.response.get("error") or "upload_failed", channel
+            ) from error
+        except OSError as error:
+            raise SlackProblem("files.upload", "connection_error", channel) from error
+
+    def update_view(self, view_id: str, view: Any) -> None:
+        self._call("views.update", view_id=view_id, view=_as_dict(view))
+
     def publish_home(self, user_id: str, view: Any) -> None:
         self._call("views.publish", user_id=user_id, view=_as_dict(view))
 

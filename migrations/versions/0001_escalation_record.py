@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 03:53:23.431684
+Create Date: 2026-11-25 03:57:34.373993
 
 """
 
@@ -69,6 +69,17 @@ def upgrade() -> None:
         sa.Column("opener_told_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("opener_response_url", sa.String(length=500), nullable=True),
         sa.Column("slack_problem", sa.Text(), nullable=True),
+        sa.Column("resolved_by", sa.String(length=32), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("customer_signoff", sa.Boolean(), nullable=True),
+        sa.Column("signoff_on", sa.Date(), nullable=True),
+        sa.Column("no_signoff_reason", sa.Text(), nullable=True),
+        sa.Column("retro_link", sa.String(length=1000), nullable=True),
+        sa.Column("process_improvements", sa.Text(), nullable=True),
+        sa.Column("financials_reconciled", sa.Boolean(), nullable=False),
+        sa.Column("artifacts_updated", sa.Boolean(), nullable=False),
+        sa.Column("closure_ts", sa.String(length=32), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_escalations")),
     )
     with op.batch_alter_table("escalations", schema=None) as batch_op:
@@ -84,6 +95,51 @@ def upgrade() -> None:
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_slack_users")),
     )
+    op.create_table(
+        "alternatives",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("approach", sa.Text(), nullable=False),
+        sa.Column("pros", sa.Text(), nullable=True),
+        sa.Column("cons", sa.Text(), nullable=True),
+        sa.Column("risks", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_alternatives_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alternatives")),
+    )
+    with op.batch_alter_table("alternatives", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alternatives_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
+        "blockers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("is_dependency", sa.Boolean(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_blockers_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_blockers")),
+    )
+    with op.batch_alter_table("blockers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_blockers_escalation_id"), ["escalation_id"], unique=False
+        )
+
     op.create_table(
         "check_ins",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -284,6 +340,104 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "milestones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("success_criteria", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_milestones_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_milestones")),
+    )
+    with op.batch_alter_table("milestones", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_milestones_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
+        "raid_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "category",
+            sa.Enum(
+                "risk",
+                "assumption",
+                "issue",
+                "dependency",
+                name="raidcategory",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=False,
+        ),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("owner", sa.String(length=32), nullable=True),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_raid_entries_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_raid_entries")),
+    )
+    with op.batch_alter_table("raid_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_raid_entries_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
+        "requirement_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("change", sa.Text(), nullable=False),
+        sa.Column("approver", sa.String(length=32), nullable=False),
+        sa.Column("approved_on", sa.Date(), nullable=False),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_requirement_changes_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_requirement_changes")),
+    )
+    with op.batch_alter_table("requirement_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_requirement_changes_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
+        "resource_impacts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("escalation_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("posted_ts", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["escalation_id"],
+            ["escalations.id"],
+            name=op.f("fk_resource_impacts_escalation_id_escalations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_resource_impacts")),
+    )
+    with op.batch_alter_table("resource_impacts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_resource_impacts_escalation_id"), ["escalation_id"], unique=False
+        )
+
+    op.create_table(
         "timeline_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("escalation_id", sa.Integer(), nullable=False),
@@ -313,6 +467,13 @@ def upgrade() -> None:
                 "sales_ops_outcome",
                 "flag_raised",
                 "flag_closed",
+                "record_added",
+                "task_done",
+                "dri_reassigned",
+                "downgraded",
+                "resolved",
+                "reopened",
+                "retro_linked",
                 name="eventkind",
                 native_enum=False,
                 length=40,
@@ -401,12 +562,35 @@ def upgrade() -> None:
             batch_op.f("ix_urgent_flags_escalation_id"), ["escalation_id"], unique=False
         )
 
+    op.create_table(
+        "tasks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("milestone_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("owner", sa.String(length=32), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["milestone_id"],
+            ["milestones.id"],
+            name=op.f("fk_tasks_milestone_id_milestones"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+    )
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tasks_milestone_id"), ["milestone_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tasks_milestone_id"))
+
+    op.drop_table("tasks")
     with op.batch_alter_table("urgent_flags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_urgent_flags_escalation_id"))
 
@@ -419,6 +603,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_timeline_events_escalation_id"))
 
     op.drop_table("timeline_events")
+    with op.batch_alter_table("resource_impacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_resource_impacts_escalation_id"))
+
+    op.drop_table("resource_impacts")
+    with op.batch_alter_table("requirement_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_requirement_changes_escalation_id"))
+
+    op.drop_table("requirement_changes")
+    with op.batch_alter_table("raid_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_raid_entries_escalation_id"))
+
+    op.drop_table("raid_entries")
+    with op.batch_alter_table("milestones", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_milestones_escalation_id"))
+
+    op.drop_table("milestones")
     op.drop_table("escalation_triggers")
     with op.batch_alter_table("escalation_people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_escalation_people_user_id"))
@@ -439,6 +639,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_check_ins_escalation_id"))
 
     op.drop_table("check_ins")
+    with op.batch_alter_table("blockers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_blockers_escalation_id"))
+
+    op.drop_table("blockers")
+    with op.batch_alter_table("alternatives", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alternatives_escalation_id"))
+
+    op.drop_table("alternatives")
     op.drop_table("slack_users")
     with op.batch_alter_table("escalations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_escalations_root_ts"))

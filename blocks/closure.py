@@ -1,0 +1,224 @@
+"""The closure modal (Step 8), the closure summary, and the other course changes' forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    UrlInputElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks.escalation import title
+from blocks.records import Tracking
+from blocks.text import age, clip, escape, mention
+from bot.domain import STAKEHOLDER_ROLES, Severity
+from bot.models import Escalation
+
+RESOLVE_CALLBACK = "resolve_escalation"
+REASSIGN_CALLBACK = "reassign_dri"
+DOWNGRADE_CALLBACK = "downgrade_escalation"
+RETRO_CALLBACK = "retro_link"
+
+
+def _meta(escalation: Escalation) -> str:
+    return json.dumps({"escalation_id": escalation.id, "version": escalation.version})
+
+
+def _text(block_id: str, label: str, *, optional: bool, multiline: bool = True) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        element=PlainTextInputElement(action_id=block_id, multiline=multiline, max_length=3000),
+    )
+
+
+def resolve_modal(escalation: Escalation, today: date) -> View:
+    sev1 = escalation.severity is Severity.SEV1
+    signoff = [
+        Option(value="yes", label="Yes, the customer signed off"),
+        Option(value="no", label="No (say why below)"),
+    ]
+    checks = [
+        Option(value="financials", label="Financial impact reconciled"),
+        Option(value="artifacts", label="Project artifacts updated"),
+    ]
+    return View(
+        type="modal",
+        callback_id=RESOLVE_CALLBACK,
+        title=PlainTextObject(text="Resolve"),
+        submit=PlainTextObject(text="Resolve"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=_meta(escalation),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            f"*{escape(title(escalation))}*: closing unpins the thread and stops every "
+                            "prompt and timer."
+                        )
+                    )
+                ]
+            ),
+            _text("resolution", "Final resolution", optional=False),
+            InputBlock(
+                block_id="signoff",
+                label="Customer sign-off",
+                optional=not sev1,
+                element=RadioButtonsElement(action_id="signoff", options=signoff),
+            ),
+            InputBlock(
+                block_id="signoff_on",
+                label="Signed off on",
+                optional=True,
+                element=DatePickerElement(action_id="signoff_on", initial_date=today.isoformat()),
+            ),
+            _text("no_signoff_reason", "Why there is no sign-off", optional=True),
+            InputBlock(
+                block_id="retro_link",
+                label="Lessons-learned retro (link)",
+                optional=True,
+                element=UrlInputElement(action_id="retro_link"),
+                hint="Without it I'll remind the DRI in 3 business days.",
+            ),
+            _text("improvements", "Process improvements", optional=True),
+            InputBlock(
+                block_id="checks",
+                label="Done",
+                optional=True,
+                element=CheckboxesElement(action_id="checks", options=checks),
+            ),
+        ],
+    )
+
+
+def closure_text(escalation: Escalation) -> str:
+    return f"{escalation.key} resolved: {clip(escalation.resolution or '', 150)}"
+
+
+def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int) -> list[Block]:
+    assert escalation.resolved_at is not None
+    milestones = tracking.milestones
+    done = sum(1 for m in milestones if m.tasks and m.percent_complete == 100)
+    if escalation.customer_signoff:
+        signoff = f"yes, {escalation.signoff_on:%Y-%m-%d}"
+    elif escalation.customer_signoff is False:
+        signoff = f"no: {escape(escalation.no_signoff_reason or '')}"
+    else:
+        signoff = "not recorded"
+    lines = [
+        f":white_check_mark: *{escape(title(escalation))} is resolved* by "
+        f"{mention(escalation.resolved_by)}",
+        f"*Resolution:* {escape(escalation.resolution or '')}",
+        f"*Duration:* {age(escalation.opened_at, escalation.resolved_at)} · *Updates:* "
+        f"{update_count} · *Milestones:* {done}/{len(milestones)} complete "
+        f"({tracking.percent_complete}% of tasks)",
+        f"*Customer sign-off:* {signoff}",
+        "*Retro:* "
+        + (
+            f"<{escalation.retro_link}>"
+            if escalation.retro_link
+            else "_missing: the DRI will be reminded_"
+        ),
+    ]
+    if escalation.process_improvements:
+        lines.append(f"*Process improvements:* {escape(escalation.process_improvements)}")
+    lines.append(
+        f"*Financial impact reconciled:* {'yes' if escalation.financials_reconciled else 'no'} · "
+        f"*Artifacts updated:* {'yes' if escalation.artifacts_updated else 'no'}"
+    )
+    people = " ".join(
+        mention(escalation.person(r)) for r in STAKEHOLDER_ROLES if escalation.person(r)
+    )
+    return [
+        SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=f"FYI {people}. The thread is unpinned.")]),
+    ]
+
+
+def reassign_modal(escalation: Escalation) -> View:
+    return View(
+        type="modal",
+        callback_id=REASSIGN_CALLBACK,
+        title=PlainTextObject(text="Reassign DRI"),
+        submit=PlainTextObject(text="Reassign"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=_meta(escalation),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            f"*{escape(title(escalation))}*: prompts follow the new DRI's time zone."
+                        )
+                    )
+                ]
+            ),
+            InputBlock(block_id="dri", label="New DRI", element=UserSelectElement(action_id="dri")),
+        ],
+    )
+
+
+def downgrade_modal(escalation: Escalation) -> View:
+    return View(
+        type="modal",
+        callback_id=DOWNGRADE_CALLBACK,
+        title=PlainTextObject(text="Downgrade"),
+        submit=PlainTextObject(text="Downgrade"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=_meta(escalation),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            f"*{escape(title(escalation))}* goes back to Sev 2 monitoring: weekly prompts "
+                            "instead of daily."
+                        )
+                    )
+                ]
+            ),
+            _text("reason", "Why", optional=False),
+        ],
+    )
+
+
+def retro_modal(escalation: Escalation) -> View:
+    return View(
+        type="modal",
+        callback_id=RETRO_CALLBACK,
+        title=PlainTextObject(text="Retro link"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"escalation_id": escalation.id}),
+        blocks=[
+            InputBlock(
+                block_id="retro_link",
+                label="Lessons-learned retro",
+                element=UrlInputElement(action_id="retro_link"),
+            )
+        ],
+    )
+
+
+def retro_reminder_text(escalation: Escalation, now: datetime) -> str:
+    return (
+        f":memo: {escalation.key} ({escape(escalation.customer)}) was resolved "
+        f"{age(escalation.resolved_at, now)} ago and has no lessons-learned retro link yet. "
+        "Please add it."
+    )

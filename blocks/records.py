@@ -1,0 +1,316 @@
+"""Resolution tracking (Phase 3): the forms for each kind of record, and the detail view."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks.escalation import title
+from blocks.text import clip, escape, mention, when
+from bot.domain import RaidCategory
+from bot.models import (
+    Alternative,
+    Blocker,
+    Escalation,
+    Milestone,
+    RaidEntry,
+    RequirementChange,
+    ResourceImpact,
+)
+
+RECORD_CALLBACK = "add_record"
+ADD_RECORD_PREFIX = "add_record:"
+TASK_DONE_PREFIX = "task_done:"
+DETAIL_CALLBACK = "escalation_detail"
+
+
+class RecordKind(StrEnum):
+    MILESTONE = "milestone"
+    TASK = "task"
+    BLOCKER = "blocker"
+    ALTERNATIVE = "alternative"
+    REQUIREMENT_CHANGE = "requirement_change"
+    RAID = "raid"
+    RESOURCE_IMPACT = "resource_impact"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str  # text | multiline | user | date | choice | milestone
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+FORMS: dict[RecordKind, tuple[str, tuple[FieldSpec, ...]]] = {
+    RecordKind.MILESTONE: (
+        "Add milestone",
+        (
+            FieldSpec("title", "Milestone", "text"),
+            FieldSpec("success_criteria", "Success criteria", "multiline"),
+        ),
+    ),
+    RecordKind.TASK: (
+        "Add task",
+        (
+            FieldSpec("milestone", "Milestone", "milestone"),
+            FieldSpec("title", "Task", "text"),
+            FieldSpec("owner", "Owner", "user"),
+            FieldSpec("due_on", "Due", "date"),
+        ),
+    ),
+    RecordKind.BLOCKER: (
+        "Add blocker",
+        (
+            FieldSpec(
+                "kind",
+                "Kind",
+                "choice",
+                choices=(("blocker", "Blocker"), ("dependency", "Dependency")),
+            ),
+            FieldSpec("text", "What is blocking progress", "multiline"),
+        ),
+    ),
+    RecordKind.ALTERNATIVE: (
+        "Add alternative",
+        (
+            FieldSpec("approach", "Alternative approach", "multiline"),
+            FieldSpec("pros", "Pros", "multiline", required=False),
+            FieldSpec("cons", "Cons", "multiline", required=False),
+            FieldSpec("risks", "Additional risks", "multiline", required=False),
+        ),
+    ),
+    RecordKind.REQUIREMENT_CHANGE: (
+        "Requirement change",
+        (
+            FieldSpec("change", "Change", "multiline"),
+            FieldSpec("approver", "Approved by", "user"),
+            FieldSpec("approved_on", "Approved on", "date"),
+        ),
+    ),
+    RecordKind.RAID: (
+        "RAID entry",
+        (
+            FieldSpec(
+                "category",
+                "Category",
+                "choice",
+                choices=tuple((c.value, c.label) for c in RaidCategory),
+            ),
+            FieldSpec("text", "Entry", "multiline"),
+            FieldSpec("owner", "Owner", "user", required=False),
+        ),
+    ),
+    RecordKind.RESOURCE_IMPACT: (
+        "Resource impact",
+        (FieldSpec("text", "Impact on people and other projects", "multiline"),),
+    ),
+}
+
+
+def _element(spec: FieldSpec, milestones: list[Milestone], today: date):  # type: ignore[no-untyped-def]
+    if spec.kind in ("text", "multiline"):
+        return PlainTextInputElement(
+            action_id=spec.name,
+            multiline=spec.kind == "multiline",
+            max_length=3000 if spec.kind == "multiline" else 300,
+        )
+    if spec.kind == "user":
+        return UserSelectElement(action_id=spec.name, placeholder="Choose a person")
+    if spec.kind == "date":
+        return DatePickerElement(action_id=spec.name, initial_date=today.isoformat())
+    if spec.kind == "milestone":
+        return StaticSelectElement(
+            action_id=spec.name,
+            options=[Option(value=str(m.id), label=clip(m.title, 75)) for m in milestones[:100]],
+        )
+    options = [Option(value=value, label=label) for value, label in spec.choices]
+    return StaticSelectElement(action_id=spec.name, options=options, initial_option=options[0])
+
+
+def record_modal(
+    kind: RecordKind,
+    escalation: Escalation,
+    *,
+    milestones: list[Milestone],
+    today: date,
+    parent_view_id: str | None = None,
+) -> View:
+    heading, fields = FORMS[kind]
+    blocks: list[Block] = [
+        ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")])
+    ]
+    blocks += [
+        InputBlock(
+            block_id=spec.name,
+            label=spec.label,
+            optional=not spec.required,
+            element=_element(spec, milestones, today),
+        )
+        for spec in fields
+    ]
+    return View(
+        type="modal",
+        callback_id=RECORD_CALLBACK,
+        title=PlainTextObject(text=heading),
+        submit=PlainTextObject(text="Add"),
+        close=PlainTextObject(text="Back"),
+        private_metadata=json.dumps(
+            {"escalation_id": escalation.id, "kind": kind.value, "parent_view_id": parent_view_id}
+        ),
+        blocks=blocks,
+    )
+
+
+@dataclass
+class Tracking:
+    """Everything Phase 3 tracks for one escalation."""
+
+    milestones: list[Milestone]
+    blockers: list[Blocker]
+    alternatives: list[Alternative]
+    requirement_changes: list[RequirementChange]
+    raid: list[RaidEntry]
+    resource_impacts: list[ResourceImpact]
+
+    @property
+    def percent_complete(self) -> int:
+        tasks = [task for m in self.milestones for task in m.tasks]
+        return round(100 * sum(1 for t in tasks if t.done_at) / len(tasks)) if tasks else 0
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))
+
+
+def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> View:
+    """Milestones (tick tasks here), blockers, alternatives, changes, RAID, impacts."""
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(title(escalation), 150)),
+        _section(
+            f"{escalation.health.emoji} {escalation.state.value} · resolution progress "
+            f"*{tracking.percent_complete}%* across {len(tracking.milestones)} milestone(s)"
+        ),
+        ActionsBlock(
+            block_id=f"add:{escalation.id}",
+            elements=[
+                ButtonElement(
+                    text=FORMS[kind][0],
+                    action_id=f"{ADD_RECORD_PREFIX}{kind.value}",
+                    value=str(escalation.id),
+                )
+                for kind in RecordKind
+            ],
+        ),
+        DividerBlock(),
+    ]
+    for milestone in tracking.milestones[:15]:
+        blocks.append(
+            _section(
+                f"*{escape(milestone.title)}* · {milestone.percent_complete}% complete\n"
+                f"_Success criteria:_ {escape(milestone.success_criteria)}"
+            )
+        )
+        if milestone.tasks:
+            options = [
+                Option(
+                    value=str(task.id),
+                    label=clip(
+                        f"{task.title} · due {task.due_on:%b %d}"
+                        + (" · OVERDUE" if not task.done_at and task.due_on < now.date() else ""),
+                        75,
+                    ),
+                    description=None,
+                )
+                for task in milestone.tasks[:10]
+            ]
+            done = [o for o, t in zip(options, milestone.tasks[:10], strict=False) if t.done_at]
+            blocks.append(
+                ActionsBlock(
+                    block_id=f"tasks:{escalation.id}:{milestone.id}",
+                    elements=[
+                        CheckboxesElement(
+                            action_id=f"{TASK_DONE_PREFIX}{milestone.id}",
+                            options=options,
+                            initial_options=done or None,
+                        )
+                    ],
+                )
+            )
+            owners = ", ".join(
+                f"{escape(clip(t.title, 40))}: {mention(t.owner)}" for t in milestone.tasks[:10]
+            )
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(owners, 2000))]))
+    lists = [
+        (
+            "Blockers and dependencies",
+            [
+                f"{'Dependency' if b.is_dependency else 'Blocker'}: {escape(b.text)}"
+                for b in tracking.blockers
+            ],
+        ),
+        (
+            "Alternative approaches",
+            [
+                f"{escape(a.approach)}"
+                + "".join(
+                    f"\n    _{label}:_ {escape(value)}"
+                    for label, value in (("Pros", a.pros), ("Cons", a.cons), ("Risks", a.risks))
+                    if value
+                )
+                for a in tracking.alternatives
+            ],
+        ),
+        (
+            "Requirement changes",
+            [
+                f"{escape(c.change)} (approved by {mention(c.approver)} on {c.approved_on:%Y-%m-%d}, "
+                f"logged {when(c.created_at, '{date_short}')})"
+                for c in tracking.requirement_changes
+            ],
+        ),
+        (
+            "RAID register",
+            [
+                f"*{r.category.label}:* {escape(r.text)}"
+                + (f" ({mention(r.owner)})" if r.owner else "")
+                for r in tracking.raid
+            ],
+        ),
+        ("Resource impacts", [escape(i.text) for i in tracking.resource_impacts]),
+    ]
+    for heading, lines in lists:
+        blocks.append(DividerBlock())
+        body = "\n".join(f"• {line}" for line in lines) if lines else "_None yet._"
+        blocks.append(_section(f"*{heading}*\n{body}"))
+    return View(
+        type="modal",
+        callback_id=DETAIL_CALLBACK,
+        title=PlainTextObject(text=clip(escalation.key, 24)),
+        close=PlainTextObject(text="Close"),
+        private_metadata=json.dumps({"escalation_id": escalation.id}),
+        blocks=blocks[:100],
+    )
