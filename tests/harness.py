@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 import time
 import urllib.error
 import urllib.request
@@ -52,6 +53,37 @@ def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
+class DrainableExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, with a way to wait until every listener has finished.
+
+    Listeners ack first and keep working after Slack has its answer; tests wait for that
+    work here instead of sleeping or polling.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8, thread_name_prefix="bolt-listener")
+        self._futures: list[Future] = []
+        self._futures_lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        future = super().submit(fn, *args, **kwargs)
+        with self._futures_lock:
+            self._futures.append(future)
+        return future
+
+    def drain(self, timeout: float = 30) -> None:
+        while True:
+            with self._futures_lock:
+                pending = [f for f in self._futures if not f.done()]
+                self._futures = pending
+            if not pending:
+                return
+            done, not_done = wait(pending, timeout=timeout)
+            assert not not_done, "listeners still running after the timeout"
+            for future in done:
+                future.result()  # surface a listener's exception in the test
+
+
 class BotHarness:
     """Starts the bot's HTTP server against the stand-in; sends it what Slack would send."""
 
@@ -79,7 +111,8 @@ class BotHarness:
             gateway=SlackGateway(make_client(BOT_TOKEN, self.settings.slack_api_url)),
             clock=clock,
         )
-        self.app = build_app(self.services)
+        self.listeners = DrainableExecutor()
+        self.app = build_app(self.services, listener_executor=self.listeners)
         self.server = create_server(
             make_wsgi_app(self.engine, self.app), host="127.0.0.1", port=0, threads=4
         )
@@ -93,6 +126,8 @@ class BotHarness:
             self.server.run()
 
     def stop(self) -> None:
+        self.listeners.drain()
+        self.listeners.shutdown()
         self.server.close()
         self._thread.join(timeout=5)
         self.engine.dispose()
@@ -121,9 +156,11 @@ class BotHarness:
         *,
         timestamp: int | None = None,
         secret: str = SIGNING_SECRET,
+        drain: bool = True,
     ) -> HttpAnswer:
+        """POST as Slack does; with `drain`, returns once the listeners' work is done too."""
         timestamp = int(time.time()) if timestamp is None else timestamp
-        return self.http(
+        answer = self.http(
             "POST",
             "/slack/events",
             body,
@@ -133,6 +170,9 @@ class BotHarness:
                 "X-Slack-Signature": sign(body, timestamp, secret),
             },
         )
+        if drain:
+            self.listeners.drain()
+        return answer
 
     # -- what Slack sends ---------------------------------------------------------------------
 
@@ -164,15 +204,20 @@ class BotHarness:
         )
         return self.signed_post(body, "application/x-www-form-urlencoded"), trigger_id, response_url
 
-    def interact(self, payload: dict[str, Any]) -> HttpAnswer:
+    def interact(self, payload: dict[str, Any], *, drain: bool = True) -> HttpAnswer:
         payload.setdefault("team", {"id": "T0001", "domain": "example"})
         payload.setdefault("api_app_id", "A0001")
         payload.setdefault("token", "legacy")
         body = urlencode({"payload": json.dumps(payload)})
-        return self.signed_post(body, "application/x-www-form-urlencoded")
+        return self.signed_post(body, "application/x-www-form-urlencoded", drain=drain)
 
     def submit_view(
-        self, view: dict[str, Any], values: dict[str, Any], *, user: str | None = None
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        user: str | None = None,
+        drain: bool = True,
     ) -> HttpAnswer:
         submitted = dict(view, state={"values": values})
         return self.interact(
@@ -181,7 +226,8 @@ class BotHarness:
                 "user": {"id": user or self.world.pm, "name": "someone", "team_id": "T0001"},
                 "view": submitted,
                 "trigger_id": self.standin.new_trigger_id(),
-            }
+            },
+            drain=drain,
         )
 
     def click(

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from bot.domain import EventKind, Role, Severity, State
-from bot.escalations import service
 from bot.models import Delivery, DeliveryStatus, Escalation, TimelineEvent
 from tests.factories import open_form
+from tests.flows import block_text, open_escalation, open_modal, the_escalation, wait_for_receipt
 from tests.harness import BotHarness
-
-
-def open_modal(harness: BotHarness, text: str = "sev1 Acme Corp") -> tuple[dict[str, Any], str]:
-    answer, _trigger, response_url = harness.slash(text)
-    assert answer.status == 200
-    harness.standin.wait_for_calls("views.open")
-    return harness.standin.opened_views()[-1], response_url
-
-
-def open_escalation(harness: BotHarness, severity: str = "sev1", **fields: Any) -> str:
-    """Run the whole open flow; returns the response_url the receipt goes to."""
-    view, response_url = open_modal(harness, f"{severity} Acme Corp")
-    answer = harness.submit_view(view, open_form(harness.world, severity, **fields))
-    assert answer.status == 200
-    assert answer.json["response_action"] == "update"
-    return response_url
-
-
-def wait_for_receipt(harness: BotHarness, response_url: str) -> str:
-    assert harness.standin.wait_for(lambda: harness.standin.responses(response_url))
-    return harness.standin.responses(response_url)[-1]["text"]
-
-
-def the_escalation(harness: BotHarness) -> Escalation:
-    with harness.services.sessions() as session:
-        escalation = service.get(session, 1)
-        assert escalation is not None
-        escalation.timeline  # noqa: B018 - load before the session closes
-        return escalation
-
-
-def block_text(blocks: list[dict[str, Any]]) -> str:
-    return json.dumps(blocks)
 
 
 def test_sev1_command_opens_the_sev1_modal_with_the_customer_prefilled(harness: BotHarness) -> None:
@@ -189,8 +154,10 @@ def test_a_missing_leadership_channel_is_explained_and_retried_once_it_exists(
     assert standin.pinned(channel) == [root.ts]
     assert len(standin.dms_to(harness.world.pm)) == 1
     assert "is open and pinned" in standin.responses(response_url)[-1]["text"]
-    assert harness.tick_at(clock.now() + timedelta(hours=6)) == 0
+    harness.tick_at(clock.now() + timedelta(hours=6))
     assert len(standin.messages(channel)) == 1
+    assert len(standin.calls_to("pins.add")) == 1
+    assert len(standin.responses(response_url)) == 2  # the problem, then the receipt
 
 
 def test_rate_limited_and_failing_slack_calls_are_retried_without_duplicates(
@@ -278,7 +245,7 @@ def test_help_list_status_and_unknown_subcommands_answer(harness: BotHarness) ->
     answer, _, _ = harness.slash("list")
     assert "1 open escalation" in answer.body and "ESC-1" in answer.body
     answer, _, status_url = harness.slash("status esc-1")
-    assert "ESC-1 · Sev 1 Critical · Acme Corp" in answer.body
+    assert answer.json["text"] == "ESC-1 · Sev 1 Critical · Acme Corp"
     assert "Thread:" in wait_for_receipt(harness, status_url)
     answer, _, _ = harness.slash("status ESC-99")
     assert "can't find an escalation called `ESC-99`" in answer.body
@@ -287,8 +254,7 @@ def test_help_list_status_and_unknown_subcommands_answer(harness: BotHarness) ->
 def test_requests_not_signed_by_slack_are_refused(harness: BotHarness) -> None:
     body = "command=%2Fescalate&text=list&user_id=U1&trigger_id=t"
     assert (
-        harness.signed_post(body, "application/x-www-form-urlencoded", secret="wrong").status
-        == 401
+        harness.signed_post(body, "application/x-www-form-urlencoded", secret="wrong").status == 401
     )
     six_minutes_ago = int(time.time()) - 360
     answer = harness.signed_post(

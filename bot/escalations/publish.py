@@ -66,7 +66,7 @@ def run_retry_safe(services: Services, delivery_id: int, work: Work) -> PublishO
             ledger.retry_later(
                 session,
                 delivery_id,
-                at=now + retry_delay(delivery.attempts + 1),
+                at=now + retry_delay(delivery.attempts),
                 error="; ".join(outcome.problems),
             )
     return outcome

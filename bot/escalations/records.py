@@ -185,12 +185,13 @@ def tracking(session: Session, escalation_id: int) -> Tracking:
 
 def overdue_tasks(session: Session, today: date) -> list[tuple[Task, Milestone]]:
     """Open tasks of open escalations whose due date has passed."""
-    return list(
-        session.execute(
+    return [
+        (task, milestone)
+        for task, milestone in session.execute(
             select(Task, Milestone)
             .join(Milestone, Milestone.id == Task.milestone_id)
             .join(Escalation, Escalation.id == Milestone.escalation_id)
             .where(Task.done_at.is_(None), Task.due_on < today, Escalation.state != State.RESOLVED)
             .order_by(Task.id)
-        ).tuples()
-    )
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App
 
@@ -21,7 +22,9 @@ from bot.slack import (
 )
 
 
-def build_app(services: Services, *, verify_token: bool = True) -> App:
+def build_app(
+    services: Services, *, verify_token: bool = True, listener_executor: Executor | None = None
+) -> App:
     settings = services.settings
     assert settings.slack_signing_secret is not None, "build_app needs Slack credentials"
     app = App(
@@ -32,6 +35,7 @@ def build_app(services: Services, *, verify_token: bool = True) -> App:
         # pinning continue on Bolt's listener threads.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
+        listener_executor=listener_executor,
     )
     commands.register(app, services)
     opening.register(app, services)

@@ -101,7 +101,7 @@ class SlackGateway:
         self._channel_ids: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def _call(self, method: str, channel: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    def _call(self, method: str, channel: str | None = None, /, **kwargs: Any) -> dict[str, Any]:
         try:
             response = (
                 self.client.api_call(method, json=kwargs)

@@ -1,0 +1,110 @@
+"""Flow 2 over a whole week: a Sev 1 High opened on Monday 09:00 in Los Angeles.
+
+The scheduler is driven tick by tick with the injected clock (no sleeping); the Slack
+stand-in records every message, so the week's transcript is asserted line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import ManualClock
+from tests.flows import open_escalation, post_update, reply_in_thread, wait_for_receipt
+from tests.harness import BotHarness
+
+LA = ZoneInfo("America/Los_Angeles")
+TICK = timedelta(minutes=15)
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"]
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    """Day 0 is Monday 2026-11-23, in Los Angeles."""
+    return datetime(2026, 11, 23 + day, hour, minute, tzinfo=LA)
+
+
+def walk(harness: BotHarness, until: datetime, actions: dict[datetime, Callable[[], None]]) -> None:
+    """Tick every 15 minutes up to `until`; each action runs at its own instant first."""
+    pending = dict(actions)
+    now = harness.clock.now()
+    while now < until:
+        now = min(now + TICK, until)
+        for at in sorted(a for a in pending if a <= now):
+            harness.clock.set(at)
+            pending.pop(at)()
+            harness.tick_at(at)
+        harness.tick_at(now)
+    assert not pending, "actions left unrun"
+
+
+def stamp(instant: datetime) -> str:
+    local_time = instant.astimezone(LA)
+    return f"{DAYS[(local_time.date() - local(0, 0).date()).days]} {local_time:%H:%M}"
+
+
+class Transcript:
+    """Everything the bot posted, stamped with the test clock's time when it was posted."""
+
+    def __init__(self, harness: BotHarness) -> None:
+        self.harness = harness
+        self.seen = len(harness.standin.calls)
+        self.lines: list[str] = []
+
+    def collect(self) -> None:
+        world = self.harness.world
+        names = {
+            world.pm: "DM to DRI",
+            world.leadership_channel: "leadership",
+            world.internal_channel: "internal",
+            world.manager: "DM to manager",
+        }
+        calls = self.harness.standin.calls[self.seen :]
+        self.seen += len(calls)
+        for call in calls:
+            if call.method != "chat.postMessage" or not call.response.get("ok"):
+                continue
+            where = names.get(call.args["channel"], call.args["channel"])
+            if call.args.get("thread_ts"):
+                where += " thread"
+            first_line = call.args.get("text", "").splitlines()[0]
+            self.lines.append(f"{stamp(self.harness.clock.now())} {where}: {first_line[:60]}")
+
+
+def test_a_sev1_high_walked_through_its_first_week(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    clock.set(local(0, 9, 0))
+    harness = make_harness()
+    wait_for_receipt(harness, open_escalation(harness, level="high"))
+    world = harness.world
+    log = Transcript(harness)
+
+    def tick_and_log(at: datetime) -> int:
+        handled = BotHarness.tick_at(harness, at)
+        log.collect()
+        return handled
+
+    harness.tick_at = tick_and_log  # type: ignore[method-assign]
+
+    def then_log(action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            action()
+            log.collect()
+
+        return run
+
+    walk(
+        harness,
+        local(7, 9, 0),
+        {
+            local(0, 17, 30): then_log(lambda: post_update(harness, "Mon: rollback done")),
+            local(2, 10, 0): then_log(
+                lambda: reply_in_thread(harness, world.pm, "Wed: patch in QA")
+            ),
+            local(3, 17, 5): then_log(
+                lambda: post_update(harness, "Thu: patch live", health="green")
+            ),
+        },
+    )
+    assert log.lines == []
