@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from tests.slack_standin import SlackStandIn
 
 from bot.clock import ManualClock
 from bot.db import make_engine
 from tests.databases import PostgresDatabases, SqliteDatabases, postgres_admin_url
 from tests.harness import BotHarness
+from tests.slack_standin import SlackStandIn
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -11,16 +11,15 @@ import hashlib
 import hmac
 import json
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.slack_standin import SlackStandIn
 from waitress.server import create_server
 
 from bot.clock import ManualClock
@@ -31,6 +30,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.gateway import SlackGateway, make_client
+from tests.slack_standin import SlackStandIn
 from tests.world import build_world
 
 SIGNING_SECRET = "test-signing-secret"

@@ -8,6 +8,7 @@ Retry-After, 5xx, or an `ok: false` error code).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -151,10 +152,10 @@ class SlackStandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 standin._handle(self)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 standin._handle(self)
 
             def log_message(self, *_args: Any) -> None:
@@ -360,10 +361,8 @@ class SlackStandIn:
         token = token or args.pop("token", "")
         for key in ("blocks", "attachments", "view", "metadata", "files"):
             if isinstance(args.get(key), str):
-                try:
+                with contextlib.suppress(json.JSONDecodeError):
                     args[key] = json.loads(args[key])
-                except json.JSONDecodeError:
-                    pass
         status, response, headers = self._dispatch(method, args, token)
         self._reply(request, status, json.dumps(response).encode(), "application/json", headers)
 

@@ -11,6 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import update
+
+from blocks import portfolio as portfolio_views
+from blocks import prompts as prompt_views
+from bot import ledger, people
+from bot.cadence import portfolio
 from bot.cadence.policy import (
     CadenceSettings,
     CadenceState,
@@ -19,12 +25,6 @@ from bot.cadence.policy import (
     customer_comm_overdue,
     due_prompts,
 )
-from sqlalchemy import update
-
-from blocks import portfolio as portfolio_views
-from blocks import prompts as prompt_views
-from bot import ledger, people
-from bot.cadence import portfolio
 from bot.domain import EventKind, Role
 from bot.escalations import service
 from bot.escalations.policy import open_checklist_items

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.cadence.policy import local_occurrence
-
 from bot.settings import Settings
 
 SUBJECT = "portfolio"
