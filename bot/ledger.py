@@ -36,16 +36,21 @@ def schedule(
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(
         Delivery
     )
-    statement = insert.values(
-        subject=subject,
-        kind=kind,
-        slot=slot,
-        due_at=due_at,
-        escalation_id=escalation_id,
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-    ).on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
-    return session.execute(statement).rowcount == 1
+    statement = (
+        insert.values(
+            subject=subject,
+            kind=kind,
+            slot=slot,
+            due_at=due_at,
+            escalation_id=escalation_id,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
+        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).scalar() is not None
 
 
 def claim(

@@ -6,6 +6,7 @@ stand-in records every message, so the week's transcript is asserted line by lin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -71,6 +72,53 @@ class Transcript:
             self.lines.append(f"{stamp(self.harness.clock.now())} {where}: {first_line[:60]}")
 
 
+# What SPEC flow 2 says for a Sev 1 High whose DRI is in Los Angeles (quiet hours
+# 19:00-08:00 defer the 19:00 second nudge to 08:00; Critical would not be deferred):
+# three prompts a day, weekends included; Phase 1 deadline DM at +24 h and the manager at
+# +28 h; the manager once per 24 h of silence; Friday's weekly review; Thursday's agenda
+# an hour before the 14:00 New York portfolio call. Times are the tick that sent them.
+WEEK = [
+    "Mon 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Mon 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Mon 17:30 leadership thread: ESC-1 update (Yellow): Mon: rollback done",
+    "Mon 17:30 internal: ESC-1 update (Yellow): Mon: rollback done",
+    "Tue 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 09:00 DM to DRI: Phase 1 deadline reached: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 13:00 leadership thread: :hourglass_flowing_sand: <@UMGR0001> the Phase 1 checklist f",
+    "Tue 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 17:30 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
+    "Wed 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 10:00 internal: ESC-1 update (Yellow): Wed: patch in QA",
+    "Wed 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Thu 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Thu 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Thu 10:00 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
+    "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
+    "Thu 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Thu 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Thu 17:05 leadership thread: ESC-1 update (Green): Thu: patch live",
+    "Thu 17:05 internal: ESC-1 update (Green): Thu: patch live",
+    "Fri 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 10:00 DM to DRI: Weekly Sev 1 review: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 17:15 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
+    "Sat 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sat 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Sat 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Sat 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
+    "Mon 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Mon 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+]
+
+
 def test_a_sev1_high_walked_through_its_first_week(
     make_harness: Callable[..., BotHarness], clock: ManualClock
 ) -> None:
@@ -107,4 +155,10 @@ def test_a_sev1_high_walked_through_its_first_week(
             ),
         },
     )
-    assert log.lines == []
+    assert log.lines == WEEK
+
+    # Customer communication is daily for High: the update on Monday 17:30 said the
+    # customer heard from us; Wednesday's and Thursday's morning prompts say it's overdue.
+    mornings = [m for m in harness.standin.dms_to(world.pm) if m.text.startswith("Morning")]
+    overdue = ["customer communication is overdue" in json.dumps(m.blocks) for m in mornings]
+    assert overdue[:4] == [False, True, True, False]
