@@ -46,6 +46,26 @@ def second_process(harness: BotHarness, clock: ManualClock) -> Services:
     )
 
 
+def tick_together(processes: list[Services]) -> None:
+    """Every process ticks at the same instant, released together by a barrier."""
+    start = threading.Barrier(len(processes))
+    errors: list[BaseException] = []
+
+    def run(services: Services) -> None:
+        start.wait()
+        try:
+            tick(services)
+        except BaseException as error:  # re-raised in the test's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(services,)) for services in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
 def opened_monday_morning(
     make_harness: Callable[..., BotHarness], clock: ManualClock
 ) -> BotHarness:
@@ -96,22 +116,7 @@ def test_two_bot_processes_ticking_at_once_send_each_prompt_once(
     for hour in range(9, 24):  # Monday 09:00 to 23:45, ticking every 15 minutes in both
         for minute in (0, 15, 30, 45):
             clock.set(local(0, hour, minute))
-            start = threading.Barrier(len(processes))
-            errors: list[BaseException] = []
-
-            def run(services: Services) -> None:
-                start.wait()
-                try:
-                    tick(services)
-                except BaseException as error:  # surfaced below
-                    errors.append(error)
-
-            threads = [threading.Thread(target=run, args=(s,)) for s in processes]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert errors == []
+            tick_together(processes)
     # Critical: quiet hours don't defer; the second nudge comes at 19:00 sharp.
     assert prompt_headlines(harness) == [
         "Morning review",
