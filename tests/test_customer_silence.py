@@ -96,7 +96,7 @@ def test_thirty_days_of_silence_walk_the_whole_ladder_to_sales_ops(
         "day 28 Sales Ops: Sales Ops hand-off: ESC-1",
     ]
     assert the_escalation(harness).state is State.STALLED
-    stalled_dm = [m for m in harness.standin.dms_to(harness.world.pm) if "7 days" in m.text][0]
+    stalled_dm = next(m for m in harness.standin.dms_to(harness.world.pm) if "7 days" in m.text)
     assert "Project Stalled" in json.dumps(stalled_dm.blocks)
 
     handoff = harness.standin.dms_to(SALES_OPS)[-1]

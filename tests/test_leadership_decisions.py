@@ -59,7 +59,7 @@ def test_the_agenda_lists_open_escalations_with_decision_buttons_for_sev2(
 def test_only_leadership_can_decide_and_the_others_are_told_who_can(harness: BotHarness) -> None:
     sev2_opened(harness)
     decide(harness, "decide_promote", harness.world.pm)
-    [(channel, user, text, _blocks)] = harness.standin.ephemerals
+    [(_channel, user, text, _blocks)] = harness.standin.ephemerals
     assert user == harness.world.pm
     assert text.startswith("Only PS leadership can escalate a Sev 2 to Sev 1")
     assert f"<@{harness.world.leader}>" in text and f"<@{harness.world.director}>" in text
@@ -85,7 +85,7 @@ def test_leadership_escalates_a_sev2_to_sev1_and_phase1_starts_again(harness: Bo
     assert escalation.severity is Severity.SEV1 and escalation.level is Level.CRITICAL
     assert escalation.state is State.OPEN
     assert escalation.phase1_due_at == THURSDAY_1300 + timedelta(minutes=5, hours=24)
-    assert [e.kind for e in escalation.timeline][0] is EventKind.OPENED  # history kept
+    assert next(e.kind for e in escalation.timeline) is EventKind.OPENED  # history kept
     assert EventKind.PROMOTED in [e.kind for e in escalation.timeline]
     replies = standin.replies(world.leadership_channel, root_ts(harness))
     assert any("escalated ESC-1 to *Sev 1 Critical*" in r.text for r in replies)

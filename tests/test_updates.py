@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from bot.domain import Health, UpdateSource
 from bot.models import Update
@@ -36,7 +35,7 @@ def test_an_update_goes_to_the_thread_and_internal_channel_and_edits_the_root(
 ) -> None:
     standin, world = opened(harness).standin, harness.world
     post_update(harness, INTERNAL_NOTE, health="yellow", customer_communicated="no")
-    [checklist, reply] = standin.replies(world.leadership_channel, root_ts(harness))
+    [_checklist, reply] = standin.replies(world.leadership_channel, root_ts(harness))
     assert INTERNAL_NOTE in json.dumps(reply.blocks)
     assert INTERNAL_NOTE in standin.messages(world.internal_channel)[-1].text
     [root] = standin.messages(world.leadership_channel)

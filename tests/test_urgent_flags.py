@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.models import UrgentFlag
 from tests.flows import open_escalation, reply_in_thread, wait_for_receipt, wait_for_view

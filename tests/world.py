@@ -37,7 +37,7 @@ def build_world(standin: SlackStandIn) -> World:
     standin.add_user(world.leader, "lee.lead", tz="America/New_York", real_name="Lee Leader")
     standin.add_user(world.bot_user, "some-bot", is_bot=True, real_name="Some Bot")
     standin.add_user(world.gone, "gone.person", deleted=True, real_name="Gone Person")
-    members = (world.pm, world.manager, world.director, world.leader)
+    members = (world.pm, world.manager, world.director, world.leader, world.ae, world.csm)
     world.leadership_channel = standin.add_channel("ps-project-leadership", members=members)
     world.internal_channel = standin.add_channel("proj-acme-internal", members=members)
     world.customer_channel = standin.add_channel(

@@ -14,14 +14,17 @@ log = logging.getLogger(__name__)
 
 
 def tell(services: Services, body: dict[str, Any], text: str) -> None:
-    """An ephemeral answer in the channel where the button was, else a DM."""
+    """An ephemeral answer in the channel where the button was; a DM where that can't be."""
     user = body["user"]["id"]
     channel = (body.get("channel") or {}).get("id")
-    try:
-        if channel and not channel.startswith("D"):
+    if channel and not channel.startswith("D"):
+        try:
             services.gateway.ephemeral(channel, user, text)
-        else:
-            services.gateway.dm(user, text)
+            return
+        except SlackProblem as problem:
+            log.info("ephemeral to %s failed (%s); sending a DM", user, problem.code)
+    try:
+        services.gateway.dm(user, text)
     except SlackProblem as problem:
         log.warning("could not tell %s: %s", user, problem.code)
 
