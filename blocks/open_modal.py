@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
@@ -48,6 +49,7 @@ class Field(StrEnum):
     PSA_LINK = "psa_link"
     TRACKER_LINK = "tracker_link"
     DOCUMENT_LINK = "document_link"
+    CONTRACT = "contract"
 
 
 def _input(field: Field, label: str, element, *, optional: bool = False, hint: str | None = None):
@@ -192,6 +194,13 @@ def open_escalation_modal(
         _link(Field.PSA_LINK, "PSA / Kantata project", "https://..."),
         _link(Field.TRACKER_LINK, "Tracker (e.g. ClickUp)", "https://..."),
         _link(Field.DOCUMENT_LINK, "Tracking document", "https://..."),
+        _input(
+            Field.CONTRACT,
+            "Contract",
+            CheckboxesElement(options=[Option(value="new_msa", label="Sold under the new MSA")]),
+            optional=True,
+            hint="If the customer goes quiet, new-MSA projects follow the hours-expired closure path.",
+        ),
     ]
     return View(
         type="modal",

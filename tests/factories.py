@@ -56,6 +56,7 @@ def open_form(world: World, severity: str = "sev1", **overrides: Any) -> dict[st
         "psa_link": "https://psa.example.com/projects/42",
         "tracker_link": "https://app.clickup.com/t/abc",
         "document_link": "https://docs.example.com/acme-escalation",
+        "new_msa": False,
     }
     fields.update(overrides)
     builders = {
@@ -81,6 +82,12 @@ def open_form(world: World, severity: str = "sev1", **overrides: Any) -> dict[st
         if name is Field.LEVEL and severity != "sev1":
             continue
         values[name.value] = {name.value: build(fields[name.value])}
+    values[Field.CONTRACT.value] = {
+        Field.CONTRACT.value: {
+            "type": "checkboxes",
+            "selected_options": [{"value": "new_msa"}] if fields.get("new_msa") else [],
+        }
+    }
     values[Field.TRIGGERS.value] = {
         Field.TRIGGERS.value: {
             "type": "multi_static_select",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.domain import State
+from bot.escalations import customer, service
 from bot.models import CustomerWait
 from tests.flows import (
     click_prompt,
@@ -164,3 +165,48 @@ def test_an_out_of_office_pauses_the_ladder_until_the_customer_is_back(
     walk_days(harness, 14)
     assert any("silent for 7 days" in line for line in ladder_log(harness))
     assert the_escalation(harness).state is State.STALLED
+
+
+def test_a_new_msa_project_is_sent_down_the_hours_expired_path_on_day_seven(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    clock.set(DAY0)
+    harness = make_harness()
+    wait_for_receipt(harness, open_escalation(harness, "sev2", new_msa=True))
+    with harness.services.sessions.begin() as session:
+        customer.start_waiting(
+            session,
+            service.get(session, 1),
+            asked="Access to prod",
+            how="Email",
+            asked_at=DAY0,
+            actor=harness.world.pm,
+            now=DAY0,
+        )
+    walk_days(harness, 7.5)
+    [stalled] = [m for m in harness.standin.dms_to(harness.world.pm) if "7 days" in m.text]
+    text = json.dumps(stalled.blocks)
+    assert "new MSA" in text and "Project Closure - Hours Expired" in text
+    assert "Add a *Stalled* task" not in text
+
+
+def test_sales_ops_moving_to_contract_cancellation_closes_the_escalation(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    harness = quiet_customer(make_harness, clock)
+    walk_days(harness, 28.2)
+    handoff = harness.standin.dms_to(SALES_OPS)[-1]
+    harness.click(
+        "wait_sales_ops_outcome:contract_cancellation",
+        json.dumps({"w": 1, "o": "contract_cancellation"}),
+        user=SALES_OPS,
+        channel=handoff.channel,
+        message_ts=handoff.ts,
+    )
+    escalation = the_escalation(harness)
+    assert escalation.state is State.RESOLVED and escalation.customer_signoff is False
+    assert "Move to contract cancellation" in escalation.no_signoff_reason
+    assert harness.standin.pinned(harness.world.leadership_channel) == []
+    thread = harness.standin.replies(harness.world.leadership_channel, escalation.root_ts)
+    assert any(f"<@{harness.world.pm}>, please follow the contract path" in m.text for m in thread)
+    assert any("is resolved" in json.dumps(m.blocks) for m in thread)

@@ -77,6 +77,8 @@ def test_submitting_the_modal_opens_posts_pins_and_loops_everyone_in(harness: Bo
         "stakeholders_looped",
         "tracking_document",
         "tracking_issue",
+        "daily_checkins",
+        "portfolio_review",
     }
 
     [link] = standin.messages(world.internal_channel)

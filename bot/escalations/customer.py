@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.cadence import ladder
 from bot.domain import EventKind, SalesOpsOutcome, State, WaitKind
+from bot.escalations.closure import ClosureForm
 from bot.escalations.service import NotAllowed, record
 from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
 
@@ -227,3 +228,18 @@ def record_sales_ops_outcome(
 def describe(duration: timedelta) -> str:
     days, hours = duration.days, duration.seconds // 3600
     return f"{days} d {hours} h" if days else f"{hours} h {duration.seconds % 3600 // 60} min"
+
+
+def closure_for(outcome: SalesOpsOutcome, wait: CustomerWait) -> ClosureForm:
+    """The closure Sales Ops' decision amounts to: no sign-off, and why."""
+    return ClosureForm(
+        resolution=f"Sales Ops: {outcome.label}. The customer stopped responding "
+        f"({wait.asked[:200]}).",
+        signoff=False,
+        signoff_on=None,
+        no_signoff_reason=f"customer unresponsive; Sales Ops decided: {outcome.label}",
+        retro_link=None,
+        improvements=None,
+        financials_reconciled=False,
+        artifacts_updated=False,
+    )

@@ -41,6 +41,7 @@ class EscalationForm:
     internal_channel_id: str | None = None
     customer_channel_id: str | None = None
     links: dict[LinkKind, str] = field(default_factory=dict)
+    new_msa: bool = False
 
 
 def _value(values: dict[str, Any], name: Field) -> dict[str, Any]:
@@ -151,4 +152,8 @@ def parse_open_form(
         internal_channel_id=internal,
         customer_channel_id=customer_channel,
         links=links,
+        new_msa=any(
+            option["value"] == "new_msa"
+            for option in _value(values, Field.CONTRACT).get("selected_options") or []
+        ),
     ), {}

@@ -47,7 +47,11 @@ def record(
 
 def items_done_at_open(form: EscalationForm) -> set[str]:
     """Checklist items the form itself already satisfies, so nobody ticks them by hand."""
-    done = {"dri_identified"}
+    # The bot itself schedules the daily check-in prompts and puts every open escalation on
+    # the portfolio review agenda, so those are done the moment the escalation exists.
+    done = {"dri_identified", "portfolio_review"}
+    if form.severity is Severity.SEV1:
+        done.add("daily_checkins")
     if form.severity is Severity.SEV1 and form.level is not None:
         done.add("severity_assigned")
     if all(role in form.people for role in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):
@@ -84,6 +88,7 @@ def open_escalation(
         cadence_start=now,
         phase1_due_at=now + PHASE1_WINDOW,
         opener_response_url=response_url,
+        new_msa=form.new_msa,
     )
     escalation.people = [
         EscalationPerson(role=role, user_id=user) for role, user in form.people.items()
@@ -295,7 +300,7 @@ def promote_to_sev1(
         for item in checklist_for(Severity.SEV1)
         if item.code not in present
     ]
-    automatic = {"severity_assigned", "dri_identified"}
+    automatic = {"severity_assigned", "dri_identified", "daily_checkins", "portfolio_review"}
     if escalation.root_pinned:
         automatic.add("thread_pinned")
     if all(escalation.person(r) for r in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):

@@ -20,10 +20,9 @@ from bot.escalations import closure, service
 from bot.escalations.export import export_markdown
 from bot.escalations.form import is_web_url
 from bot.escalations.publish import refresh_root, run_closure_publication, run_publication
-from bot.models import Delivery
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import refusal, tell, thread_note, who_can
+from bot.slack.replies import refusal, run_latest, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +33,6 @@ def _field(values: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _text(values: dict[str, Any], name: str) -> str | None:
     return (_field(values, name).get("value") or "").strip() or None
-
-
-def _run_latest(services: Services, key: str, kind: str, handler) -> None:  # type: ignore[no-untyped-def]
-    with services.sessions() as session:
-        delivery_id = (
-            session.query(Delivery.id)
-            .filter_by(subject=key, kind=kind)
-            .order_by(Delivery.id.desc())
-            .limit(1)
-            .scalar()
-        )
-    if delivery_id is not None:
-        handler(services, delivery_id)
 
 
 def send_export(services: Services, user_id: str, escalation_id: int) -> str | None:
@@ -140,7 +126,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"resolution": str(conflict)})
             return
         ack()
-        _run_latest(services, escalation.key, closure.PUBLISH_CLOSURE, run_closure_publication)
+        run_latest(services, escalation.key, closure.PUBLISH_CLOSURE, run_closure_publication)
 
     @app.action(views.REOPEN)
     def reopen_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -172,7 +158,7 @@ def register(app: App, services: Services) -> None:
             f":arrows_counterclockwise: {mention(actor)} reopened {escalation.key}; "
             "prompts resume and the thread is pinned again.",
         )
-        _run_latest(services, escalation.key, service.PUBLISH, run_publication)
+        run_latest(services, escalation.key, service.PUBLISH, run_publication)
 
     @app.action(views.MORE)
     def more_chosen(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -297,7 +283,7 @@ def register(app: App, services: Services) -> None:
             metadata["escalation_id"],
             f":arrow_double_down: {mention(actor)} downgraded {key} to Sev 2: {reason}",
         )
-        _run_latest(services, key, service.PUBLISH, run_publication)
+        run_latest(services, key, service.PUBLISH, run_publication)
 
     @app.action(closure_views.RETRO_CALLBACK)
     def retro_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -15,12 +15,13 @@ from blocks import escalation as views
 from blocks.text import mention
 from bot import people
 from bot.domain import Role, SalesOpsOutcome, WaitKind
-from bot.escalations import customer, service
+from bot.escalations import closure, customer, service
+from bot.escalations.publish import run_closure_publication
 from bot.models import CustomerWait
 from bot.services import Services
 from bot.settings import SLACK_ID
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, tell, thread_note, who_can
+from bot.slack.replies import leadership_people, run_latest, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -189,19 +190,31 @@ def register(app: App, services: Services) -> None:
                 customer.record_sales_ops_outcome(
                     session, escalation, wait, outcome=outcome, actor=actor, now=now
                 )
-            except service.NotAllowed as refused:
+                if outcome is not SalesOpsOutcome.CONTINUE:
+                    closure.resolve(
+                        session,
+                        escalation.id,
+                        escalation.version,
+                        customer.closure_for(outcome, wait),
+                        actor=actor,
+                        now=now,
+                        tz=settings.timezone,
+                    )
+            except (service.NotAllowed, closure.Conflict) as refused:
                 tell(services, body, str(refused))
                 return
             escalation_id, dri, key = escalation.id, escalation.person(Role.DRI), escalation.key
         follow = (
-            "carry on with the project"
+            "carry on with the project; the escalation is active again."
             if outcome is SalesOpsOutcome.CONTINUE
-            else "resolve the escalation with the Resolve button on the pinned message"
+            else "follow the contract path; I closed the escalation and unpinned the thread."
         )
         thread_note(
             services,
             escalation_id,
             f":memo: Sales Ops ({mention(actor)}) recorded *{outcome.label}* for {key}. "
-            f"{mention(dri)}, please {follow}.",
+            f"{mention(dri)}, please {follow}",
         )
+        if outcome is not SalesOpsOutcome.CONTINUE:
+            run_latest(services, key, closure.PUBLISH_CLOSURE, run_closure_publication)
         tell(services, body, f"Recorded: {outcome.label} for {key}.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from blocks.text import mention
 from bot.escalations import service
+from bot.models import Delivery
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
@@ -58,3 +59,17 @@ def who_can(people: list[str]) -> str:
 
 def refusal(services: Services, what: str) -> str:
     return f"Only PS leadership can {what}: {who_can(leadership_people(services))}."
+
+
+def run_latest(services: Services, key: str, kind: str, handler) -> None:  # type: ignore[no-untyped-def]
+    """Run the newest ledger row of `kind` for this escalation now, instead of at next tick."""
+    with services.sessions() as session:
+        delivery_id = (
+            session.query(Delivery.id)
+            .filter_by(subject=key, kind=kind)
+            .order_by(Delivery.id.desc())
+            .limit(1)
+            .scalar()
+        )
+    if delivery_id is not None:
+        handler(services, delivery_id)
