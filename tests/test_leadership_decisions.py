@@ -105,3 +105,59 @@ def test_remain_in_monitoring_is_recorded(harness: BotHarness) -> None:
         kinds = [e.kind for e in session.query(TimelineEvent)]
     assert EventKind.KEPT_IN_SEV2 in kinds
     assert the_escalation(harness).severity is Severity.SEV2
+
+
+def test_the_dri_can_ask_leadership_to_escalate_their_sev2(harness: BotHarness) -> None:
+    from tests.flows import click_prompt
+
+    standin, world = sev2_opened(harness).standin, harness.world
+    next_monday_10 = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    harness.tick_at(next_monday_10)
+    weekly = next(m for m in standin.dms_to(world.pm) if m.text.startswith("Weekly Sev 2"))
+    click_prompt(harness, "prompt_request_sev1", weekly, world.pm)
+    request = standin.replies(world.leadership_channel, root_ts(harness))[-1]
+    assert "asks to escalate" in json.dumps(request.blocks)
+    assert f"<@{world.leader}>" in json.dumps(request.blocks)
+    assert '"decide_promote"' in json.dumps(request.blocks)
+    assert "I asked leadership to decide" in standin.dms_to(world.pm)[-1].text
+
+
+def test_leadership_can_downgrade_a_sev1_to_sev2(harness: BotHarness) -> None:
+    wait_for_receipt(harness, open_escalation(harness))
+    world = harness.world
+    before = len(harness.standin.opened_views())
+    harness.interact(
+        {
+            "type": "block_actions",
+            "user": {"id": world.leader, "name": "l", "team_id": "T0001"},
+            "trigger_id": harness.standin.new_trigger_id(),
+            "channel": {"id": world.leadership_channel},
+            "actions": [
+                {
+                    "action_id": "esc_more",
+                    "block_id": "esc_actions:1",
+                    "type": "overflow",
+                    "selected_option": {"value": "downgrade:1"},
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+    modal = wait_for_view(harness, before)
+    answer = harness.submit_view(
+        modal,
+        {
+            "reason": {
+                "reason": {
+                    "type": "plain_text_input",
+                    "value": "Customer calmed down after the fix",
+                }
+            }
+        },
+        user=world.leader,
+    )
+    assert answer.json is None
+    escalation = the_escalation(harness)
+    assert escalation.severity is Severity.SEV2 and escalation.level is None
+    [root] = harness.standin.messages(world.leadership_channel)
+    assert "ESC-1 · Sev 2 · Acme Corp" in json.dumps(root.blocks, ensure_ascii=False)

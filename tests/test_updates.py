@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from bot.domain import Health, UpdateSource
 from bot.models import Update
@@ -96,12 +97,10 @@ def test_nothing_new_from_a_prompt_is_recorded_and_said_in_the_thread(
     harness: BotHarness,
 ) -> None:
     standin, world = opened(harness).standin, harness.world
-    harness.tick_at(harness.clock.now().replace(hour=20, minute=30))  # 12:30 in Los Angeles
-    prompt = standin.dms_to(world.pm)[-1]
-    assert prompt.text.startswith("Midday check-in")
-    harness.tick_at(
-        harness.clock.now().replace(hour=1, minute=0) + __import__("datetime").timedelta(days=1)
-    )
+    opened_at = harness.clock.now()  # Monday 09:00 in Los Angeles
+    harness.tick_at(opened_at + timedelta(hours=3, minutes=30))
+    assert standin.dms_to(world.pm)[-1].text.startswith("Midday check-in")
+    harness.tick_at(opened_at + timedelta(hours=8))
     evening = standin.dms_to(world.pm)[-1]
     assert evening.text.startswith("Evening update")
     click_prompt(harness, "prompt_nothing_new", evening, world.pm)
@@ -111,3 +110,27 @@ def test_nothing_new_from_a_prompt_is_recorded_and_said_in_the_thread(
         standin.replies(world.leadership_channel, root_ts(harness))[-1].blocks
     )
     assert "Recorded: nothing new" in json.dumps(standin.dms_to(world.pm)[-1].blocks)
+
+
+def test_the_midday_check_in_is_logged_in_the_thread_with_who_attended(
+    harness: BotHarness,
+) -> None:
+    standin, world = opened(harness).standin, harness.world
+    harness.tick_at(harness.clock.now() + timedelta(hours=3, minutes=30))
+    midday = standin.dms_to(world.pm)[-1]
+    before = len(standin.opened_views())
+    click_prompt(harness, "prompt_check_in", midday, world.pm)
+    modal = standin.opened_views()[before]
+    answer = harness.submit_view(
+        modal,
+        {
+            "attendees": {
+                "attendees": {"type": "multi_users_select", "selected_users": [world.ae, world.csm]}
+            },
+            "notes": {"notes": {"type": "plain_text_input", "value": "Agreed the rollback plan"}},
+        },
+    )
+    assert answer.json is None
+    note = standin.replies(world.leadership_channel, root_ts(harness))[-1]
+    assert "Check-in on ESC-1 logged" in note.text and f"<@{world.csm}>" in note.text
+    assert "Agreed the rollback plan" in note.text

@@ -135,3 +135,18 @@ def test_a_reply_by_a_responder_in_the_thread_closes_the_flag(harness: BotHarnes
     for hours in range(2, 12):
         harness.tick_at(raised_at + timedelta(hours=hours))
     assert len(standin.dms_to(world.ae)) == 1  # the flag itself, no reminders after
+
+
+def test_escalate_flag_command_opens_the_flag_form(harness: BotHarness) -> None:
+    opened(harness)
+    before = len(harness.standin.opened_views())
+    answer, _trigger, _url = harness.slash("flag ESC-1")
+    assert answer.status == 200
+    modal = wait_for_view(harness, before)
+    assert modal["callback_id"] == "flag_urgent"
+    assert json.loads(modal["private_metadata"]) == {"escalation_id": 1}
+    answer, _trigger, response_url = harness.slash("flag ESC-404")
+    assert (
+        "can't find an escalation called `ESC-404`"
+        in harness.standin.responses(response_url)[-1]["text"]
+    )
