@@ -183,6 +183,7 @@ class BotHarness:
         user: str | None = None,
         channel: str | None = None,
         command: str = "/escalate",
+        drain: bool = True,
     ) -> tuple[HttpAnswer, str, str]:
         """Run a slash command; returns the HTTP answer, its trigger_id and its response_url."""
         trigger_id, response_url = self.standin.new_trigger_id(), self.standin.new_response_url()
@@ -202,7 +203,8 @@ class BotHarness:
                 "trigger_id": trigger_id,
             }
         )
-        return self.signed_post(body, "application/x-www-form-urlencoded"), trigger_id, response_url
+        answer = self.signed_post(body, "application/x-www-form-urlencoded", drain=drain)
+        return answer, trigger_id, response_url
 
     def interact(self, payload: dict[str, Any], *, drain: bool = True) -> HttpAnswer:
         payload.setdefault("team", {"id": "T0001", "domain": "example"})
