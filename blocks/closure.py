@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     UrlInputElement,
@@ -23,6 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.modal import form_modal
 from blocks.records import Tracking
 from blocks.text import age, clip, escape, mention
 from bot.domain import STAKEHOLDER_ROLES, Severity
@@ -57,12 +57,10 @@ def resolve_modal(escalation: Escalation, today: date) -> View:
         Option(value="financials", label="Financial impact reconciled"),
         Option(value="artifacts", label="Project artifacts updated"),
     ]
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=RESOLVE_CALLBACK,
-        title=PlainTextObject(text="Resolve"),
-        submit=PlainTextObject(text="Resolve"),
-        close=PlainTextObject(text="Cancel"),
+        title="Resolve",
+        submit="Resolve",
         private_metadata=_meta(escalation),
         blocks=[
             ContextBlock(
@@ -152,12 +150,10 @@ def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int
 
 
 def reassign_modal(escalation: Escalation) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=REASSIGN_CALLBACK,
-        title=PlainTextObject(text="Reassign DRI"),
-        submit=PlainTextObject(text="Reassign"),
-        close=PlainTextObject(text="Cancel"),
+        title="Reassign DRI",
+        submit="Reassign",
         private_metadata=_meta(escalation),
         blocks=[
             ContextBlock(
@@ -175,12 +171,10 @@ def reassign_modal(escalation: Escalation) -> View:
 
 
 def downgrade_modal(escalation: Escalation) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=DOWNGRADE_CALLBACK,
-        title=PlainTextObject(text="Downgrade"),
-        submit=PlainTextObject(text="Downgrade"),
-        close=PlainTextObject(text="Cancel"),
+        title="Downgrade",
+        submit="Downgrade",
         private_metadata=_meta(escalation),
         blocks=[
             ContextBlock(
@@ -199,12 +193,10 @@ def downgrade_modal(escalation: Escalation) -> View:
 
 
 def retro_modal(escalation: Escalation) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=RETRO_CALLBACK,
-        title=PlainTextObject(text="Retro link"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
+        title="Retro link",
+        submit="Save",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
             InputBlock(

@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
@@ -23,6 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.modal import form_modal
 from blocks.text import clip, escape, mention, when
 from bot.domain import Role, SalesOpsOutcome, WaitKind
 from bot.models import CustomerWait, Escalation
@@ -43,12 +43,10 @@ def wait_modal(escalation: Escalation, today: date) -> View:
             label="Missed an appointment / deadline without notice",
         ),
     ]
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=WAIT_CALLBACK,
-        title=PlainTextObject(text="Waiting on customer"),
-        submit=PlainTextObject(text="Start timer"),
-        close=PlainTextObject(text="Cancel"),
+        title="Waiting on customer",
+        submit="Start timer",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
             ContextBlock(
@@ -91,12 +89,10 @@ def wait_modal(escalation: Escalation, today: date) -> View:
 
 
 def ooo_modal(escalation: Escalation, wait: CustomerWait, today: date) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=OOO_CALLBACK,
-        title=PlainTextObject(text="Out of office"),
-        submit=PlainTextObject(text="Pause ladder"),
-        close=PlainTextObject(text="Cancel"),
+        title="Out of office",
+        submit="Pause ladder",
         private_metadata=json.dumps({"escalation_id": escalation.id, "wait_id": wait.id}),
         blocks=[
             ContextBlock(

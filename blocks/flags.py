@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UrlInputElement,
@@ -23,6 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import severity_label, title
+from blocks.modal import form_modal
 from blocks.text import clip, escape, mention, when
 from bot.cadence.flags import FlagReminder
 from bot.models import Escalation, UrgentFlag
@@ -83,12 +83,10 @@ def flag_modal(
             hint="Required for a siren.",
         ),
     ]
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=FLAG_CALLBACK,
-        title=PlainTextObject(text="Flag urgent"),
-        submit=PlainTextObject(text="Flag"),
-        close=PlainTextObject(text="Cancel"),
+        title="Flag urgent",
+        submit="Flag",
         private_metadata=json.dumps({"escalation_id": escalation.id if escalation else None}),
         blocks=blocks,
     )

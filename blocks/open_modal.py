@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from blocks.modal import form_modal
 from bot.domain import Health, Level, Severity, triggers_for
 
 CALLBACK_ID = "open_escalation"
@@ -202,12 +203,10 @@ def open_escalation_modal(
             hint="If the customer goes quiet, new-MSA projects follow the hours-expired closure path.",
         ),
     ]
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=CALLBACK_ID,
-        title=PlainTextObject(text=f"Open {severity.short} escalation"),
-        submit=PlainTextObject(text="Open escalation"),
-        close=PlainTextObject(text="Cancel"),
+        title=f"Open {severity.short} escalation",
+        submit="Open escalation",
         private_metadata=json.dumps({"severity": severity.value, **(metadata or {})}),
         blocks=fields,
     )

@@ -15,13 +15,13 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.modal import form_modal
 from blocks.overview import escalation_line, sort_for_attention
 from blocks.text import escape, mention, when
 from bot.domain import Level, Severity
@@ -83,12 +83,10 @@ def agenda_blocks(escalations: list[Escalation], review_at: datetime, now: datet
 
 
 def promote_modal(escalation: Escalation) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=PROMOTE_CALLBACK,
-        title=PlainTextObject(text="Escalate to Sev 1"),
-        submit=PlainTextObject(text="Escalate"),
-        close=PlainTextObject(text="Cancel"),
+        title="Escalate to Sev 1",
+        submit="Escalate",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
             ContextBlock(

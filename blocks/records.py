@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.modal import form_modal
 from blocks.text import clip, escape, mention, when
 from bot.domain import RaidCategory
 from bot.models import (
@@ -172,12 +173,11 @@ def record_modal(
         )
         for spec in fields
     ]
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=RECORD_CALLBACK,
-        title=PlainTextObject(text=heading),
-        submit=PlainTextObject(text="Add"),
-        close=PlainTextObject(text="Back"),
+        title=heading,
+        submit="Add",
+        close="Back",
         private_metadata=json.dumps(
             {"escalation_id": escalation.id, "kind": kind.value, "parent_view_id": parent_view_id}
         ),

@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
@@ -20,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.modal import form_modal
 from blocks.text import channel, clip, escape, mention
 from bot.domain import Health, UpdateSource
 from bot.models import Escalation, Update
@@ -82,24 +82,20 @@ def update_modal(escalation: Escalation, *, origin: str | None = None) -> View:
                 "Nothing else from this form ever goes there.",
             )
         )
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=UPDATE_CALLBACK,
-        title=PlainTextObject(text="Post update"),
-        submit=PlainTextObject(text="Post"),
-        close=PlainTextObject(text="Cancel"),
+        title="Post update",
+        submit="Post",
         private_metadata=json.dumps({"escalation_id": escalation.id, "origin": origin}),
         blocks=blocks,
     )
 
 
 def check_in_modal(escalation: Escalation) -> View:
-    return View(
-        type="modal",
+    return form_modal(
         callback_id=CHECK_IN_CALLBACK,
-        title=PlainTextObject(text="Log check-in"),
-        submit=PlainTextObject(text="Log"),
-        close=PlainTextObject(text="Cancel"),
+        title="Log check-in",
+        submit="Log",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
             ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")]),

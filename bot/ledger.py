@@ -87,6 +87,15 @@ def claim(
     return result.rowcount == 1
 
 
+def take(session: Session, delivery_id: int, *, worker: str, now: datetime) -> Delivery | None:
+    """Claim a row and mark it done at once, for work sent at most once (a prompt, a nudge):
+    the row, or None when another process took it first."""
+    if not claim(session, delivery_id, worker=worker, now=now):
+        return None
+    finish(session, delivery_id, now=now)
+    return session.get(Delivery, delivery_id)
+
+
 def finish(session: Session, delivery_id: int, *, now: datetime) -> None:
     session.execute(
         update(Delivery)

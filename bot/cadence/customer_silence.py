@@ -44,9 +44,9 @@ def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
     settings = services.settings
     with services.sessions.begin() as session:
         now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
+        if delivery is None:
             return None
-        delivery = session.get(ledger.Delivery, delivery_id)
         wait_id, day = (int(part) for part in delivery.slot.split(":"))
         wait = session.get(CustomerWait, wait_id)
         escalation = service.get(session, delivery.escalation_id)
@@ -58,7 +58,6 @@ def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
             and ladder.step_reached(customer.wait_clock(wait), settings.ladder_days, now) == day
         )
         if not still_due:
-            ledger.finish(session, delivery_id, now=now)
             return False
         step = settings.ladder_days.index(day) + 1
         customer.mark_stalled(session, escalation, now)
@@ -70,7 +69,6 @@ def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
             f"Day {day}: customer unresponsive (step {step} of 4)",
             now,
         )
-        ledger.finish(session, delivery_id, now=now)
         session.expunge(wait)
     # Claimed and recorded first: a crash from here on loses messages, never repeats them.
     _deliver(services, escalation, wait, step, day)

@@ -12,7 +12,7 @@ from blocks.text import escape
 from bot import ledger
 from bot.domain import Role, State
 from bot.escalations import records, service
-from bot.models import Delivery, Milestone, Task
+from bot.models import Milestone, Task
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
@@ -43,10 +43,9 @@ def schedule_task_nudges(services: Services) -> int:
 def send_task_nudge(services: Services, delivery_id: int) -> bool | None:
     with services.sessions.begin() as session:
         now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
+        if delivery is None:
             return None
-        delivery = session.get(Delivery, delivery_id)
-        ledger.finish(session, delivery_id, now=now)
         task = session.get(Task, int(delivery.slot))
         if task is None or task.done_at is not None:
             return False
@@ -68,10 +67,9 @@ def send_task_nudge(services: Services, delivery_id: int) -> bool | None:
 def send_retro_reminder(services: Services, delivery_id: int) -> bool | None:
     with services.sessions.begin() as session:
         now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
+        if delivery is None:
             return None
-        delivery = session.get(Delivery, delivery_id)
-        ledger.finish(session, delivery_id, now=now)
         escalation = service.get(session, delivery.escalation_id)
         if escalation.state is not State.RESOLVED or escalation.retro_link:
             return False

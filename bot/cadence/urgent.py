@@ -10,7 +10,7 @@ from bot.cadence.flags import FlagReminder, reminder_due
 from bot.domain import Role
 from bot.escalations import flags, service
 from bot.escalations.publish import PublishOutcome, run_retry_safe
-from bot.models import Delivery, UrgentFlag
+from bot.models import UrgentFlag
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
@@ -77,13 +77,12 @@ def schedule_flag_reminders(services: Services) -> int:
 def send_flag_reminder(services: Services, delivery_id: int) -> bool | None:
     with services.sessions.begin() as session:
         now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
+        if delivery is None:
             return None
-        delivery = session.get(Delivery, delivery_id)
         kind = FlagReminder(delivery.kind)
         flag = session.get(UrgentFlag, int(delivery.slot))
         escalation = service.get(session, delivery.escalation_id)
-        ledger.finish(session, delivery_id, now=now)
         latest = reminder_due(flag.raised_at, flag.needed_by, now) if flag else None
         if flag is None or flag.closed_at is not None or latest is None or latest.kind is not kind:
             return False
