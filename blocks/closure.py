@@ -8,7 +8,6 @@ from datetime import date, datetime
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
-    ContextBlock,
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
@@ -22,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.records import Tracking
 from blocks.text import age, clip, escape, mention
 from bot.domain import STAKEHOLDER_ROLES, Severity
@@ -63,15 +62,9 @@ def resolve_modal(escalation: Escalation, today: date) -> View:
         submit="Resolve",
         private_metadata=_meta(escalation),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{escape(title(escalation))}*: closing unpins the thread and stops every "
-                            "prompt and timer."
-                        )
-                    )
-                ]
+            context_line(
+                f"*{escape(title(escalation))}*: closing unpins the thread and stops every "
+                "prompt and timer."
             ),
             _text("resolution", "Final resolution", optional=False),
             InputBlock(
@@ -145,7 +138,7 @@ def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int
     )
     return [
         SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 3000))),
-        ContextBlock(elements=[MarkdownTextObject(text=f"FYI {people}. The thread is unpinned.")]),
+        context_line(f"FYI {people}. The thread is unpinned."),
     ]
 
 
@@ -156,15 +149,7 @@ def reassign_modal(escalation: Escalation) -> View:
         submit="Reassign",
         private_metadata=_meta(escalation),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{escape(title(escalation))}*: prompts follow the new DRI's time zone."
-                        )
-                    )
-                ]
-            ),
+            context_line(f"*{escape(title(escalation))}*: prompts follow the new DRI's time zone."),
             InputBlock(block_id="dri", label="New DRI", element=UserSelectElement(action_id="dri")),
         ],
     )
@@ -177,15 +162,9 @@ def downgrade_modal(escalation: Escalation) -> View:
         submit="Downgrade",
         private_metadata=_meta(escalation),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{escape(title(escalation))}* goes back to Sev 2 monitoring: weekly prompts "
-                            "instead of daily."
-                        )
-                    )
-                ]
+            context_line(
+                f"*{escape(title(escalation))}* goes back to Sev 2 monitoring: weekly prompts "
+                "instead of daily."
             ),
             _text("reason", "Why", optional=False),
         ],

@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
@@ -22,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.text import clip, escape, mention, when
 from bot.domain import Role, SalesOpsOutcome, WaitKind
 from bot.models import CustomerWait, Escalation
@@ -49,15 +48,9 @@ def wait_modal(escalation: Escalation, today: date) -> View:
         submit="Start timer",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{escape(title(escalation))}*: the ladder (stalled, AE, final notice, Sales "
-                            "Ops) runs from the request date until you mark the customer as responded."
-                        )
-                    )
-                ]
+            context_line(
+                f"*{escape(title(escalation))}*: the ladder (stalled, AE, final notice, Sales "
+                "Ops) runs from the request date until you mark the customer as responded."
             ),
             InputBlock(
                 block_id="kind",
@@ -95,14 +88,8 @@ def ooo_modal(escalation: Escalation, wait: CustomerWait, today: date) -> View:
         submit="Pause ladder",
         private_metadata=json.dumps({"escalation_id": escalation.id, "wait_id": wait.id}),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"The customer's out-of-office pauses the ladder for {escalation.key} until:"
-                        )
-                    )
-                ]
+            context_line(
+                f"The customer's out-of-office pauses the ladder for {escalation.key} until:"
             ),
             InputBlock(
                 block_id="until",

@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
     LinkButtonElement,
@@ -19,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from blocks.modal import context_line
 from blocks.text import MENTION_NOBODY, channel, clip, escape, mention, when
 from bot.domain import (
     STAKEHOLDER_ROLES,
@@ -122,13 +122,7 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
                 )
             )
         ),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=(f"Opened by {mention(escalation.opened_by)} {when(escalation.opened_at)}")
-                )
-            ]
-        ),
+        context_line(f"Opened by {mention(escalation.opened_by)} {when(escalation.opened_at)}"),
     ]
     if interactive:
         blocks.append(root_actions(escalation))
@@ -219,15 +213,9 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
             )
         )
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=(
-                        "Items I could do myself are ticked already. Tick the rest as you go; the DRI is "
-                        "reminded of anything still open at the deadline."
-                    )
-                )
-            ]
+        context_line(
+            "Items I could do myself are ticked already. Tick the rest as you go; the DRI is "
+            "reminded of anything still open at the deadline."
         )
     )
     return blocks
@@ -300,6 +288,6 @@ def status_blocks(escalation: Escalation, permalink: str | None, overdue: list[s
     if extra:
         blocks += [
             DividerBlock(),
-            ContextBlock(elements=[MarkdownTextObject(text=" · ".join(extra))]),
+            context_line(" · ".join(extra)),
         ]
     return blocks

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import severity_label, title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.text import clip, escape, mention, when
 from bot.cadence.flags import FlagReminder
 from bot.models import Escalation, UrgentFlag
@@ -54,9 +54,7 @@ def flag_modal(
             )
         )
     else:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")])
-        )
+        blocks.append(context_line(f"*{escape(title(escalation))}*"))
     default_link = escalation.project_link if escalation is not None else None
     blocks += [
         InputBlock(
@@ -147,10 +145,6 @@ def reminder_text(escalation: Escalation, flag: UrgentFlag, kind: FlagReminder) 
 
 
 def closed_note(flag: UrgentFlag) -> ContextBlock:
-    return ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f":white_check_mark: Responded ({mention(flag.closed_by)}, {when(flag.closed_at)})"
-            )
-        ]
+    return context_line(
+        f":white_check_mark: Responded ({mention(flag.closed_by)}, {when(flag.closed_at)})"
     )

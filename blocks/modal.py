@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, PlainTextObject
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, PlainTextObject
 from slack_sdk.models.views import View
 
 
@@ -26,3 +26,7 @@ def form_modal(
         blocks=blocks,
     )
 
+
+def context_line(text: str) -> ContextBlock:
+    """A line of context, such as the one each form opens with."""
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])

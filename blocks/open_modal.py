@@ -8,11 +8,9 @@ from enum import StrEnum
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
-    ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
     InputBlock,
-    MarkdownTextObject,
     Option,
     OptionGroup,
     PlainTextInputElement,
@@ -24,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from bot.domain import Health, Level, Severity, triggers_for
 
 CALLBACK_ID = "open_escalation"
@@ -120,16 +118,10 @@ def open_escalation_modal(
     """The open-escalation form; `metadata` travels back in `private_metadata` on submit."""
     health_options = [Option(value=h.value, label=f"{h.label}") for h in Health]
     fields: list[Block] = [
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=(
-                        "*Sev 1*: the customer is escalating. Phase 1 must be complete within 24 hours."
-                        if severity is Severity.SEV1
-                        else "*Sev 2*: internal project health. Leadership reviews it at the Y/R portfolio call."
-                    )
-                )
-            ]
+        context_line(
+            "*Sev 1*: the customer is escalating. Phase 1 must be complete within 24 hours."
+            if severity is Severity.SEV1
+            else "*Sev 2*: internal project health. Leadership reviews it at the Y/R portfolio call."
         ),
         _text(Field.CUSTOMER, "Customer", initial=customer, placeholder="Acme Corp"),
         _text(Field.PROJECT, "Project", placeholder="Acme - Phase 2 rollout"),
@@ -219,15 +211,9 @@ def opened_modal(key: str, channel_label: str) -> View:
         title=PlainTextObject(text=f"{key} opened"),
         close=PlainTextObject(text="Done"),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{key}* is saved. I'm posting and pinning it in {channel_label} now and will send "
-                            "you the link."
-                        )
-                    )
-                ]
+            context_line(
+                f"*{key}* is saved. I'm posting and pinning it in {channel_label} now and will send "
+                "you the link."
             )
         ],
     )

@@ -8,7 +8,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -17,6 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import severity_label
+from blocks.modal import context_line
 from blocks.text import age, clip, escape, mention
 from bot.domain import Role
 from bot.escalations.policy import overdue_items
@@ -101,15 +101,7 @@ def list_blocks(
     ]
     blocks += _lines_as_sections(lines)
     if len(ordered) > limit:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"…and {len(ordered) - limit} more; see the app's Home tab."
-                    )
-                ]
-            )
-        )
+        blocks.append(context_line(f"…and {len(ordered) - limit} more; see the app's Home tab."))
     return blocks
 
 
@@ -140,5 +132,5 @@ def home_view(
                 [escalation_line(e, now) for e in sort_for_attention(escalations, now)][:50]
             )
         else:
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text="None right now.")]))
+            blocks.append(context_line("None right now."))
     return View(type="home", blocks=blocks[:100])

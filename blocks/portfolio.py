@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -21,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.overview import escalation_line, sort_for_attention
 from blocks.text import escape, mention, when
 from bot.domain import Level, Severity
@@ -78,7 +77,7 @@ def agenda_blocks(escalations: list[Escalation], review_at: datetime, now: datet
             blocks.append(decision_buttons(escalation))
             decisions += 1
     if not escalations:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Nothing open. :tada:")]))
+        blocks.append(context_line("Nothing open. :tada:"))
     return blocks[:50]
 
 
@@ -89,15 +88,9 @@ def promote_modal(escalation: Escalation) -> View:
         submit="Escalate",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"*{escape(title(escalation))}* becomes a Sev 1: Phase 1 starts again (24 h) "
-                            "and the DRI gets daily prompts. The history stays on the record."
-                        )
-                    )
-                ]
+            context_line(
+                f"*{escape(title(escalation))}* becomes a Sev 1: Phase 1 starts again (24 h) "
+                "and the DRI gets daily prompts. The history stays on the record."
             ),
             InputBlock(
                 block_id="level",

@@ -8,13 +8,13 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     LinkButtonElement,
     MarkdownTextObject,
     SectionBlock,
 )
 
 from blocks.escalation import title
+from blocks.modal import context_line
 from blocks.text import age, escape, mention, when
 from bot.domain import Role
 from bot.escalations.policy import open_checklist_items
@@ -136,7 +136,7 @@ def prompt_blocks(
         )
     return [
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000])),
-        ContextBlock(elements=[MarkdownTextObject(text=" · ".join(notes))]),
+        context_line(" · ".join(notes)),
         ActionsBlock(elements=buttons),
     ]
 

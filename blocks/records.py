@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
-    ContextBlock,
     DatePickerElement,
     DividerBlock,
     HeaderBlock,
@@ -28,7 +27,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.text import clip, escape, mention, when
 from bot.domain import RaidCategory
 from bot.models import (
@@ -161,9 +160,7 @@ def record_modal(
     parent_view_id: str | None = None,
 ) -> View:
     heading, fields = FORMS[kind]
-    blocks: list[Block] = [
-        ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")])
-    ]
+    blocks: list[Block] = [context_line(f"*{escape(title(escalation))}*")]
     blocks += [
         InputBlock(
             block_id=spec.name,
@@ -263,7 +260,7 @@ def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> Vi
             owners = ", ".join(
                 f"{escape(clip(t.title, 40))}: {mention(t.owner)}" for t in milestone.tasks[:10]
             )
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(owners, 2000))]))
+            blocks.append(context_line(clip(owners, 2000)))
     lists = [
         (
             "Blockers and dependencies",

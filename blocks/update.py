@@ -6,7 +6,6 @@ import json
 
 from slack_sdk.models.blocks import (
     Block,
-    ContextBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -19,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import form_modal
+from blocks.modal import context_line, form_modal
 from blocks.text import channel, clip, escape, mention
 from bot.domain import Health, UpdateSource
 from bot.models import Escalation, Update
@@ -54,7 +53,7 @@ def update_modal(escalation: Escalation, *, origin: str | None = None) -> View:
     current = next(o for o in health_options if o.value == escalation.health.value)
     yes_no = [Option(value="yes", label="Yes"), Option(value="no", label="No")]
     blocks: list[Block] = [
-        ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")]),
+        context_line(f"*{escape(title(escalation))}*"),
         InputBlock(
             block_id="health",
             label="Health",
@@ -98,7 +97,7 @@ def check_in_modal(escalation: Escalation) -> View:
         submit="Log",
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=[
-            ContextBlock(elements=[MarkdownTextObject(text=f"*{escape(title(escalation))}*")]),
+            context_line(f"*{escape(title(escalation))}*"),
             InputBlock(
                 block_id="attendees",
                 label="Who attended",
@@ -117,15 +116,9 @@ def update_blocks(escalation: Escalation, update: Update) -> list[Block]:
     """The internal view of an update: thread reply and internal-channel cross-post."""
     if update.source is UpdateSource.NOTHING_NEW:
         return [
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=(
-                            f"{update.health.emoji} {mention(update.author)}: no new developments on "
-                            f"{escalation.key}."
-                        )
-                    )
-                ]
+            context_line(
+                f"{update.health.emoji} {mention(update.author)}: no new developments on "
+                f"{escalation.key}."
             )
         ]
     lines = [
