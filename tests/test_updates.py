@@ -134,3 +134,22 @@ def test_the_midday_check_in_is_logged_in_the_thread_with_who_attended(
     note = standin.replies(world.leadership_channel, root_ts(harness))[-1]
     assert "Check-in on ESC-1 logged" in note.text and f"<@{world.csm}>" in note.text
     assert "Agreed the rollback plan" in note.text
+
+
+def test_when_slack_fails_the_update_is_kept_the_author_is_told_and_it_is_retried(
+    harness: BotHarness,
+) -> None:
+    standin, world = opened(harness).standin, harness.world
+    # The thread reply meets three 503s: more than the gateway's two retries.
+    standin.fail_next("chat.postMessage", status=503, times=3)
+    post_update(harness, "Rolled back the release", customer_communicated="no")
+    [update] = updates(harness)
+    assert update.thread_ts is None and update.internal_ts is not None
+    [warning] = [m for m in standin.dms_to(world.pm) if m.text.startswith(":warning:")]
+    assert "Your update on *ESC-1* is saved, but I couldn't" in warning.text
+    harness.tick_at(harness.clock.now() + timedelta(minutes=2))
+    [update] = updates(harness)
+    assert update.thread_ts is not None
+    assert len(standin.messages(world.internal_channel)) == 2  # the opening link, one update
+    assert len([m for m in standin.dms_to(world.pm) if m.text.startswith(":warning:")]) == 1
+    assert len(standin.replies(world.leadership_channel, root_ts(harness))) == 2

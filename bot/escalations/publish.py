@@ -82,7 +82,7 @@ def run_update_publication(services: Services, delivery_id: int) -> PublishOutco
     return run_retry_safe(
         services,
         delivery_id,
-        lambda s, delivery: publish_update(s, int(delivery.slot), first_try=delivery.attempts == 0),
+        lambda s, delivery: publish_update(s, int(delivery.slot), first_try=delivery.attempts == 1),
     )
 
 
