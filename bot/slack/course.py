@@ -22,7 +22,7 @@ from bot.escalations.form import is_web_url
 from bot.escalations.publish import refresh_root, run_closure_publication, run_publication
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import refusal, run_latest, tell, thread_note, who_can
+from bot.slack.replies import refusal, run_now, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"resolution": str(conflict)})
             return
         ack()
-        run_latest(services, escalation.key, closure.PUBLISH_CLOSURE, run_closure_publication)
+        run_now(services, escalation.key, closure.PUBLISH_CLOSURE, run_closure_publication)
 
     @app.action(views.REOPEN)
     def reopen_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -158,7 +158,7 @@ def register(app: App, services: Services) -> None:
             f":arrows_counterclockwise: {mention(actor)} reopened {escalation.key}; "
             "prompts resume and the thread is pinned again.",
         )
-        run_latest(services, escalation.key, service.PUBLISH, run_publication)
+        run_now(services, escalation.key, service.PUBLISH, run_publication)
 
     @app.action(views.MORE)
     def more_chosen(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -283,7 +283,7 @@ def register(app: App, services: Services) -> None:
             metadata["escalation_id"],
             f":arrow_double_down: {mention(actor)} downgraded {key} to Sev 2: {reason}",
         )
-        run_latest(services, key, service.PUBLISH, run_publication)
+        run_now(services, key, service.PUBLISH, run_publication)
 
     @app.action(closure_views.RETRO_CALLBACK)
     def retro_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

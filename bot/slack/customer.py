@@ -21,7 +21,7 @@ from bot.models import CustomerWait
 from bot.services import Services
 from bot.settings import SLACK_ID
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, run_latest, tell, thread_note, who_can
+from bot.slack.replies import leadership_people, run_now, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -216,5 +216,5 @@ def register(app: App, services: Services) -> None:
             f"{mention(dri)}, please {follow}",
         )
         if outcome is not SalesOpsOutcome.CONTINUE:
-            run_latest(services, key, closure.PUBLISH_CLOSURE, run_closure_publication)
+            run_now(services, key, closure.PUBLISH_CLOSURE, run_closure_publication)
         tell(services, body, f"Recorded: {outcome.label} for {key}.")

@@ -14,10 +14,10 @@ from blocks import flags as flag_views
 from blocks.text import mention
 from bot.cadence.urgent import run_flag_publication
 from bot.escalations import flags, service
-from bot.models import Delivery, UrgentFlag
+from bot.models import UrgentFlag
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import tell, thread_note
+from bot.slack.replies import run_now, tell, thread_note
 
 log = logging.getLogger(__name__)
 
@@ -118,13 +118,9 @@ def register(app: App, services: Services) -> None:
             except service.NotAllowed as refused:
                 ack(response_action="errors", errors={"needed": str(refused)})
                 return
-            delivery_id = (
-                session.query(Delivery.id)
-                .filter_by(subject=escalation.key, kind=flags.PUBLISH_FLAG, slot=str(flag.id))
-                .scalar()
-            )
+            key, flag_id = escalation.key, flag.id
         ack()
-        run_flag_publication(services, delivery_id)
+        run_now(services, key, flags.PUBLISH_FLAG, run_flag_publication, slot=str(flag_id))
 
     @app.action(flag_views.FLAG_RESPONDED)
     def responded(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -14,10 +14,9 @@ from blocks.text import mention
 from bot.domain import EventKind, Level
 from bot.escalations import service
 from bot.escalations.publish import run_publication
-from bot.models import Delivery
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, refusal, tell, thread_note
+from bot.slack.replies import leadership_people, refusal, run_now, tell, thread_note
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +72,6 @@ def register(app: App, services: Services) -> None:
                 ack(response_action="errors", errors={"level": str(refused)})
                 return
             key = escalation.key
-            delivery_id = (
-                session.query(Delivery.id)
-                .filter_by(subject=key, kind=service.PUBLISH, slot=f"promoted:{now.isoformat()}")
-                .scalar()
-            )
         ack()
         thread_note(
             services,
@@ -88,7 +82,7 @@ def register(app: App, services: Services) -> None:
                 + " Phase 1 starts again: checklist below."
             ),
         )
-        run_publication(services, delivery_id)
+        run_now(services, key, service.PUBLISH, run_publication)
 
     @app.action(portfolio_views.DECIDE_REMAIN)
     def remain_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -17,9 +17,9 @@ from bot.domain import Severity, checklist_for
 from bot.escalations import service
 from bot.escalations.form import parse_open_form
 from bot.escalations.publish import run_publication
-from bot.models import Delivery
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.replies import run_now
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,6 @@ def register(app: App, services: Services) -> None:
                     response_url=metadata.get("response_url"),
                 )
                 key = escalation.key
-                delivery_id = (
-                    session.query(Delivery.id).filter_by(subject=key, kind=service.PUBLISH).scalar()
-                )
         except SQLAlchemyError:
             log.exception("could not save an escalation")
             ack(
@@ -99,7 +96,7 @@ def register(app: App, services: Services) -> None:
             response_action="update",
             view=opened_modal(key, f"#{services.settings.escalation_channel.lstrip('#')}"),
         )
-        run_publication(services, delivery_id)
+        run_now(services, key, service.PUBLISH, run_publication)
 
     @app.action(re.compile(f"^{re.escape(views.CHECKLIST_PREFIX)}"))
     def checklist_ticked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -61,15 +61,13 @@ def refusal(services: Services, what: str) -> str:
     return f"Only PS leadership can {what}: {who_can(leadership_people(services))}."
 
 
-def run_latest(services: Services, key: str, kind: str, handler) -> None:  # type: ignore[no-untyped-def]
-    """Run the newest ledger row of `kind` for this escalation now, instead of at next tick."""
+def run_now(services: Services, key: str, kind: str, handler, slot: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Deliver a just-recorded ledger row now instead of at the next tick (the newest row of
+    `kind` for this escalation, or the one with `slot`); the claim keeps it to one sender."""
     with services.sessions() as session:
-        delivery_id = (
-            session.query(Delivery.id)
-            .filter_by(subject=key, kind=kind)
-            .order_by(Delivery.id.desc())
-            .limit(1)
-            .scalar()
-        )
+        query = session.query(Delivery.id).filter_by(subject=key, kind=kind)
+        if slot is not None:
+            query = query.filter_by(slot=slot)
+        delivery_id = query.order_by(Delivery.id.desc()).limit(1).scalar()
     if delivery_id is not None:
         handler(services, delivery_id)

@@ -13,10 +13,11 @@ from blocks import update as update_views
 from bot.domain import EventKind, Health, Role, UpdateSource
 from bot.escalations import service
 from bot.escalations.publish import run_update_publication
-from bot.models import CheckIn, Delivery
+from bot.models import CheckIn
 from bot.services import Services
 from bot.slack.flags import close_flags_answered_in_thread
 from bot.slack.gateway import SlackProblem
+from bot.slack.replies import run_now
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,7 @@ def open_update_modal(
 
 
 def publish_pending_update(services: Services, key: str, update_id: int) -> None:
-    with services.sessions() as session:
-        delivery_id = (
-            session.query(Delivery.id)
-            .filter_by(subject=key, kind=service.PUBLISH_UPDATE, slot=str(update_id))
-            .scalar()
-        )
-    run_update_publication(services, delivery_id)
+    run_now(services, key, service.PUBLISH_UPDATE, run_update_publication, slot=str(update_id))
 
 
 def register(app: App, services: Services) -> None:
