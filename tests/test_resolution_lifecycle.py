@@ -254,7 +254,6 @@ def test_a_sev1_from_milestones_through_a_dri_change_to_closure_and_export(
     harness.slash("export ESC-1")
     [exported] = standin.uploaded_files()
     markdown = exported["content"].decode()
-    print(markdown)
     assert markdown.startswith("# ESC-1: Acme Corp / Acme - Phase 2 rollout")
     for expected in (
         "### New team member added to project (50%)",

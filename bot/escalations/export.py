@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from blocks.escalation import severity_label
 from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, checklist_for
 from bot.escalations.records import tracking
-from bot.models import CheckIn, CustomerWait, Escalation, TimelineEvent, Update, UrgentFlag
+from bot.models import (
+    CheckIn,
+    CustomerWait,
+    Escalation,
+    SlackUser,
+    TimelineEvent,
+    Update,
+    UrgentFlag,
+)
 
 
 def _utc(instant: datetime | None) -> str:
@@ -21,9 +29,29 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", f"## {title}", *(lines or ["- none"])]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return ["- none"]
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows),
+    ]
+
+
 def export_markdown(session: Session, escalation: Escalation, now: datetime) -> str:
     """Everything on the record, children and timeline included, oldest first."""
     track = tracking(session, escalation.id)
+    names = {user.user_id: user.name for user in session.scalars(select(SlackUser))}
+
+    def who(user_id: str | None) -> str:
+        if not user_id:
+            return "—"
+        return f"{names[user_id]} ({user_id})" if user_id in names else user_id
 
     def rows(model, order):  # type: ignore[no-untyped-def]
         return list(
@@ -32,110 +60,127 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
             )
         )
 
+    ticked = {entry.code: entry.done for entry in escalation.checklist}
     out = [
         f"# {escalation.key}: {escalation.customer} / {escalation.project}",
         "",
         f"- Severity: {severity_label(escalation)}",
         f"- State: {escalation.state.value}; health: {escalation.health.value}",
-        f"- Opened: {_utc(escalation.opened_at)} by {escalation.opened_by}",
+        f"- Opened: {_utc(escalation.opened_at)} by {who(escalation.opened_by)}",
         f"- Resolved: {_utc(escalation.resolved_at)}",
         f"- Exported: {_utc(now)}",
-        "",
-        "## Summary",
-        escalation.summary,
-        "",
     ]
+    out += _section("Summary", [escalation.summary])
     if escalation.path_to_green:
-        out += ["## Path to green", escalation.path_to_green, ""]
-    out += (
-        ["## Triggers"]
-        + [
+        out += _section("Path to green", [escalation.path_to_green])
+    out += _section(
+        "Triggers",
+        [
             f"- {TRIGGERS_BY_CODE[t.code].label if t.code in TRIGGERS_BY_CODE else t.code}"
             for t in escalation.triggers
-        ]
-        + ["", "## People"]
-        + [f"- {role.label}: {escalation.person(role) or '—'}" for role in STAKEHOLDER_ROLES]
-        + ["", "## Links"]
-        + ([f"- {link.kind.label}: {link.url}" for link in escalation.links] or ["- none"])
+        ],
     )
-    done = {e.code: e for e in escalation.checklist}
-    out += ["", "## Checklist"] + [
-        f"- [{'x' if done.get(i.code) and done[i.code].done else ' '}] {i.label}"
-        for i in checklist_for(escalation.severity)
-        if i.code in done
-    ]
-    out += ["", f"## Milestones ({track.percent_complete}% of tasks complete)"]
+    out += _section(
+        "People", [f"- {role.label}: {who(escalation.person(role))}" for role in STAKEHOLDER_ROLES]
+    )
+    out += _section("Links", [f"- {link.kind.label}: {link.url}" for link in escalation.links])
+    out += _section(
+        "Checklist",
+        [
+            f"- [{'x' if ticked[item.code] else ' '}] {item.label}"
+            for item in checklist_for(escalation.severity)
+            if item.code in ticked
+        ],
+    )
+    milestones: list[str] = []
     for milestone in track.milestones:
-        out.append(f"### {milestone.title} ({milestone.percent_complete}%)")
-        out.append(f"Success criteria: {milestone.success_criteria}")
-        out += [
-            f"- [{'x' if t.done_at else ' '}] {t.title} (owner {t.owner}, due {t.due_on})"
+        milestones += [
+            f"### {milestone.title} ({milestone.percent_complete}%)",
+            f"Success criteria: {milestone.success_criteria}",
+        ]
+        milestones += [
+            f"- [{'x' if t.done_at else ' '}] {t.title} (owner {who(t.owner)}, due {t.due_on})"
             for t in milestone.tasks
         ]
-    out += ["", "## Blockers and dependencies"] + (
-        [f"- {'Dependency' if b.is_dependency else 'Blocker'}: {b.text}" for b in track.blockers]
-        or ["- none"]
+    out += _section(f"Milestones ({track.percent_complete}% of tasks complete)", milestones)
+    out += _section(
+        "Blockers and dependencies",
+        [f"- {'Dependency' if b.is_dependency else 'Blocker'}: {b.text}" for b in track.blockers],
     )
-    out += ["", "## Alternative approaches"] + (
+    out += _section(
+        "Alternative approaches",
         [
             f"- {a.approach} (pros: {a.pros or '—'}; cons: {a.cons or '—'}; risks: {a.risks or '—'})"
             for a in track.alternatives
-        ]
-        or ["- none"]
+        ],
     )
-    out += [
-        "",
-        "## Requirement changes",
-        "| Logged | Change | Approver | Approved on |",
-        "|---|---|---|---|",
-    ] + [
-        f"| {_utc(c.created_at)} | {_cell(c.change)} | {c.approver} | {c.approved_on} |"
-        for c in track.requirement_changes
-    ]
-    out += ["", "## RAID register"] + (
-        [f"- {r.category.label}: {r.text}" for r in track.raid] or ["- none"]
+    out += _section(
+        "Requirement changes",
+        _table(
+            ["Logged", "Change", "Approver", "Approved on"],
+            [
+                [_utc(c.created_at), c.change, who(c.approver), str(c.approved_on)]
+                for c in track.requirement_changes
+            ],
+        ),
     )
-    out += ["", "## Resource impacts"] + (
-        [f"- {i.text}" for i in track.resource_impacts] or ["- none"]
+    out += _section("RAID register", [f"- {r.category.label}: {r.text}" for r in track.raid])
+    out += _section("Resource impacts", [f"- {i.text}" for i in track.resource_impacts])
+    out += _section(
+        "Updates",
+        [
+            f"- {_utc(u.at)} {who(u.author)} ({u.source.value}, {u.health.value}): {u.summary}"
+            for u in rows(Update, Update.at)
+        ],
     )
-    out += ["", "## Updates"] + [
-        f"- {_utc(u.at)} {u.author} ({u.source.value}, {u.health.value}): {u.summary}"
-        for u in rows(Update, Update.at)
-    ]
-    out += ["", "## Check-ins"] + [
-        f"- {_utc(c.at)} {c.author}: attended {c.attendees or '—'}. {c.notes}"
-        for c in rows(CheckIn, CheckIn.at)
-    ]
-    out += ["", "## Waiting on the customer"] + [
-        f"- since {_utc(w.asked_at)} ({w.kind.value}): {w.asked}; responded "
-        f"{_utc(w.responded_at)}"
-        + (f"; Sales Ops: {w.sales_ops_outcome.label}" if w.sales_ops_outcome else "")
-        for w in rows(CustomerWait, CustomerWait.id)
-    ]
-    out += ["", "## Urgent flags"] + [
-        f"- {'SIREN ' if f.siren else ''}#{f.id} needed by {_utc(f.needed_by)} from "
-        f"{f.responders}: {f.needed} (closed {_utc(f.closed_at)})"
-        for f in rows(UrgentFlag, UrgentFlag.id)
-    ]
+    out += _section(
+        "Check-ins",
+        [
+            f"- {_utc(c.at)} {who(c.author)}: attended "
+            f"{', '.join(who(a) for a in c.attendees.split(',') if a) or '—'}. {c.notes}"
+            for c in rows(CheckIn, CheckIn.at)
+        ],
+    )
+    out += _section(
+        "Waiting on the customer",
+        [
+            f"- since {_utc(w.asked_at)} ({w.kind.value}): {w.asked}; responded {_utc(w.responded_at)}"
+            + (f"; Sales Ops: {w.sales_ops_outcome.label}" if w.sales_ops_outcome else "")
+            for w in rows(CustomerWait, CustomerWait.id)
+        ],
+    )
+    out += _section(
+        "Urgent flags",
+        [
+            f"- {'SIREN ' if f.siren else ''}#{f.id} needed by {_utc(f.needed_by)} from "
+            f"{', '.join(who(r) for r in f.responder_ids)}: {f.needed} (closed {_utc(f.closed_at)})"
+            for f in rows(UrgentFlag, UrgentFlag.id)
+        ],
+    )
     if escalation.resolved_at:
-        out += [
-            "",
-            "## Closure",
-            f"- Resolution: {escalation.resolution}",
-            "- Customer sign-off: "
-            + (
-                {
-                    True: f"yes, {escalation.signoff_on}",
-                    False: f"no: {escalation.no_signoff_reason}",
-                }.get(escalation.customer_signoff, "not recorded")
-            ),
-            f"- Retro: {escalation.retro_link or 'missing'}",
-            f"- Process improvements: {escalation.process_improvements or '—'}",
-            f"- Financial impact reconciled: {'yes' if escalation.financials_reconciled else 'no'}",
-            f"- Artifacts updated: {'yes' if escalation.artifacts_updated else 'no'}",
-        ]
-    out += ["", "## Timeline", "| When | Who | What | Detail |", "|---|---|---|---|"] + [
-        f"| {_utc(e.at)} | {e.actor} | {e.kind.value} | {_cell(e.text)} |"
-        for e in rows(TimelineEvent, TimelineEvent.id)
-    ]
+        signoff = {
+            True: f"yes, {escalation.signoff_on}",
+            False: f"no: {escalation.no_signoff_reason}",
+        }.get(escalation.customer_signoff, "not recorded")
+        out += _section(
+            "Closure",
+            [
+                f"- Resolution: {escalation.resolution}",
+                f"- Customer sign-off: {signoff}",
+                f"- Retro: {escalation.retro_link or 'missing'}",
+                f"- Process improvements: {escalation.process_improvements or '—'}",
+                f"- Financial impact reconciled: {'yes' if escalation.financials_reconciled else 'no'}",
+                f"- Artifacts updated: {'yes' if escalation.artifacts_updated else 'no'}",
+            ],
+        )
+    out += _section(
+        "Timeline",
+        _table(
+            ["When", "Who", "What", "Detail"],
+            [
+                [_utc(e.at), who(e.actor) if e.actor != "bot" else "bot", e.kind.value, e.text]
+                for e in rows(TimelineEvent, TimelineEvent.id)
+            ],
+        ),
+    )
     return "\n".join(out) + "\n"
