@@ -210,3 +210,37 @@ def test_sales_ops_moving_to_contract_cancellation_closes_the_escalation(
     thread = harness.standin.replies(harness.world.leadership_channel, escalation.root_ts)
     assert any(f"<@{harness.world.pm}>, please follow the contract path" in m.text for m in thread)
     assert any("is resolved" in json.dumps(m.blocks) for m in thread)
+
+
+def test_a_missed_appointment_makes_the_customer_unresponsive_at_once(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    clock.set(DAY0)
+    harness = make_harness()
+    wait_for_receipt(harness, open_escalation(harness, "sev2"))
+    before = len(harness.standin.opened_views())
+    harness.click("esc_waiting_on_customer", "1", user=harness.world.pm)
+    modal = wait_for_view(harness, before)
+    harness.submit_view(
+        modal,
+        {
+            "kind": {
+                "kind": {
+                    "type": "radio_buttons",
+                    "selected_option": {"value": "missed_appointment"},
+                }
+            },
+            "asked": {
+                "asked": {
+                    "type": "plain_text_input",
+                    "value": "No-show at the UAT kickoff, no notice",
+                }
+            },
+            "asked_on": {"asked_on": {"type": "datepicker", "selected_date": "2026-11-23"}},
+            "how": {"how": {"type": "static_select", "selected_option": None}},
+        },
+    )
+    harness.tick_at(DAY0 + timedelta(minutes=15))
+    assert the_escalation(harness).state is State.STALLED
+    [stalled] = [m for m in harness.standin.dms_to(harness.world.pm) if "silent for 7" in m.text]
+    assert "missed without notice: No-show at the UAT kickoff" in json.dumps(stalled.blocks)

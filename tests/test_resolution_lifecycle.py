@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -383,3 +383,73 @@ def test_reopen_within_30_days_restores_the_cadence_and_the_pin(
     )
     assert "more than 30 days ago" in standin.ephemerals[-1][2]
     assert the_escalation(harness).state is State.RESOLVED
+
+
+def test_prompts_follow_a_reassigned_dri_into_their_own_time_zone(
+    make_harness: Callable[..., BotHarness],
+) -> None:
+    harness = opened(make_harness)  # Monday 09:00 Los Angeles = 17:00 London
+    standin, world = harness.standin, harness.world
+    before = len(standin.opened_views())
+    choose_more(harness, "reassign", world.leader)
+    harness.submit_view(
+        wait_for_view(harness, before), values(dri=("users_select", world.csm)), user=world.leader
+    )
+    london = ZoneInfo("Europe/London")
+    harness.tick_at(datetime(2026, 11, 24, 8, 59, tzinfo=london))
+    assert not [m for m in standin.dms_to(world.csm) if m.text.startswith("Morning")]
+    harness.tick_at(datetime(2026, 11, 24, 9, 0, tzinfo=london))
+    assert [m for m in standin.dms_to(world.csm) if m.text.startswith("Morning")]
+    assert not [m for m in standin.dms_to(world.pm) if m.text.startswith("Morning")]
+
+
+def test_alternatives_requirement_changes_and_raid_are_kept_and_exported(
+    make_harness: Callable[..., BotHarness],
+) -> None:
+    harness = opened(make_harness)
+    world = harness.world
+    detail = open_details(harness, world.pm)
+    add_record(
+        harness,
+        detail,
+        "alternative",
+        world.pm,
+        approach=("plain_text_input", "Bring in the partner's integration team"),
+        pros=("plain_text_input", "Available next week"),
+        cons=("plain_text_input", "Costs 40k"),
+        risks=("plain_text_input", "Knowledge stays with the partner"),
+    )
+    add_record(
+        harness,
+        detail,
+        "requirement_change",
+        world.pm,
+        change=("plain_text_input", "SSO moves to phase 3"),
+        approver=("users_select", world.director),
+        approved_on=("datepicker", "2026-11-23"),
+    )
+    add_record(
+        harness,
+        detail,
+        "raid",
+        world.pm,
+        category=("static_select", "risk"),
+        text=("plain_text_input", "Customer freeze from Dec 15"),
+        owner=("users_select", world.manager),
+    )
+    raid_form = harness.standin.opened_views()[-1]
+    answer = harness.submit_view(
+        raid_form, values(category=("static_select", "risk"), text=("plain_text_input", " "))
+    )
+    assert answer.json == {"response_action": "errors", "errors": {"text": "Entry is required."}}
+    shown = json.dumps(harness.standin.calls_to("views.update")[-1].args["view"])
+    assert "Bring in the partner" in shown and "SSO moves to phase 3" in shown
+    assert "Customer freeze from Dec 15" in shown
+    harness.slash("export ESC-1")
+    markdown = harness.standin.uploaded_files()[-1]["content"].decode()
+    assert (
+        "- Bring in the partner's integration team (pros: Available next week; cons: "
+        "Costs 40k; risks: Knowledge stays with the partner)" in markdown
+    )
+    assert "| SSO moves to phase 3 | Dana Director (UDIR0001) | 2026-11-23 |" in markdown
+    assert "- Risk: Customer freeze from Dec 15" in markdown
