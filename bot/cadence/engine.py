@@ -146,7 +146,9 @@ def send_prompt(services: Services, delivery_id: int) -> bool | None:
         if escalation is None or not escalation.state.is_open:
             ledger.finish(session, delivery_id, now=now)
             return False
-        message = _compose(services, escalation, kind, slot)
+    # Composed after the claim is committed: looking up the DRI's time zone may write the
+    # profile cache, which must not wait on the claim's own transaction (SQLite).
+    message = _compose(services, escalation, kind, slot)
     try:
         if message is not None:
             target, text, blocks = message
