@@ -201,14 +201,7 @@ def reopen(
     escalation = service.get(session, escalation_id)
     record(session, escalation, EventKind.REOPENED, actor, "Reopened; cadence restarted", now)
     ledger.cancel_for(session, escalation_id, {RETRO_REMINDER})
-    ledger.schedule(
-        session,
-        subject=escalation.key,
-        kind=service.PUBLISH,
-        slot=f"reopened:{now.isoformat()}",
-        due_at=now,
-        escalation_id=escalation_id,
-    )
+    service.queue_publication(session, escalation, "reopened", now)
     return escalation
 
 
@@ -276,12 +269,5 @@ def downgrade_to_sev2(
     session.flush()
     record(session, escalation, EventKind.DOWNGRADED, actor, f"Downgraded to Sev 2: {reason}", now)
     ledger.cancel_for(session, escalation_id)
-    ledger.schedule(
-        session,
-        subject=escalation.key,
-        kind=service.PUBLISH,
-        slot=f"downgraded:{now.isoformat()}",
-        due_at=now,
-        escalation_id=escalation_id,
-    )
+    service.queue_publication(session, escalation, "downgraded", now)
     return escalation

@@ -115,15 +115,21 @@ def open_escalation(
         f"Opened as {form.severity.short}{level} for {form.customer} / {form.project}",
         now,
     )
+    queue_publication(session, escalation, "opened", now)
+    return escalation
+
+
+def queue_publication(session: Session, escalation: Escalation, reason: str, now: datetime) -> None:
+    """Queue (re)publishing the escalation in Slack: its steps skip what's already there."""
+    slot = reason if reason == "opened" else f"{reason}:{now.isoformat()}"
     ledger.schedule(
         session,
         subject=escalation.key,
         kind=PUBLISH,
-        slot="opened",
+        slot=slot,
         due_at=now,
         escalation_id=escalation.id,
     )
-    return escalation
 
 
 def _with_children():  # type: ignore[no-untyped-def]
@@ -323,14 +329,7 @@ def promote_to_sev1(
         f"Promoted to Sev 1 {level.label}" + (f": {note}" if note else ""),
         now,
     )
-    ledger.schedule(
-        session,
-        subject=escalation.key,
-        kind=PUBLISH,
-        slot=f"promoted:{now.isoformat()}",
-        due_at=now,
-        escalation_id=escalation.id,
-    )
+    queue_publication(session, escalation, "promoted", now)
 
 
 def keep_in_sev2(session: Session, escalation: Escalation, *, actor: str, now: datetime) -> None:
