@@ -1,20 +1,28 @@
 """Which prompts and nudges are due for one escalation at one instant.
 
-Pure: a function of an escalation snapshot, the settings and `now`. The engine records each
-answer in the ledger under (escalation, kind, slot), which is what makes it happen once.
+Pure: a function of an escalation snapshot, the cadence settings and `now`; it never reads a
+clock, a database or Slack. The engine records each answer in the ledger under
+(escalation, kind, slot), which is what makes each occurrence happen once. This module's part
+of that bargain is to name every occurrence with the same slot whenever it is computed, and
+to offer only the latest occurrence of each kind, so downtime never turns into a burst.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain import Level, Severity, State
 from bot.settings import Settings, WeeklySlot
 
-UTC_ZONE = ZoneInfo("UTC")
+SATURDAY = 5
+# A deferral lands on a local quiet_end, which is never inside the half-open quiet window, and
+# a weekend deferral lands on a Monday: quiet -> weekend is the longest chain. The spare
+# rounds only absorb a DST gap that shifts quiet_end itself.
+MAX_DEFERRALS = 4
 
 
 class PromptKind(StrEnum):
@@ -30,7 +38,14 @@ class PromptKind(StrEnum):
 
     @property
     def is_dm(self) -> bool:
+        """True for prompts DMed to the DRI; the manager mentions go to the thread."""
         return self not in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER)
+
+
+# Ties on due_at (a Phase 1 deadline at 09:00 beside the morning prompt) sort in the order
+# the kinds are declared, so the answer is deterministic.
+_KIND_ORDER = {kind: position for position, kind in enumerate(PromptKind)}
+_DAILY_KINDS = (PromptKind.MORNING, PromptKind.MIDDAY, PromptKind.EVENING)
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class CadenceSettings:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CadenceSettings:
+        """The configured prompt times and quiet hours; the delays keep their defaults."""
         return cls(
             morning=settings.morning_prompt,
             midday=settings.midday_prompt,
@@ -58,9 +74,19 @@ class CadenceSettings:
             quiet_end=settings.quiet_hours_end,
         )
 
+    def daily_time(self, kind: PromptKind) -> time:
+        """The local wall-clock time of a daily Sev 1 prompt."""
+        return {
+            PromptKind.MORNING: self.morning,
+            PromptKind.MIDDAY: self.midday,
+            PromptKind.EVENING: self.evening,
+        }[kind]
+
 
 @dataclass(frozen=True)
 class CadenceState:
+    """A plain snapshot of one escalation; every datetime is aware (UTC)."""
+
     severity: Severity
     level: Level | None
     state: State
@@ -81,44 +107,120 @@ class DuePrompt:
     is_dm: bool
 
 
+@dataclass(frozen=True)
+class _Occurrence:
+    kind: PromptKind
+    slot: str
+    due_at: datetime
+
+
 def local_occurrence(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A wall-clock time on a local day, as an aware UTC instant.
+    """The wall-clock time `at` on local `day` in `tz`, as an aware UTC instant.
 
-    A time skipped by a spring-forward gap moves forward by the gap (02:30 -> 03:30); an
-    ambiguous fall-back time means its first occurrence.
+    A time skipped by a spring-forward gap moves forward by the gap (02:30 -> 03:30 in New
+    York); a time repeated by a fall-back means its first occurrence.
     """
-    naive = datetime.combine(day, at)
-    first = naive.replace(tzinfo=tz, fold=0)
-    round_trip = first.astimezone(UTC_ZONE).astimezone(tz).replace(tzinfo=None)
-    if round_trip != naive:  # does not exist: zoneinfo resolves it with the pre-gap offset
-        gap = naive.replace(tzinfo=tz, fold=1).utcoffset() - first.utcoffset()
-        return (first + abs(gap)).astimezone(UTC_ZONE) if gap else first.astimezone(UTC_ZONE)
-    return first.astimezone(UTC_ZONE)
+    # PEP 495: fold=0 reads an ambiguous time with the offset before the transition (the
+    # first occurrence), and a time in a gap with the offset before it too, which lands
+    # exactly one gap later on the clock; both are the rules we want.
+    return datetime.combine(day, at, tzinfo=tz).replace(fold=0).astimezone(UTC)
 
 
-def _latest_daily(at: time, tz: ZoneInfo, now: datetime) -> tuple[date, datetime]:
+def _latest_daily(at: time, tz: ZoneInfo, now: datetime) -> tuple[date, datetime] | None:
+    """The local day and instant of the latest daily occurrence of `at` at or before `now`."""
     today = now.astimezone(tz).date()
-    for day in (today, today - timedelta(days=1)):
-        instant = local_occurrence(day, at, tz)
-        if instant <= now:
-            return day, instant
-    day = today - timedelta(days=2)
-    return day, local_occurrence(day, at, tz)
+    # Neighbouring days too: a gap or fold at midnight can push an occurrence across it.
+    candidates = (
+        (day, local_occurrence(day, at, tz))
+        for day in (today + timedelta(days=offset) for offset in (1, 0, -1, -2))
+    )
+    return max(
+        ((day, instant) for day, instant in candidates if instant <= now),
+        key=lambda pair: pair[1],
+        default=None,
+    )
 
 
-def _latest_weekly(slot: WeeklySlot, tz: ZoneInfo, now: datetime) -> tuple[date, datetime]:
+def _latest_weekly(slot: WeeklySlot, tz: ZoneInfo, now: datetime) -> tuple[date, datetime] | None:
+    """The local day and instant of the latest weekly occurrence at or before `now`."""
     today = now.astimezone(tz).date()
-    day = today - timedelta(days=(today.weekday() - slot.weekday) % 7)
-    instant = local_occurrence(day, slot.at, tz)
-    if instant > now:
-        day -= timedelta(days=7)
-        instant = local_occurrence(day, slot.at, tz)
-    return day, instant
+    this_week = today - timedelta(days=(today.weekday() - slot.weekday) % 7)
+    candidates = (
+        (day, local_occurrence(day, slot.at, tz))
+        for day in (this_week + timedelta(weeks=offset) for offset in (1, 0, -1))
+    )
+    return max(
+        ((day, instant) for day, instant in candidates if instant <= now),
+        key=lambda pair: pair[1],
+        default=None,
+    )
 
 
 def _iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _sev1_occurrences(
+    state: CadenceState, settings: CadenceSettings, now: datetime
+) -> Iterator[_Occurrence]:
+    tz = state.dri_tz
+    for kind in _DAILY_KINDS:
+        latest = _latest_daily(settings.daily_time(kind), tz, now)
+        if latest is not None:
+            day, instant = latest
+            yield _Occurrence(kind, day.isoformat(), instant)
+
+    # The nudge's occurrences are the evenings shifted by the delay, so its latest one
+    # belongs to the latest evening at least that long ago; it exists only while that
+    # evening went unanswered, and only for an evening inside this cadence.
+    evening = _latest_daily(settings.evening, tz, now - settings.evening_nudge_after)
+    if evening is not None:
+        day, evening_at = evening
+        unanswered = state.last_update_at is None or state.last_update_at < evening_at
+        if evening_at > state.cadence_start and unanswered:
+            yield _Occurrence(
+                PromptKind.EVENING_NUDGE,
+                day.isoformat(),
+                evening_at + settings.evening_nudge_after,
+            )
+
+    weekly = _latest_weekly(settings.sev1_weekly, tz, now)
+    if weekly is not None:
+        day, instant = weekly
+        yield _Occurrence(PromptKind.SEV1_WEEKLY, _iso_week(day), instant)
+
+    # Silence is counted from the cadence start at the earliest: an update posted before a
+    # promotion or a reopen would otherwise put the deadline before the cadence and it would
+    # never fire.
+    silent_since = state.cadence_start
+    if state.last_update_at is not None and state.last_update_at > silent_since:
+        silent_since = state.last_update_at
+    yield _Occurrence(
+        PromptKind.SILENCE_MANAGER,
+        silent_since.isoformat(),
+        silent_since + settings.silence_limit,
+    )
+
+
+def _sev2_occurrences(
+    state: CadenceState, settings: CadenceSettings, now: datetime
+) -> Iterator[_Occurrence]:
+    weekly = _latest_weekly(settings.sev2_weekly, state.dri_tz, now)
+    if weekly is not None:
+        day, instant = weekly
+        yield _Occurrence(PromptKind.SEV2_WEEKLY, _iso_week(day), instant)
+
+
+def _phase1_occurrences(state: CadenceState, settings: CadenceSettings) -> Iterator[_Occurrence]:
+    if not state.checklist_open:
+        return
+    # Keyed by the deadline: a promotion restarts Phase 1 with a new deadline, a new slot.
+    slot = state.phase1_due_at.isoformat()
+    yield _Occurrence(PromptKind.PHASE1_DEADLINE, slot, state.phase1_due_at)
+    yield _Occurrence(
+        PromptKind.PHASE1_MANAGER, slot, state.phase1_due_at + settings.phase1_manager_after
+    )
 
 
 def _in_quiet_hours(local_time: time, start: time, end: time) -> bool:
@@ -127,92 +229,85 @@ def _in_quiet_hours(local_time: time, start: time, end: time) -> bool:
     return local_time >= start or local_time < end
 
 
-def _deliverable(due_at: datetime, state: CadenceState, settings: CadenceSettings) -> datetime:
-    """When a DM due at `due_at` may be sent: out of quiet hours, and off weekends for Sev 2."""
-    if state.level is Level.CRITICAL:
-        return due_at
-    tz, deliver = state.dri_tz, due_at
-    for _ in range(4):  # quiet hours and weekends can push each other at most a few times
-        local = deliver.astimezone(tz)
-        if _in_quiet_hours(local.time(), settings.quiet_start, settings.quiet_end):
-            end_day = local.date()
-            if settings.quiet_start > settings.quiet_end and local.time() >= settings.quiet_start:
-                end_day += timedelta(days=1)
-            deliver = local_occurrence(end_day, settings.quiet_end, tz)
-            continue
-        if state.severity is Severity.SEV2 and local.weekday() >= 5:
-            monday = local.date() + timedelta(days=7 - local.weekday())
-            deliver = local_occurrence(monday, settings.quiet_end, tz)
-            continue
-        break
+def _after_quiet_hours(instant: datetime, tz: ZoneInfo, settings: CadenceSettings) -> datetime:
+    """`instant` itself, or the end of the local quiet window it falls in."""
+    local = instant.astimezone(tz)
+    start, end = settings.quiet_start, settings.quiet_end
+    if not _in_quiet_hours(local.time(), start, end):
+        return instant
+    # In a window that wraps midnight, the evening part ends on the next day.
+    wraps_into_tomorrow = start > end and local.time() >= start
+    end_day = local.date() + timedelta(days=1 if wraps_into_tomorrow else 0)
+    return local_occurrence(end_day, end, tz)
+
+
+def _after_weekend(instant: datetime, tz: ZoneInfo, settings: CadenceSettings) -> datetime:
+    """`instant` itself, or the following Monday at the end of quiet hours if on a weekend."""
+    local_day = instant.astimezone(tz).date()
+    if local_day.weekday() < SATURDAY:
+        return instant
+    monday = local_day + timedelta(days=7 - local_day.weekday())
+    return local_occurrence(monday, settings.quiet_end, tz)
+
+
+def _deliver_at(due_at: datetime, state: CadenceState, settings: CadenceSettings) -> datetime:
+    """When a DM due at `due_at` may be sent: out of quiet hours (unless Critical), and off
+    the weekend for Sev 2."""
+    skip_quiet = state.level is not Level.CRITICAL
+    skip_weekend = state.severity is Severity.SEV2
+    deliver = due_at
+    for _ in range(MAX_DEFERRALS):
+        moved = deliver
+        if skip_quiet:
+            moved = _after_quiet_hours(moved, state.dri_tz, settings)
+        if skip_weekend:
+            moved = _after_weekend(moved, state.dri_tz, settings)
+        if moved == deliver:
+            break
+        deliver = moved
     return deliver
 
 
 def due_prompts(state: CadenceState, settings: CadenceSettings, now: datetime) -> list[DuePrompt]:
-    """At most one prompt per kind: its latest occurrence, once it may be delivered.
+    """The prompts that may be sent at `now`, at most one per kind, sorted by due_at.
 
-    Occurrences before `cadence_start` never count, so a new escalation isn't greeted with
-    the morning prompt it was opened after; after downtime only the latest slot is returned.
+    For each kind only its latest occurrence with cadence_start < due_at <= now is
+    considered (older ones are never returned, so downtime yields one prompt per kind, not a
+    burst), and it is returned only once its deliver_at (DMs moved out of quiet hours, and
+    off weekends for Sev 2) has come. The same occurrence always carries the same slot.
+    A resolved escalation gets nothing.
     """
+    if now.tzinfo is None:
+        raise ValueError("due_prompts needs an aware `now`")
     if state.state is State.RESOLVED:
         return []
-    tz = state.dri_tz
-    candidates: list[tuple[PromptKind, str, datetime]] = []
     if state.severity is Severity.SEV1:
-        for kind, at in (
-            (PromptKind.MORNING, settings.morning),
-            (PromptKind.MIDDAY, settings.midday),
-            (PromptKind.EVENING, settings.evening),
-        ):
-            day, instant = _latest_daily(at, tz, now)
-            candidates.append((kind, day.isoformat(), instant))
-        # The nudge belongs to the latest evening whose nudge time has come.
-        day, evening = _latest_daily(settings.evening, tz, now - settings.evening_nudge_after)
-        if evening > state.cadence_start and (
-            state.last_update_at is None or state.last_update_at < evening
-        ):
-            candidates.append(
-                (PromptKind.EVENING_NUDGE, day.isoformat(), evening + settings.evening_nudge_after)
-            )
-        day, instant = _latest_weekly(settings.sev1_weekly, tz, now)
-        candidates.append((PromptKind.SEV1_WEEKLY, _iso_week(day), instant))
-        silent_since = state.last_update_at or state.cadence_start
-        candidates.append(
-            (
-                PromptKind.SILENCE_MANAGER,
-                silent_since.isoformat(),
-                silent_since + settings.silence_limit,
-            )
-        )
+        occurrences = list(_sev1_occurrences(state, settings, now))
     else:
-        day, instant = _latest_weekly(settings.sev2_weekly, tz, now)
-        candidates.append((PromptKind.SEV2_WEEKLY, _iso_week(day), instant))
-    if state.checklist_open:
-        phase1_slot = state.phase1_due_at.isoformat()
-        candidates.append((PromptKind.PHASE1_DEADLINE, phase1_slot, state.phase1_due_at))
-        candidates.append(
-            (
-                PromptKind.PHASE1_MANAGER,
-                phase1_slot,
-                state.phase1_due_at + settings.phase1_manager_after,
-            )
-        )
-    due = []
-    for kind, slot, due_at in candidates:
-        if due_at > now or (due_at <= state.cadence_start and kind not in _FROM_START):
+        occurrences = list(_sev2_occurrences(state, settings, now))
+    occurrences += _phase1_occurrences(state, settings)
+
+    due: list[DuePrompt] = []
+    for occurrence in occurrences:
+        # Strictly after the start: an escalation opened (or promoted) at 09:00 sharp has
+        # just had its opening DM, and a "review overnight developments" on top is noise.
+        if not state.cadence_start < occurrence.due_at <= now:
             continue
-        deliver_at = _deliverable(due_at, state, settings) if kind.is_dm else due_at
+        is_dm = occurrence.kind.is_dm
+        deliver_at = _deliver_at(occurrence.due_at, state, settings) if is_dm else occurrence.due_at
         if deliver_at <= now:
-            due.append(DuePrompt(kind, slot, due_at, deliver_at, kind.is_dm))
-    return sorted(due, key=lambda prompt: (prompt.due_at, prompt.kind.value))
-
-
-# Kinds measured from the start itself, so they are never "before" it.
-_FROM_START = {PromptKind.PHASE1_DEADLINE, PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER}
+            due.append(
+                DuePrompt(occurrence.kind, occurrence.slot, occurrence.due_at, deliver_at, is_dm)
+            )
+    return sorted(due, key=lambda prompt: (prompt.due_at, _KIND_ORDER[prompt.kind]))
 
 
 def customer_comm_overdue(state: CadenceState, now: datetime) -> bool:
-    """Customer communication is due daily for Critical/High, every other day for Medium."""
+    """True when an open Sev 1's customer has not heard from us for longer than its level
+    allows: one day for Critical and High (and when no level is set), two days for Medium.
+
+    Counted from the last customer communication, or from the cadence start if none.
+    """
     if state.severity is not Severity.SEV1 or state.state is State.RESOLVED:
         return False
     interval = timedelta(days=2 if state.level is Level.MEDIUM else 1)
