@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -127,6 +130,12 @@ class Escalation(Base):
     financials_reconciled: Mapped[bool] = mapped_column(Boolean, default=False)
     artifacts_updated: Mapped[bool] = mapped_column(Boolean, default=False)
     closure_ts: Mapped[str | None] = mapped_column(String(32))
+    # Cached so a prompt never costs a chat.getPermalink call (Tier 3, ~50 a minute).
+    root_permalink: Mapped[str | None] = mapped_column(String(500))
+    # The earliest instant a planner may have new work for this escalation; the tick asks
+    # the database only for escalations whose instant has come, so its cost follows what is
+    # due, not how many are open. Any change to the escalation sets it to "now".
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     # Bumped by every change that must not be applied twice at once (resolve, reassign):
     # the change is an UPDATE ... WHERE version = the version the person saw.
@@ -442,6 +451,8 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"
     DONE = "done"
     CANCELLED = "cancelled"
+    # Refused for good (or out of attempts): kept, shown in App Home, never silently dropped.
+    FAILED = "failed"
 
 
 class Delivery(Base):
@@ -452,7 +463,10 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subject", "kind", "slot"),)
+    __table_args__ = (
+        UniqueConstraint("subject", "kind", "slot"),
+        Index("ix_deliveries_status_due_at", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject: Mapped[str] = mapped_column(String(40))
@@ -467,6 +481,21 @@ class Delivery(Base):
     )
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A claim is a lease: past it, the claimer is presumed dead and anyone may take the row.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What a generic effect needs (a thread note's text, a DM's recipient); None for kinds
+    # that rebuild their message from the escalation.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SlackEvent(Base):
+    """Events already handled, by Slack's event_id: a retried delivery is acknowledged and
+    dropped instead of being applied again."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
