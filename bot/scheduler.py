@@ -1,7 +1,8 @@
-"""The scheduler's tick: ask the ledger what is due now and deliver it, once.
+"""The heartbeat: plan what has become due, then deliver what the ledger holds.
 
-APScheduler only supplies the heartbeat; what is due lives in the database, so any number
-of processes may tick at once and a restart loses nothing.
+APScheduler only supplies the tick; what is due lives in the database, so any number of
+processes may tick at once and a restart loses nothing. Delivery itself runs continuously
+on the delivery workers; the tick's own pass is a safety net.
 """
 
 from __future__ import annotations
@@ -12,51 +13,57 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import ledger
-from bot.cadence import ladder, portfolio
 from bot.cadence.customer_silence import schedule_ladder_steps, send_ladder_step
 from bot.cadence.engine import (
-    PROMPT_KINDS,
     schedule_due_prompts,
     schedule_portfolio_agenda,
     send_agenda,
     send_prompt,
 )
-from bot.cadence.followups import (
-    TASK_OVERDUE,
-    schedule_task_nudges,
-    send_retro_reminder,
-    send_task_nudge,
-)
-from bot.cadence.urgent import (
-    REMINDER_KINDS,
-    run_flag_publication,
-    schedule_flag_reminders,
-    send_flag_reminder,
-)
-from bot.escalations import closure, flags, service
-from bot.escalations.publish import (
-    run_closure_publication,
-    run_publication,
-    run_update_publication,
-)
+from bot.cadence.followups import schedule_task_nudges, send_retro_reminder, send_task_nudge
+from bot.cadence.urgent import publish_flag, schedule_flag_reminders, send_flag_reminder
+from bot.delivery.kinds import DeliveryKind as Kind
+from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
+from bot.escalations import publish
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Services, int], object]
+_PROMPTS = (
+    Kind.MORNING,
+    Kind.MIDDAY,
+    Kind.EVENING,
+    Kind.EVENING_NUDGE,
+    Kind.SEV1_WEEKLY,
+    Kind.SEV2_WEEKLY,
+    Kind.PHASE1_DEADLINE,
+    Kind.PHASE1_MANAGER,
+    Kind.SILENCE_MANAGER,
+)
+_FLAG_REMINDERS = (Kind.FLAG_HALFWAY, Kind.FLAG_TWO_HOURS, Kind.FLAG_DEADLINE)
 
-HANDLERS: dict[str, Handler] = {
-    service.PUBLISH: run_publication,
-    service.PUBLISH_UPDATE: run_update_publication,
-    flags.PUBLISH_FLAG: run_flag_publication,
-    closure.PUBLISH_CLOSURE: run_closure_publication,
-    closure.RETRO_REMINDER: send_retro_reminder,
-    TASK_OVERDUE: send_task_nudge,
-    portfolio.KIND: send_agenda,
-    ladder.KIND: send_ladder_step,
-    **{kind: send_prompt for kind in PROMPT_KINDS},
-    **{kind: send_flag_reminder for kind in REMINDER_KINDS},
+
+def _publication(handler: Handler) -> KindPolicy:
+    """Publication retries for a day and a half before giving up and telling its owner."""
+    return KindPolicy(handler, max_attempts=40, on_failure=publish.tell_of_failure)
+
+
+REGISTRY: Registry = {
+    Kind.PUBLISH: _publication(publish.publish),
+    Kind.PUBLISH_UPDATE: _publication(publish.publish_update),
+    Kind.PUBLISH_FLAG: _publication(publish_flag),
+    Kind.PUBLISH_CLOSURE: _publication(publish.publish_closure),
+    Kind.THREAD_NOTE: KindPolicy(publish.thread_note, max_attempts=20),
+    Kind.DIRECT_MESSAGE: KindPolicy(publish.direct_message),
+    Kind.CHANNEL_POST: KindPolicy(publish.channel_post),
+    Kind.REFRESH_ROOT: KindPolicy(publish.refresh_root),
+    Kind.REFRESH_CHECKLIST: KindPolicy(publish.refresh_checklist),
+    Kind.PORTFOLIO_AGENDA: KindPolicy(send_agenda),
+    Kind.LADDER: KindPolicy(send_ladder_step),
+    Kind.TASK_OVERDUE: KindPolicy(send_task_nudge),
+    Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
+    **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
+    **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently).
@@ -69,35 +76,32 @@ PLANNERS: list[Callable[[Services], object]] = [
 ]
 
 
+def plan(services: Services) -> None:
+    for planner in PLANNERS:
+        try:
+            planner(services)
+        except Exception:
+            log.exception("planning step %s failed", planner.__name__)
+
+
 def tick(services: Services) -> int:
-    """Deliver everything due at `services.clock.now()`; returns how many were handled here."""
-    for plan in PLANNERS:
-        try:
-            plan(services)
-        except Exception:
-            log.exception("planning step %s failed", plan.__name__)
-    with services.sessions.begin() as session:
-        due = [(row.id, row.kind) for row in ledger.due(session, services.clock.now())]
-    handled = 0
-    for delivery_id, kind in due:
-        handler = HANDLERS.get(kind)
-        if handler is None:
-            log.error("no handler for due work of kind %r (delivery %s)", kind, delivery_id)
-            continue
-        try:
-            if handler(services, delivery_id) is not None:
-                handled += 1
-        except Exception:
-            log.exception("delivery %s (%s) failed", delivery_id, kind)
-    return handled
+    """Plan, then deliver everything due at `services.clock.now()`; returns how many rows
+    this process delivered."""
+    plan(services)
+    return deliver_due(services, REGISTRY)
 
 
 def start_scheduler(services: Services) -> BackgroundScheduler:
+    """Plans every tick; delivery is the workers' (`plan` only, then a wake-up)."""
+
+    def planning_tick() -> None:
+        plan(services)
+        services.wake()
+
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        tick,
+        planning_tick,
         "interval",
-        args=[services],
         seconds=services.settings.scheduler_tick_seconds,
         id="tick",
         max_instances=1,

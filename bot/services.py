@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.ledger import worker_name
+from bot.delivery.ledger import worker_name
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
 
@@ -19,3 +20,6 @@ class Services:
     gateway: SlackGateway
     clock: Clock
     worker: str = field(default_factory=worker_name)
+    # Tells the delivery workers that new ledger rows are due (a no-op until they start;
+    # tests deliver synchronously instead).
+    wake: Callable[[], None] = field(default=lambda: None)

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,8 @@ from waitress.server import create_server
 
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
-from bot.scheduler import tick
+from bot.delivery.runner import deliver_due
+from bot.scheduler import REGISTRY, tick
 from bot.server import make_wsgi_app
 from bot.services import Services
 from bot.settings import Settings
@@ -60,10 +62,13 @@ class DrainableExecutor(ThreadPoolExecutor):
     work here instead of sleeping or polling.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, after_drain: Callable[[], object] | None = None) -> None:
         super().__init__(max_workers=8, thread_name_prefix="bolt-listener")
         self._futures: list[Future] = []
         self._futures_lock = threading.Lock()
+        # What the listeners queued in the ledger is delivered here, in the test's thread,
+        # as the delivery workers would do it in production.
+        self.after_drain = after_drain
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
         future = super().submit(fn, *args, **kwargs)
@@ -77,6 +82,8 @@ class DrainableExecutor(ThreadPoolExecutor):
                 pending = [f for f in self._futures if not f.done()]
                 self._futures = pending
             if not pending:
+                if self.after_drain is not None:
+                    self.after_drain()
                 return
             done, not_done = wait(pending, timeout=timeout)
             assert not not_done, "listeners still running after the timeout"
@@ -111,7 +118,7 @@ class BotHarness:
             gateway=SlackGateway(make_client(BOT_TOKEN, self.settings.slack_api_url)),
             clock=clock,
         )
-        self.listeners = DrainableExecutor()
+        self.listeners = DrainableExecutor(after_drain=self.deliver)
         self.app = build_app(self.services, listener_executor=self.listeners)
         self.server = create_server(
             make_wsgi_app(self.engine, self.app), host="127.0.0.1", port=0, threads=4
@@ -283,6 +290,10 @@ class BotHarness:
         return self.signed_post(body, "application/json")
 
     # -- the scheduler, driven by hand ---------------------------------------------------------
+
+    def deliver(self) -> int:
+        """Deliver every ledger row due now, as the delivery workers would."""
+        return deliver_due(self.services, REGISTRY)
 
     def tick_at(self, instant: datetime) -> int:
         self.clock.set(instant)

@@ -242,6 +242,7 @@ class SlackStandIn:
         self._triggers: dict[str, str] = {}  # trigger id -> "fresh" | "used" | "expired"
         self._responses: dict[str, list[dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._lost_answers: dict[str, int] = {}
         self._ids = itertools.count(1)
         self._ts = itertools.count(100)
         # Re-entrant so `wait_for` predicates may call the inspection methods.
@@ -418,6 +419,12 @@ class SlackStandIn:
             failure = _Failure(error, status, retry_after)
             self._failures.setdefault(method, []).extend([failure] * times)
 
+    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls to `method` take effect, then answer 500: the caller can't
+        tell whether Slack did it (a timeout or a 500 after success in real life)."""
+        with self._lock:
+            self._lost_answers[method] = self._lost_answers.get(method, 0) + times
+
     # -- inspection ---------------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -562,6 +569,10 @@ class SlackStandIn:
                     raise SlackError("unknown_method")
                 else:
                     answer = {"ok": True, **self._methods[method](args)}
+                    if self._lost_answers.get(method):
+                        # Done, but the caller never hears so: Slack's 500 after success.
+                        self._lost_answers[method] -= 1
+                        status, answer = 500, {"ok": False, "error": "internal_error"}
             except SlackError as error:
                 answer = {"ok": False, "error": error.code}
             except Exception as error:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
-from bot import ledger
+from bot.delivery import ledger
 from bot.cadence import ladder
+from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
-from bot.escalations import customer, service
-from bot.models import CustomerWait
+from bot.escalations import customer, effects, service
+from bot.models import CustomerWait, Escalation
 from bot.services import Services
-from bot.settings import SLACK_ID
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +41,20 @@ def schedule_ladder_steps(services: Services) -> int:
     return written
 
 
-def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
-    """Walk one step of the ladder: state, prompts, mentions and hand-offs for that day."""
+def send_ladder_step(services: Services, job: Job) -> Outcome:
+    """Walk one step of the ladder: state, prompts, mentions and hand-offs for that day.
+
+    The step's messages are queued with the state change and the row's completion in one
+    transaction, so each happens exactly once.
+    """
     settings = services.settings
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
-        if delivery is None:
-            return None
-        wait_id, day = (int(part) for part in delivery.slot.split(":"))
+    now = services.clock.now()
+    wait_id, day = (int(part) for part in job.slot.split(":"))
+
+    def walk(session: Session) -> None:
         wait = session.get(CustomerWait, wait_id)
-        escalation = service.get(session, delivery.escalation_id)
+        assert job.escalation_id is not None
+        escalation = service.load(session, job.escalation_id)
         still_due = (
             wait is not None
             and wait.responded_at is None
@@ -57,8 +62,8 @@ def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
             and escalation.state.is_open
             and ladder.step_reached(customer.wait_clock(wait), settings.ladder_days, now) == day
         )
-        if not still_due:
-            return False
+        if not still_due or wait is None:
+            return
         step = settings.ladder_days.index(day) + 1
         customer.mark_stalled(session, escalation, now)
         service.record(
@@ -69,93 +74,65 @@ def send_ladder_step(services: Services, delivery_id: int) -> bool | None:
             f"Day {day}: customer unresponsive (step {step} of 4)",
             now,
         )
-        session.expunge(wait)
-    # Claimed and recorded first: a crash from here on loses messages, never repeats them.
-    _deliver(services, escalation, wait, step, day)
-    return True
+        _queue_step(services, session, escalation, wait, step, day, now)
+
+    return settle_with(services, job, walk)
 
 
-def _deliver(
+def _queue_step(
     services: Services,
-    escalation,
+    session: Session,
+    escalation: Escalation,
     wait: CustomerWait,
-    step: int,  # type: ignore[no-untyped-def]
+    step: int,
     day: int,
+    now: datetime,
 ) -> None:
-    gateway, settings = services.gateway, services.settings
-    sponsor = settings.executive_sponsor_user_id
-    attempts = [
-        (
-            "DM the DRI",
-            lambda: gateway.dm(
-                escalation.person(Role.DRI),
-                f"{escalation.key}: customer silent for {day} days",
-                customer_views.ladder_dri_prompt(escalation, wait, step, day),
-            ),
-        ),
-    ]
-    if escalation.root_ts:
-        attempts.append(
-            (
-                "note it in the thread",
-                lambda: gateway.post(
-                    escalation.leadership_channel_id,
-                    customer_views.ladder_thread_note(escalation, wait, step, day, sponsor=sponsor),
-                    thread_ts=escalation.root_ts,
-                ),
-            )
+    sponsor = services.settings.executive_sponsor_user_id
+    dri = escalation.person(Role.DRI)
+    if dri:
+        effects.direct_message(
+            session,
+            dri,
+            f"{escalation.key}: customer silent for {day} days",
+            now,
+            escalation=escalation,
+            blocks=customer_views.ladder_dri_prompt(escalation, wait, step, day),
         )
-    if step == 2 and escalation.person(Role.AE):
-        attempts.append(
-            (
-                "DM the AE",
-                lambda: gateway.dm(
-                    escalation.person(Role.AE), customer_views.ae_dm(escalation, wait, day)
-                ),
-            )
+    note = customer_views.ladder_thread_note(escalation, wait, step, day, sponsor=sponsor)
+    effects.thread_note(session, escalation, note, now)
+    ae = escalation.person(Role.AE)
+    if step == 2 and ae:
+        effects.direct_message(
+            session, ae, customer_views.ae_dm(escalation, wait, day), now, escalation=escalation
         )
     if step == 4:
         if sponsor:
-            attempts.append(
-                (
-                    "DM the executive sponsor",
-                    lambda: gateway.dm(
-                        sponsor,
-                        customer_views.ladder_thread_note(
-                            escalation, wait, step, day, sponsor=sponsor
-                        ),
-                    ),
-                )
-            )
-        attempts.append(
-            ("hand off to Sales Ops", lambda: _hand_to_sales_ops(services, escalation, wait, day))
-        )
-    for what, attempt in attempts:
-        try:
-            attempt()
-        except SlackProblem as problem:
-            log.warning(
-                "%s ladder day %s: could not %s: %s", escalation.key, day, what, problem.code
-            )
+            effects.direct_message(session, sponsor, note, now, escalation=escalation)
+        _hand_to_sales_ops(services, session, escalation, wait, day, now)
 
 
-def _hand_to_sales_ops(services: Services, escalation, wait: CustomerWait, day: int) -> None:  # type: ignore[no-untyped-def]
+def _hand_to_sales_ops(
+    services: Services,
+    session: Session,
+    escalation: Escalation,
+    wait: CustomerWait,
+    day: int,
+    now: datetime,
+) -> None:
     """Sales Ops is a person (DM) or a channel; unconfigured, the thread gets the buttons."""
     target = services.settings.sales_ops
     blocks = customer_views.sales_ops_blocks(escalation, wait, day)
     text = f"Sales Ops hand-off: {escalation.key}"
-    if target and SLACK_ID.match(target):
-        posted = services.gateway.post(target, text, blocks, join_if_needed=True)
+    if target and target.startswith(("U", "W")):
+        effects.direct_message(session, target, text, now, escalation=escalation, blocks=blocks)
     elif target:
-        channel = services.gateway.resolve_channel(target)
-        posted = services.gateway.post(channel, text, blocks, join_if_needed=True)
+        effects.channel_post(session, target, text, now, escalation=escalation, blocks=blocks)
     else:
-        posted = services.gateway.post(
-            escalation.leadership_channel_id,
+        effects.thread_note(
+            session,
+            escalation,
             text + " (no SALES_OPS configured: leadership, please record the outcome)",
-            blocks,
-            thread_ts=escalation.root_ts,
+            now,
+            blocks=blocks,
         )
-    with services.sessions.begin() as session:
-        stored = session.get(CustomerWait, wait.id)
-        stored.sales_ops_ts = posted.ts

@@ -12,10 +12,12 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
-from bot import ledger, people
+from bot import people
+from bot.delivery import ledger
 from bot.cadence import portfolio
 from bot.cadence.policy import (
     CadenceSettings,
@@ -25,19 +27,17 @@ from bot.cadence.policy import (
     customer_comm_overdue,
     due_prompts,
 )
+from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
-from bot.escalations import service
+from bot.escalations import effects, service
 from bot.escalations.policy import open_checklist_items
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 
 PROMPT_KINDS = {kind.value for kind in PromptKind}
 SNOOZE_SUFFIX = "+snooze"
-MAX_ATTEMPTS = 5
-TRANSIENT_RETRY = timedelta(minutes=2)
 CONDITIONAL_KINDS = {
     PromptKind.EVENING_NUDGE.value,
     PromptKind.PHASE1_DEADLINE.value,
@@ -73,17 +73,25 @@ def schedule_due_prompts(services: Services) -> int:
     for escalation_id, key, state in snapshots:
         for due in due_prompts(state, cadence, now):
             with services.sessions.begin() as session:
-                if ledger.schedule(
-                    session,
-                    subject=key,
-                    kind=due.kind.value,
-                    slot=due.slot,
-                    due_at=due.deliver_at,
-                    escalation_id=escalation_id,
-                ):
+                if schedule_prompt(session, escalation_id, key, due):
                     written += 1
-                    _drop_superseded(session, key, due)
     return written
+
+
+def schedule_prompt(session: Session, escalation_id: int, key: str, due: DuePrompt) -> bool:
+    """Record one due prompt in the ledger (once per slot); True when it is new, and then
+    an older slot of the same kind still pending is dropped."""
+    if not ledger.schedule(
+        session,
+        subject=key,
+        kind=due.kind.value,
+        slot=due.slot,
+        due_at=due.deliver_at,
+        escalation_id=escalation_id,
+    ):
+        return False
+    _drop_superseded(session, key, due)
+    return True
 
 
 def _drop_superseded(session, key: str, due: DuePrompt) -> None:  # type: ignore[no-untyped-def]
@@ -134,56 +142,35 @@ def snooze(
         )
 
 
-def send_prompt(services: Services, delivery_id: int) -> bool | None:
-    """Claim and send one prompt; None when another process has it. Never sent twice."""
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
-            return None
-        delivery = session.get(Delivery, delivery_id)
-        kind, slot, attempts = delivery.kind, delivery.slot, delivery.attempts
-        escalation = service.get(session, delivery.escalation_id)
-        if escalation is None or not escalation.state.is_open:
-            ledger.finish(session, delivery_id, now=now)
-            return False
-    # Composed after the claim is committed: looking up the DRI's time zone may write the
-    # profile cache, which must not wait on the claim's own transaction (SQLite).
-    message = _compose(services, escalation, kind, slot)
-    try:
-        if message is not None:
-            target, text, blocks = message
-            if target == "dm":
-                services.gateway.dm(escalation.person(Role.DRI), text, blocks)
-            else:
-                services.gateway.post(
-                    escalation.leadership_channel_id, text, thread_ts=escalation.root_ts
-                )
-    except SlackProblem as problem:
-        with services.sessions.begin() as session:
-            if problem.is_transient and attempts < MAX_ATTEMPTS:
-                ledger.retry_later(
-                    session,
-                    delivery_id,
-                    at=services.clock.now() + TRANSIENT_RETRY,
-                    error=problem.code,
-                )
-            else:
-                ledger.finish(session, delivery_id, now=services.clock.now())
-                session.execute(
-                    update(Delivery)
-                    .where(Delivery.id == delivery_id)
-                    .values(last_error=problem.code)
-                )
-        log.warning("%s %s/%s not delivered: %s", escalation.key, kind, slot, problem.code)
-        return False
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        ledger.finish(session, delivery_id, now=now)
-        if message is not None:
-            escalation = service.get(session, escalation.id)
-            event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
-            service.record(session, escalation, event, service.BOT, f"{kind} ({slot})", now)
-    return True
+def send_prompt(services: Services, job: Job) -> Outcome:
+    """Queue one prompt (a DM to the DRI, or a note in the thread) with its timeline entry,
+    in the transaction that completes the row: never sent twice, never lost."""
+    assert job.escalation_id is not None
+    with services.sessions() as session:
+        escalation = service.load(session, job.escalation_id)
+        if not escalation.state.is_open:
+            return Outcome()
+        session.expunge_all()
+    # Composed outside any write: the DRI's time zone may need a users.info refresh.
+    message = _compose(services, escalation, job.kind, job.slot)
+    now = services.clock.now()
+
+    def queue(session: Session) -> None:
+        if message is None:
+            return
+        target, text, blocks = message
+        current = service.load(session, escalation.id)
+        if target == "dm":
+            dri = current.person(Role.DRI)
+            if dri:
+                effects.direct_message(session, dri, text, now, escalation=current, blocks=blocks)
+            event = EventKind.PROMPTED
+        else:
+            effects.thread_note(session, current, text, now)
+            event = EventKind.NUDGED
+        service.record(session, current, event, service.BOT, f"{job.kind} ({job.slot})", now)
+
+    return settle_with(services, job, queue)
 
 
 def _compose(
@@ -209,14 +196,7 @@ def _compose(
         return "thread", prompt_views.silence_manager_text(escalation, hours), []
     if kind == PromptKind.PHASE1_DEADLINE and not prompt_views.open_items(escalation):
         return None
-    permalink = None
-    if escalation.leadership_channel_id and escalation.root_ts:
-        try:
-            permalink = services.gateway.permalink(
-                escalation.leadership_channel_id, escalation.root_ts
-            )
-        except SlackProblem:
-            permalink = None
+    permalink = escalation.root_permalink
     overdue = customer_comm_overdue(cadence_state(services, escalation), now)
     return (
         "dm",
@@ -242,32 +222,24 @@ def schedule_portfolio_agenda(services: Services) -> bool:
         )
 
 
-def send_agenda(services: Services, delivery_id: int) -> bool | None:
-    """Post the portfolio review agenda in the leadership channel, once."""
+def send_agenda(services: Services, job: Job) -> Outcome:
+    """Queue the portfolio review agenda for the leadership channel, once."""
     settings = services.settings
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
-            return None
+    now = services.clock.now()
+
+    def queue(session: Session) -> None:
         review = portfolio.agenda_due(settings, now)
         if review is None:  # the call has started meanwhile: a late agenda helps nobody
-            ledger.finish(session, delivery_id, now=now)
-            return False
+            return
         blocks = portfolio_views.agenda_blocks(
             service.open_escalations(session), review.review_at, now
         )
-    try:
-        channel = services.gateway.resolve_channel(settings.escalation_channel)
-        services.gateway.post(
-            channel, "Y/R/Blocked portfolio review agenda", blocks, join_if_needed=True
+        effects.channel_post(
+            session,
+            settings.escalation_channel,
+            "Y/R/Blocked portfolio review agenda",
+            now,
+            blocks=blocks,
         )
-    except SlackProblem as problem:
-        with services.sessions.begin() as session:
-            ledger.retry_later(
-                session, delivery_id, at=services.clock.now() + TRANSIENT_RETRY, error=problem.code
-            )
-        log.warning("portfolio agenda not posted: %s", problem.code)
-        return False
-    with services.sessions.begin() as session:
-        ledger.finish(session, delivery_id, now=services.clock.now())
-    return True
+
+    return settle_with(services, job, queue)

@@ -6,15 +6,16 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+from sqlalchemy.orm import Session
 
 from blocks import closure as closure_views
 from blocks.text import escape
-from bot import ledger
+from bot.delivery import ledger
+from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role, State
-from bot.escalations import records, service
+from bot.escalations import effects, records, service
 from bot.models import Milestone, Task
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 
@@ -40,41 +41,36 @@ def schedule_task_nudges(services: Services) -> int:
     return written
 
 
-def send_task_nudge(services: Services, delivery_id: int) -> bool | None:
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
-        if delivery is None:
-            return None
-        task = session.get(Task, int(delivery.slot))
+def send_task_nudge(services: Services, job: Job) -> Outcome:
+    now = services.clock.now()
+
+    def nudge(session: Session) -> None:
+        task = session.get(Task, int(job.slot))
         if task is None or task.done_at is not None:
-            return False
+            return
         milestone = session.get(Milestone, task.milestone_id)
-        escalation = service.get(session, milestone.escalation_id)
+        assert milestone is not None
+        escalation = service.load(session, milestone.escalation_id)
         text = (
             f":alarm_clock: Your task on {escalation.key} ({escape(escalation.customer)}) is "
             f"overdue since {task.due_on:%a %b %d}: *{escape(task.title)}* (milestone "
             f"_{escape(milestone.title)}_). Tick it in the escalation's Details when done."
         )
-        owner = task.owner
-    try:
-        services.gateway.dm(owner, text)
-    except SlackProblem as problem:
-        log.warning("task nudge to %s failed: %s", owner, problem.code)
-    return True
+        effects.direct_message(session, task.owner, text, now, escalation=escalation)
+
+    return settle_with(services, job, nudge)
 
 
-def send_retro_reminder(services: Services, delivery_id: int) -> bool | None:
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
-        if delivery is None:
-            return None
-        escalation = service.get(session, delivery.escalation_id)
-        if escalation.state is not State.RESOLVED or escalation.retro_link:
-            return False
-        text = closure_views.retro_reminder_text(escalation, now)
+def send_retro_reminder(services: Services, job: Job) -> Outcome:
+    now = services.clock.now()
+
+    def remind(session: Session) -> None:
+        assert job.escalation_id is not None
+        escalation = service.load(session, job.escalation_id)
         dri = escalation.person(Role.DRI)
+        if escalation.state is not State.RESOLVED or escalation.retro_link or not dri:
+            return
+        text = closure_views.retro_reminder_text(escalation, now)
         blocks = [
             SectionBlock(text=MarkdownTextObject(text=text)),
             ActionsBlock(
@@ -88,8 +84,6 @@ def send_retro_reminder(services: Services, delivery_id: int) -> bool | None:
                 ]
             ),
         ]
-    try:
-        services.gateway.dm(dri, text, blocks)
-    except SlackProblem as problem:
-        log.warning("retro reminder to %s failed: %s", dri, problem.code)
-    return True
+        effects.direct_message(session, dri, text, now, escalation=escalation, blocks=blocks)
+
+    return settle_with(services, job, remind)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from blocks import flags as flag_views
-from bot import ledger
+from bot.delivery import ledger
 from bot.cadence.flags import FlagReminder, reminder_due
+from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role
-from bot.escalations import flags, service
-from bot.escalations.publish import PublishOutcome, run_retry_safe
+from bot.escalations import effects, flags, service
 from bot.models import UrgentFlag
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
@@ -19,38 +21,61 @@ log = logging.getLogger(__name__)
 REMINDER_KINDS = {kind.value for kind in FlagReminder}
 
 
-def run_flag_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
-    return run_retry_safe(services, delivery_id, lambda s, d: publish_flag(s, int(d.slot)))
-
-
-def publish_flag(services: Services, flag_id: int) -> PublishOutcome:
+def publish_flag(services: Services, job: Job) -> Outcome:
     """Post the flag in the escalation thread and DM every responder, skipping what's done."""
+    flag_id = int(job.slot)
+    gateway = services.gateway
     problems: list[str] = []
-    with services.sessions.begin() as session:
+    with services.sessions() as session:
         flag = session.get(UrgentFlag, flag_id)
-        escalation = service.get(session, flag.escalation_id)
+        if flag is None:
+            return Outcome()
+        escalation = service.load(session, flag.escalation_id)
         text, blocks = (
             flag_views.flag_text(escalation, flag),
             flag_views.flag_blocks(escalation, flag),
         )
-        if flag.thread_ts is None and escalation.root_ts:
-            try:
-                flag.thread_ts = services.gateway.post(
-                    escalation.leadership_channel_id, text, blocks, thread_ts=escalation.root_ts
-                ).ts
-            except SlackProblem as problem:
-                problems.append(f"thread: {problem.code}")
+        channel, root_ts, thread_ts = (
+            escalation.leadership_channel_id,
+            escalation.root_ts,
+            flag.thread_ts,
+        )
+        responders = list(flag.responder_ids)
         sent = set(filter(None, flag.dms_sent.split(",")))
-        for responder in flag.responder_ids:
-            if responder in sent:
-                continue
-            try:
-                services.gateway.dm(responder, text, blocks)
-                sent.add(responder)
-            except SlackProblem as problem:
-                problems.append(f"DM {responder}: {problem.code}")
-        flag.dms_sent = ",".join(sorted(sent))
-    return PublishOutcome(complete=not problems, problems=problems)
+    if root_ts is None:
+        return Outcome.failed("the escalation is not posted yet")
+    if thread_ts is None:
+        try:
+            posted = gateway.post(
+                channel,
+                text,
+                blocks,
+                thread_ts=root_ts,
+                key=job.key("thread"),
+                look_first=job.retrying,
+            )
+            with services.sessions.begin() as session:
+                stored = session.get(UrgentFlag, flag_id)
+                assert stored is not None
+                stored.thread_ts = posted.ts
+        except SlackProblem as problem:
+            problems.append(f"thread: {problem.code}")
+    for responder in responders:
+        if responder in sent:
+            continue
+        try:
+            gateway.dm(
+                responder, text, blocks, key=job.key(f"dm:{responder}"), look_first=job.retrying
+            )
+        except SlackProblem as problem:
+            problems.append(f"DM {responder}: {problem.code}")
+            continue
+        sent.add(responder)
+        with services.sessions.begin() as session:
+            stored = session.get(UrgentFlag, flag_id)
+            assert stored is not None
+            stored.dms_sent = ",".join(sorted(sent))
+    return Outcome(complete=not problems, problems=problems)
 
 
 def schedule_flag_reminders(services: Services) -> int:
@@ -74,36 +99,26 @@ def schedule_flag_reminders(services: Services) -> int:
     return written
 
 
-def send_flag_reminder(services: Services, delivery_id: int) -> bool | None:
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        delivery = ledger.take(session, delivery_id, worker=services.worker, now=now)
-        if delivery is None:
-            return None
-        kind = FlagReminder(delivery.kind)
-        flag = session.get(UrgentFlag, int(delivery.slot))
-        escalation = service.get(session, delivery.escalation_id)
+def send_flag_reminder(services: Services, job: Job) -> Outcome:
+    now = services.clock.now()
+    kind = FlagReminder(job.kind)
+
+    def remind(session: Session) -> None:
+        flag = session.get(UrgentFlag, int(job.slot))
+        assert job.escalation_id is not None
+        escalation = service.load(session, job.escalation_id)
         latest = reminder_due(flag.raised_at, flag.needed_by, now) if flag else None
         if flag is None or flag.closed_at is not None or latest is None or latest.kind is not kind:
-            return False
-        session.expunge(flag)
-    text = flag_views.reminder_text(escalation, flag, kind)
-    if kind is FlagReminder.DEADLINE:
-        people = [escalation.person(Role.DRI), escalation.person(Role.DIRECTOR)]
-    else:
-        people = flag.responder_ids
-    for user in dict.fromkeys(p for p in people if p):
-        try:
-            services.gateway.dm(user, text, flag_views.flag_blocks(escalation, flag)[1:])
-        except SlackProblem as problem:
-            log.warning(
-                "%s flag %s reminder to %s failed: %s", escalation.key, flag.id, user, problem.code
-            )
-    if kind is FlagReminder.DEADLINE and escalation.root_ts:
-        try:
-            services.gateway.post(
-                escalation.leadership_channel_id, text, thread_ts=escalation.root_ts
-            )
-        except SlackProblem as problem:
-            log.warning("deadline note failed: %s", problem.code)
-    return True
+            return
+        text = flag_views.reminder_text(escalation, flag, kind)
+        if kind is FlagReminder.DEADLINE:
+            people = [escalation.person(Role.DRI), escalation.person(Role.DIRECTOR)]
+        else:
+            people = list(flag.responder_ids)
+        blocks = flag_views.flag_blocks(escalation, flag)[1:]
+        for user in dict.fromkeys(p for p in people if p):
+            effects.direct_message(session, user, text, now, escalation=escalation, blocks=blocks)
+        if kind is FlagReminder.DEADLINE:
+            effects.thread_note(session, escalation, text, now)
+
+    return settle_with(services, job, remind)

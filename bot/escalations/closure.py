@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot import ledger
+from bot.delivery import ledger
 from bot.domain import EventKind, Role, Severity, State, checklist_for
 from bot.escalations import service
 from bot.escalations.form import is_web_url

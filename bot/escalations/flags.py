@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import ledger
+from bot.delivery import ledger
 from bot.cadence.flags import is_siren
 from bot.domain import EventKind, State
 from bot.escalations.form import is_web_url

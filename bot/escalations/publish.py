@@ -1,121 +1,108 @@
-"""Putting a saved escalation into Slack, step by step, resumable after any failure.
+"""Putting escalations into Slack: the handlers the delivery skeleton runs for them.
 
-Each step stores what it produced (a ts, a pinned flag) before the next one starts, so a
-retry skips what already happened: a Slack error never loses the escalation and never
-posts it twice.
+Each handler reads what it needs in a short read-only session, makes one Slack call, and
+records what Slack produced (a ts, a pinned flag) in a short write transaction before the
+next call, so no Slack call ever waits with a database write pending. Every post carries
+the job's identity in its metadata and a retry looks for it first: a crash or a lost answer
+never loses a step and never posts one twice.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
 
 from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import update as update_views
-from bot import ledger
+from blocks.text import clip, escape
+from bot.delivery.runner import Job, Outcome
 from bot.domain import EventKind, Role
-from bot.escalations import records, service
-from bot.models import Delivery, Escalation, Update
+from bot.escalations import effects, records, service
+from bot.models import Escalation, Update
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 30, 60)]
-# A claim older than this belongs to a process that died mid-publication; steps are
-# idempotent, so another process may finish the job.
-RECLAIM_AFTER = timedelta(minutes=10)
+T = TypeVar("T")
+
+# Slack refuses a message over 40 000 characters; a customer-safe message is a few lines.
+CUSTOMER_MESSAGE_LIMIT = 3000
 
 
-@dataclass
-class PublishOutcome:
-    complete: bool
-    problems: list[str] = field(default_factory=list)
+def _read(services: Services, escalation_id: int, look: Callable[[Session, Escalation], T]) -> T:
+    with services.sessions() as session:
+        escalation = service.load(session, escalation_id)
+        return look(session, escalation)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return RETRY_DELAYS[min(max(attempts - 1, 0), len(RETRY_DELAYS) - 1)]
-
-
-Work = Callable[[Services, Delivery], PublishOutcome]
-
-
-def run_retry_safe(services: Services, delivery_id: int, work: Work) -> PublishOutcome | None:
-    """Claim a ledger row and run idempotent `work` for it; None when another process holds it.
-
-    Incomplete work goes back to the ledger with a growing delay; its steps skip what
-    already happened, so retrying never posts twice.
-    """
+def _write(
+    services: Services, escalation_id: int, change: Callable[[Session, Escalation], object]
+) -> None:
     with services.sessions.begin() as session:
-        now = services.clock.now()
-        if not ledger.claim(
-            session, delivery_id, worker=services.worker, now=now, reclaim_after=RECLAIM_AFTER
-        ):
-            return None
-        delivery = session.get(Delivery, delivery_id)
-        session.expunge(delivery)
-    outcome = work(services, delivery)
-    with services.sessions.begin() as session:
-        now = services.clock.now()
-        if outcome.complete:
-            ledger.finish(session, delivery_id, now=now)
-        else:
-            ledger.retry_later(
-                session,
-                delivery_id,
-                at=now + retry_delay(delivery.attempts),
-                error="; ".join(outcome.problems),
-            )
-    return outcome
+        change(session, service.load(session, escalation_id))
 
 
-def run_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
-    return run_retry_safe(
-        services, delivery_id, lambda s, delivery: publish(s, delivery.escalation_id)
-    )
+class _Steps:
+    """Runs named steps, collecting Slack's refusals; renews the job's lease between them."""
 
+    def __init__(self, services: Services, job: Job, key: str) -> None:
+        self.services, self.job, self.key = services, job, key
+        self.problems: list[tuple[str, SlackProblem]] = []
 
-def run_update_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
-    return run_retry_safe(
-        services,
-        delivery_id,
-        lambda s, delivery: publish_update(s, int(delivery.slot), first_try=delivery.attempts == 1),
-    )
-
-
-def publish(services: Services, escalation_id: int) -> PublishOutcome:
-    """Run every step not yet done; tell the opener once about each new problem."""
-    problems: list[tuple[str, SlackProblem]] = []
-    gateway, settings = services.gateway, services.settings
-
-    def step(what: str, action) -> bool:  # type: ignore[no-untyped-def]
-        with services.sessions.begin() as session:
-            escalation = service.get(session, escalation_id)
-            try:
-                action(session, escalation)
-            except SlackProblem as problem:
-                log.warning("%s: could not %s: %s", escalation.key, what, problem)
-                problems.append((what, problem))
-                return False
+    def run(self, what: str, step: Callable[[], object]) -> bool:
+        self.job.renew(self.services)
+        try:
+            step()
+        except SlackProblem as problem:
+            log.warning("%s: could not %s: %s", self.key, what, problem)
+            self.problems.append((what, problem))
+            return False
         return True
 
-    def leadership_channel(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.leadership_channel_id is None:
-            escalation.leadership_channel_id = gateway.resolve_channel(settings.escalation_channel)
+    def outcome(self) -> Outcome:
+        return Outcome(
+            complete=not self.problems,
+            problems=[f"{what}: {problem.code}" for what, problem in self.problems],
+        )
 
-    def root(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.root_ts is not None:
-            refresh_root(services, escalation)  # e.g. after a promotion: show Sev 1 now
-        else:
-            posted = gateway.post(
-                escalation.leadership_channel_id,
-                views.root_text(escalation),
-                views.root_blocks(escalation),
-                join_if_needed=True,
+
+def publish(services: Services, job: Job) -> Outcome:
+    """Root message (membership first), pin, checklist, internal link, DRI DM, receipt."""
+    assert job.escalation_id is not None
+    escalation_id = job.escalation_id
+    gateway, settings = services.gateway, services.settings
+    steps = _Steps(services, job, f"ESC-{escalation_id}")
+
+    def leadership_channel() -> None:
+        if _read(services, escalation_id, lambda s, e: e.leadership_channel_id) is None:
+            channel = gateway.resolve_channel(settings.escalation_channel)
+            _write(
+                services, escalation_id, lambda s, e: setattr(e, "leadership_channel_id", channel)
             )
+
+    def root() -> None:
+        channel, ts, text, blocks = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.leadership_channel_id,
+                e.root_ts,
+                views.root_text(e),
+                views.root_blocks(e),
+            ),
+        )
+        if ts is not None:
+            gateway.update(channel, ts, text, blocks)  # e.g. after a promotion: show Sev 1 now
+            return
+        gateway.ensure_member(channel)
+        posted = gateway.post(channel, text, blocks, key=job.key("root"), look_first=job.retrying)
+
+        def saved(session: Session, escalation: Escalation) -> None:
             escalation.root_ts = posted.ts
             service.record(
                 session,
@@ -126,226 +113,427 @@ def publish(services: Services, escalation_id: int) -> PublishOutcome:
                 services.clock.now(),
             )
 
-    def pin(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if not escalation.root_pinned and escalation.state.is_open:
-            gateway.pin(escalation.leadership_channel_id, escalation.root_ts)
+        _write(services, escalation_id, saved)
+
+    def permalink() -> None:
+        channel, ts, link = _read(
+            services,
+            escalation_id,
+            lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_permalink),
+        )
+        if link is None:
+            found = gateway.permalink(channel, ts)
+            _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
+
+    def pin() -> None:
+        channel, ts, pinned, is_open = _read(
+            services,
+            escalation_id,
+            lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_pinned, e.state.is_open),
+        )
+        if pinned or not is_open:
+            return
+        gateway.pin(channel, ts)
+        ticked: list[bool] = []
+
+        def saved(session: Session, escalation: Escalation) -> None:
             escalation.root_pinned = True
             now = services.clock.now()
             service.record(
                 session, escalation, EventKind.PINNED, service.BOT, "Pinned the thread", now
             )
-            if service.tick(session, escalation, "thread_pinned", actor=service.BOT, now=now) and (
-                escalation.checklist_ts
-            ):
-                gateway.update(
-                    escalation.leadership_channel_id,
-                    escalation.checklist_ts,
-                    views.checklist_text(escalation),
-                    views.checklist_blocks(escalation),
-                )
+            ticked.append(
+                service.tick(session, escalation, "thread_pinned", actor=service.BOT, now=now)
+            )
 
-    def checklist(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.checklist_ts is None:
+        _write(services, escalation_id, saved)
+        if any(ticked):
+            refresh_checklist_now(services, escalation_id)
+
+    def checklist() -> None:
+        channel, root_ts, ts, text, blocks = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.leadership_channel_id,
+                e.root_ts,
+                e.checklist_ts,
+                views.checklist_text(e),
+                views.checklist_blocks(e),
+            ),
+        )
+        if ts is None:
             posted = gateway.post(
-                escalation.leadership_channel_id,
-                views.checklist_text(escalation),
-                views.checklist_blocks(escalation),
-                thread_ts=escalation.root_ts,
+                channel,
+                text,
+                blocks,
+                thread_ts=root_ts,
+                key=job.key("checklist"),
+                look_first=job.retrying,
             )
-            escalation.checklist_ts = posted.ts
+            _write(services, escalation_id, lambda s, e: setattr(e, "checklist_ts", posted.ts))
 
-    def internal_link(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.internal_channel_id and escalation.internal_link_ts is None:
-            link = gateway.permalink(escalation.leadership_channel_id, escalation.root_ts)
+    def internal_link() -> None:
+        channel, ts, text = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.internal_channel_id,
+                e.internal_link_ts,
+                views.internal_link_text(e, e.root_permalink or ""),
+            ),
+        )
+        if channel and ts is None:
             posted = gateway.post(
-                escalation.internal_channel_id,
-                views.internal_link_text(escalation, link),
-                join_if_needed=True,
+                channel, text, join_if_needed=True, key=job.key("internal"), look_first=job.retrying
             )
-            escalation.internal_link_ts = posted.ts
+            _write(services, escalation_id, lambda s, e: setattr(e, "internal_link_ts", posted.ts))
 
-    def dri_dm(session, escalation: Escalation) -> None:  # type: ignore[no-untyped-def]
-        if escalation.dri_dm_ts is None:
-            link = gateway.permalink(escalation.leadership_channel_id, escalation.root_ts)
-            posted = gateway.dm(
-                escalation.person(Role.DRI),
-                f"You are the DRI for {views.title(escalation)}",
-                views.dri_welcome_blocks(escalation, link),
-            )
-            escalation.dri_dm_ts = posted.ts
+    def dri_dm() -> None:
+        dri, ts, text, blocks = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.person(Role.DRI),
+                e.dri_dm_ts,
+                f"You are the DRI for {escape(views.title(e))}",
+                views.dri_welcome_blocks(e, e.root_permalink),
+            ),
+        )
+        if dri and ts is None:
+            posted = gateway.dm(dri, text, blocks, key=job.key("dri"), look_first=job.retrying)
+            _write(services, escalation_id, lambda s, e: setattr(e, "dri_dm_ts", posted.ts))
 
-    posted = step("find the leadership channel", leadership_channel) and step(
+    if steps.run("find the leadership channel", leadership_channel) and steps.run(
         "post in the leadership channel", root
-    )
-    if posted:
-        step("pin the thread", pin)
-        step("post the checklist in the thread", checklist)
-        step("post the link in the internal project channel", internal_link)
-        step("DM the DRI", dri_dm)
-    _tell_opener(services, escalation_id, problems)
-    return PublishOutcome(
-        complete=not problems, problems=[f"{what}: {p.code}" for what, p in problems]
-    )
+    ):
+        steps.run("get the thread's link", permalink)
+        steps.run("pin the thread", pin)
+        steps.run("post the checklist in the thread", checklist)
+        steps.run("post the link in the internal project channel", internal_link)
+        steps.run("DM the DRI", dri_dm)
+    _tell_opener(services, job, escalation_id, steps.problems)
+    return steps.outcome()
 
 
 def _tell_opener(
-    services: Services, escalation_id: int, problems: list[tuple[str, SlackProblem]]
+    services: Services, job: Job, escalation_id: int, problems: list[tuple[str, SlackProblem]]
 ) -> None:
     """One receipt once it's posted; a warning for each problem not reported before."""
-    with services.sessions.begin() as session:
-        escalation = service.get(session, escalation_id)
-        notices = [f"couldn't {what}: {problem.plain_words}" for what, problem in problems]
-        summary = "\n".join(notices) or None
-        if escalation.root_ts and escalation.opener_told_at is None:
-            try:
-                link = services.gateway.permalink(
-                    escalation.leadership_channel_id, escalation.root_ts
-                )
-            except SlackProblem:
-                link = "(link unavailable)"
-            text = views.opener_receipt(escalation, link, [n[0].upper() + n[1:] for n in notices])
-            if _reach(services, escalation, text):
+    notices = [f"couldn't {what}: {problem.plain_words}" for what, problem in problems]
+    summary = "\n".join(notices) or None
+    root_ts, told, reported, receipt, warning = _read(
+        services,
+        escalation_id,
+        lambda s, e: (
+            e.root_ts,
+            e.opener_told_at,
+            e.slack_problem,
+            views.opener_receipt(
+                e, e.root_permalink or "(link unavailable)", [n[0].upper() + n[1:] for n in notices]
+            ),
+            views.slack_problem_notice(e, problems[0][0], problems[0][1].plain_words)
+            if problems
+            else None,
+        ),
+    )
+    if root_ts and told is None:
+        if _reach(services, job, escalation_id, receipt, "receipt"):
+
+            def told_now(session: Session, escalation: Escalation) -> None:
                 escalation.opener_told_at = services.clock.now()
                 escalation.slack_problem = summary
-            return
-        if summary and summary != escalation.slack_problem:
-            what, problem = problems[0]
-            text = views.slack_problem_notice(escalation, what, problem.plain_words)
-            if _reach(services, escalation, text):
-                escalation.slack_problem = summary
-                service.record(
-                    session,
-                    escalation,
-                    EventKind.SLACK_PROBLEM,
-                    service.BOT,
-                    summary,
-                    services.clock.now(),
-                )
 
-
-def _reach(services: Services, escalation: Escalation, text: str) -> bool:
-    """Tell the opener privately: through the slash command's response_url, else by DM."""
-    if escalation.opener_response_url and services.gateway.respond(
-        escalation.opener_response_url, text
+            _write(services, escalation_id, told_now)
+        return
+    if (
+        summary
+        and summary != reported
+        and warning is not None
+        and _reach(services, job, escalation_id, warning, f"problem-{job.attempts}")
     ):
+
+        def reported_now(session: Session, escalation: Escalation) -> None:
+            escalation.slack_problem = summary
+            service.record(
+                session,
+                escalation,
+                EventKind.SLACK_PROBLEM,
+                service.BOT,
+                summary,
+                services.clock.now(),
+            )
+
+        _write(services, escalation_id, reported_now)
+
+
+def _reach(services: Services, job: Job, escalation_id: int, text: str, step: str) -> bool:
+    """Tell the opener privately: through the slash command's response_url, else by DM."""
+    opener, response_url = _read(
+        services, escalation_id, lambda s, e: (e.opened_by, e.opener_response_url)
+    )
+    if response_url and services.gateway.respond(response_url, text):
         return True
     try:
-        services.gateway.dm(escalation.opened_by, text)
+        services.gateway.dm(opener, text, key=job.key(step), look_first=job.retrying)
     except SlackProblem as problem:
-        log.warning("%s: could not reach the opener: %s", escalation.key, problem)
+        log.warning("ESC-%s: could not reach the opener: %s", escalation_id, problem)
         return False
     return True
 
 
-def refresh_root(services: Services, escalation: Escalation) -> None:
+def refresh_root_now(services: Services, escalation_id: int) -> None:
     """Edit the pinned root message in place so it shows the record as it is now."""
-    if escalation.leadership_channel_id and escalation.root_ts:
-        services.gateway.update(
-            escalation.leadership_channel_id,
-            escalation.root_ts,
-            views.root_text(escalation),
-            views.root_blocks(escalation),
-        )
+    channel, ts, text, blocks = _read(
+        services,
+        escalation_id,
+        lambda s, e: (e.leadership_channel_id, e.root_ts, views.root_text(e), views.root_blocks(e)),
+    )
+    if channel and ts:
+        services.gateway.update(channel, ts, text, blocks)
 
 
-def publish_update(services: Services, update_id: int, *, first_try: bool) -> PublishOutcome:
+def refresh_checklist_now(services: Services, escalation_id: int) -> None:
+    channel, ts, text, blocks = _read(
+        services,
+        escalation_id,
+        lambda s, e: (
+            e.leadership_channel_id,
+            e.checklist_ts,
+            views.checklist_text(e),
+            views.checklist_blocks(e),
+        ),
+    )
+    if channel and ts:
+        services.gateway.update(channel, ts, text, blocks)
+
+
+def refresh_root(services: Services, job: Job) -> Outcome:
+    assert job.escalation_id is not None
+    refresh_root_now(services, job.escalation_id)
+    return Outcome()
+
+
+def refresh_checklist(services: Services, job: Job) -> Outcome:
+    assert job.escalation_id is not None
+    refresh_checklist_now(services, job.escalation_id)
+    return Outcome()
+
+
+def publish_update(services: Services, job: Job) -> Outcome:
     """Thread reply, internal cross-post, customer-safe text (only if written), root edit."""
+    update_id = int(job.slot)
     gateway = services.gateway
-    problems: list[tuple[str, SlackProblem]] = []
-    with services.sessions.begin() as session:
+    with services.sessions() as session:
         update = session.get(Update, update_id)
-        escalation = service.get(session, update.escalation_id)
-        steps = [
-            ("reply in the leadership thread", _thread_reply),
-            ("cross-post to the internal channel", _internal_post),
-            ("post your customer-safe message", _customer_post),
-            ("refresh the pinned message", lambda s, e, u: refresh_root(s, e)),
-        ]
-        for what, action in steps:
-            try:
-                action(services, escalation, update)
-            except SlackProblem as problem:
-                log.warning("%s: could not %s: %s", escalation.key, what, problem)
-                problems.append((what, problem))
+        if update is None:
+            return Outcome()
+        escalation_id = update.escalation_id
         author = update.author
-    if problems and first_try:
-        what, problem = problems[0]
+    steps = _Steps(services, job, f"ESC-{escalation_id}")
+
+    def look(pick: Callable[[Escalation, Update], T]) -> T:
+        with services.sessions() as session:
+            escalation = service.load(session, escalation_id)
+            found = session.get(Update, update_id)
+            assert found is not None
+            return pick(escalation, found)
+
+    def saved(column: str, ts: str) -> None:
+        with services.sessions.begin() as session:
+            found = session.get(Update, update_id)
+            assert found is not None
+            setattr(found, column, ts)
+
+    def thread_reply() -> None:
+        channel, root_ts, done, text, blocks = look(
+            lambda e, u: (
+                e.leadership_channel_id,
+                e.root_ts,
+                u.thread_ts,
+                update_views.update_text(e, u),
+                update_views.update_blocks(e, u),
+            )
+        )
+        if done is None and root_ts:
+            posted = gateway.post(
+                channel,
+                text,
+                blocks,
+                thread_ts=root_ts,
+                key=job.key("thread"),
+                look_first=job.retrying,
+            )
+            saved("thread_ts", posted.ts)
+
+    def internal_post() -> None:
+        channel, done, text, blocks = look(
+            lambda e, u: (
+                e.internal_channel_id,
+                u.internal_ts,
+                update_views.update_text(e, u),
+                update_views.update_blocks(e, u),
+            )
+        )
+        if channel and done is None:
+            posted = gateway.post(
+                channel,
+                text,
+                blocks,
+                join_if_needed=True,
+                key=job.key("internal"),
+                look_first=job.retrying,
+            )
+            saved("internal_ts", posted.ts)
+
+    def customer_post() -> None:
+        # The customer channel gets the customer-safe text, escaped, and nothing else.
+        channel, done, message = look(
+            lambda e, u: (e.customer_channel_id, u.customer_ts, u.customer_message)
+        )
+        if message and channel and done is None:
+            posted = gateway.post(
+                channel,
+                escape(clip(message, CUSTOMER_MESSAGE_LIMIT)),
+                key=job.key("customer"),
+                look_first=job.retrying,
+            )
+            saved("customer_ts", posted.ts)
+
+    steps.run("reply in the leadership thread", thread_reply)
+    steps.run("cross-post to the internal channel", internal_post)
+    steps.run("post your customer-safe message", customer_post)
+    steps.run("refresh the pinned message", lambda: refresh_root_now(services, escalation_id))
+    if steps.problems and job.attempts == 1:
+        what, problem = steps.problems[0]
+        key = _read(services, escalation_id, lambda s, e: e.key)
         text = (
-            f":warning: Your update on *{escalation.key}* is saved, but I couldn't {what}: "
+            f":warning: Your update on *{key}* is saved, but I couldn't {what}: "
             f"{problem.plain_words} I'll retry."
         )
         try:
-            gateway.dm(author, text)
+            gateway.dm(author, text, key=job.key("problem"))
         except SlackProblem:
             log.warning("could not tell %s about the failed update", author)
-    return PublishOutcome(
-        complete=not problems, problems=[f"{what}: {p.code}" for what, p in problems]
-    )
+    return steps.outcome()
 
 
-def _thread_reply(services: Services, escalation: Escalation, update: Update) -> None:
-    if update.thread_ts is None and escalation.root_ts:
-        posted = services.gateway.post(
-            escalation.leadership_channel_id,
-            update_views.update_text(escalation, update),
-            update_views.update_blocks(escalation, update),
-            thread_ts=escalation.root_ts,
-        )
-        update.thread_ts = posted.ts
-
-
-def _internal_post(services: Services, escalation: Escalation, update: Update) -> None:
-    if escalation.internal_channel_id and update.internal_ts is None:
-        posted = services.gateway.post(
-            escalation.internal_channel_id,
-            update_views.update_text(escalation, update),
-            update_views.update_blocks(escalation, update),
-            join_if_needed=True,
-        )
-        update.internal_ts = posted.ts
-
-
-def _customer_post(services: Services, escalation: Escalation, update: Update) -> None:
-    # The customer channel gets the customer-safe text verbatim and nothing else.
-    if update.customer_message and escalation.customer_channel_id and update.customer_ts is None:
-        posted = services.gateway.post(escalation.customer_channel_id, update.customer_message)
-        update.customer_ts = posted.ts
-
-
-def run_closure_publication(services: Services, delivery_id: int) -> PublishOutcome | None:
-    return run_retry_safe(services, delivery_id, lambda s, d: publish_closure(s, d.escalation_id))
-
-
-def publish_closure(services: Services, escalation_id: int) -> PublishOutcome:
+def publish_closure(services: Services, job: Job) -> Outcome:
     """Closure summary in the thread, the root marked resolved, the thread unpinned."""
+    assert job.escalation_id is not None
+    escalation_id = job.escalation_id
     gateway = services.gateway
-    problems: list[str] = []
-    with services.sessions.begin() as session:
-        escalation = service.get(session, escalation_id)
-        if escalation.state.is_open or not escalation.root_ts:
-            return PublishOutcome(complete=True)  # reopened meanwhile, or never posted
-        channel = escalation.leadership_channel_id
-        if escalation.closure_ts is None:
+    steps = _Steps(services, job, f"ESC-{escalation_id}")
+    is_open, channel, root_ts = _read(
+        services, escalation_id, lambda s, e: (e.state.is_open, e.leadership_channel_id, e.root_ts)
+    )
+    if is_open or not root_ts:
+        return Outcome()  # reopened meanwhile, or never posted
+
+    def summary() -> None:
+        def build(session: Session, e: Escalation) -> tuple[str | None, str, list[Any]]:
             update_count = session.query(Update).filter_by(escalation_id=escalation_id).count()
-            try:
-                escalation.closure_ts = gateway.post(
-                    channel,
-                    closure_views.closure_text(escalation),
-                    closure_views.closure_blocks(
-                        escalation, records.tracking(session, escalation_id), update_count
-                    ),
-                    thread_ts=escalation.root_ts,
-                ).ts
-            except SlackProblem as problem:
-                problems.append(f"closure summary: {problem.code}")
-        try:
-            refresh_root(services, escalation)
-        except SlackProblem as problem:
-            problems.append(f"root: {problem.code}")
-        if escalation.root_pinned:
-            try:
-                gateway.unpin(channel, escalation.root_ts)
-                escalation.root_pinned = False
-            except SlackProblem as problem:
-                problems.append(f"unpin: {problem.code}")
-    return PublishOutcome(complete=not problems, problems=problems)
+            return (
+                e.closure_ts,
+                closure_views.closure_text(e),
+                closure_views.closure_blocks(
+                    e, records.tracking(session, escalation_id), update_count
+                ),
+            )
+
+        done, text, blocks = _read(services, escalation_id, build)
+        if done is None:
+            posted = gateway.post(
+                channel,
+                text,
+                blocks,
+                thread_ts=root_ts,
+                key=job.key("closure"),
+                look_first=job.retrying,
+            )
+            _write(services, escalation_id, lambda s, e: setattr(e, "closure_ts", posted.ts))
+
+    def unpin() -> None:
+        if _read(services, escalation_id, lambda s, e: e.root_pinned):
+            gateway.unpin(channel, root_ts)
+            _write(services, escalation_id, lambda s, e: setattr(e, "root_pinned", False))
+
+    steps.run("post the closure summary", summary)
+    steps.run("mark the pinned message resolved", lambda: refresh_root_now(services, escalation_id))
+    steps.run("unpin the thread", unpin)
+    return steps.outcome()
+
+
+# -- small effects queued by use cases -------------------------------------------------------
+
+
+def thread_note(services: Services, job: Job) -> Outcome:
+    """A note in the escalation's thread; waits (retries) until the thread exists."""
+    assert job.escalation_id is not None
+    channel, root_ts = _read(
+        services, job.escalation_id, lambda s, e: (e.leadership_channel_id, e.root_ts)
+    )
+    if not (channel and root_ts):
+        return Outcome.failed("the escalation is not posted yet")
+    services.gateway.post(
+        channel,
+        job.payload["text"],
+        job.payload.get("blocks"),
+        thread_ts=root_ts,
+        key=job.key(),
+        look_first=job.retrying,
+    )
+    return Outcome()
+
+
+def direct_message(services: Services, job: Job) -> Outcome:
+    services.gateway.dm(
+        job.payload["user"],
+        job.payload["text"],
+        job.payload.get("blocks"),
+        key=job.key(),
+        look_first=job.retrying,
+    )
+    return Outcome()
+
+
+def channel_post(services: Services, job: Job) -> Outcome:
+    channel = services.gateway.resolve_channel(job.payload["channel"])
+    services.gateway.post(
+        channel,
+        job.payload["text"],
+        job.payload.get("blocks"),
+        join_if_needed=True,
+        key=job.key(),
+        look_first=job.retrying,
+    )
+    return Outcome()
+
+
+def tell_of_failure(services: Services, job: Job, error: str) -> None:
+    """Work given up for good is never silent: its owner gets a DM (itself a ledger row),
+    and App Home lists it under "needs attention"."""
+    from bot.models import UrgentFlag
+
+    with services.sessions.begin() as session:
+        if job.escalation_id is None:
+            return
+        escalation = service.load(session, job.escalation_id)
+        owner = escalation.opened_by
+        if job.kind == "publish_update" and (update := session.get(Update, int(job.slot))):
+            owner = update.author
+        elif job.kind == "publish_flag" and (flag := session.get(UrgentFlag, int(job.slot))):
+            owner = flag.raised_by
+        text = (
+            f":warning: I gave up on part of *{escalation.key}* after {job.attempts} attempts "
+            f"({escape(clip(error, 300))}). What you entered is saved; it is listed under "
+            "*Needs attention* in my App Home."
+        )
+        effects.direct_message(
+            session,
+            owner,
+            text,
+            services.clock.now(),
+            escalation=escalation,
+            slot=f"failed:{job.id}",
+        )

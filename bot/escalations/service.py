@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import ledger
+from bot.delivery import ledger
 from bot.domain import (
     EventKind,
     Health,
@@ -42,6 +42,9 @@ def record(
     session: Session, escalation: Escalation, kind: EventKind, actor: str, text: str, now: datetime
 ) -> None:
     escalation.timeline.append(TimelineEvent(at=now, actor=actor, kind=kind, text=text))
+    # Every change to an escalation or its children is recorded here, in its transaction:
+    # whatever it changed, the planner looks at the escalation again at its next tick.
+    escalation.next_check_at = now
     session.flush()
 
 
@@ -143,6 +146,18 @@ def _with_children():  # type: ignore[no-untyped-def]
 
 def get(session: Session, escalation_id: int) -> Escalation | None:
     return session.get(Escalation, escalation_id, options=_with_children())
+
+
+class EscalationNotFound(LookupError):
+    pass
+
+
+def load(session: Session, escalation_id: int) -> Escalation:
+    """The escalation with its children; raises `EscalationNotFound` when there is none."""
+    escalation = get(session, escalation_id)
+    if escalation is None:
+        raise EscalationNotFound(f"ESC-{escalation_id} does not exist")
+    return escalation
 
 
 def find_by_key(session: Session, text: str) -> Escalation | None:

@@ -19,10 +19,10 @@ from bot.domain import EventKind
 from bot.escalations import closure, service
 from bot.escalations.export import export_markdown
 from bot.escalations.form import is_web_url
-from bot.escalations.publish import refresh_root, run_closure_publication, run_publication
+from bot.escalations.publish import refresh_root_now
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import refusal, run_now, tell, thread_note, who_can
+from bot.slack.replies import refusal, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"resolution": str(conflict)})
             return
         ack()
-        run_now(services, escalation.key, closure.PUBLISH_CLOSURE, run_closure_publication)
+        services.wake()
 
     @app.action(views.REOPEN)
     def reopen_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -158,7 +158,7 @@ def register(app: App, services: Services) -> None:
             f":arrows_counterclockwise: {mention(actor)} reopened {escalation.key}; "
             "prompts resume and the thread is pinned again.",
         )
-        run_now(services, escalation.key, service.PUBLISH, run_publication)
+        services.wake()
 
     @app.action(views.MORE)
     def more_chosen(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -249,7 +249,7 @@ def register(app: App, services: Services) -> None:
         with services.sessions.begin() as session:
             refreshed = service.get(session, escalation.id)
             try:
-                refresh_root(services, refreshed)
+                refresh_root_now(services, refreshed.id)
             except SlackProblem as problem:
                 log.warning("root refresh failed: %s", problem.code)
 
@@ -283,7 +283,7 @@ def register(app: App, services: Services) -> None:
             metadata["escalation_id"],
             f":arrow_double_down: {mention(actor)} downgraded {key} to Sev 2: {reason}",
         )
-        run_now(services, key, service.PUBLISH, run_publication)
+        services.wake()
 
     @app.action(closure_views.RETRO_CALLBACK)
     def retro_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -16,12 +16,11 @@ from blocks.text import mention
 from bot import people
 from bot.domain import Role, SalesOpsOutcome, WaitKind
 from bot.escalations import closure, customer, service
-from bot.escalations.publish import run_closure_publication
 from bot.models import CustomerWait
 from bot.services import Services
 from bot.settings import SLACK_ID
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, run_now, tell, thread_note, who_can
+from bot.slack.replies import leadership_people, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
 
@@ -216,5 +215,5 @@ def register(app: App, services: Services) -> None:
             f"{mention(dri)}, please {follow}",
         )
         if outcome is not SalesOpsOutcome.CONTINUE:
-            run_now(services, key, closure.PUBLISH_CLOSURE, run_closure_publication)
+            services.wake()
         tell(services, body, f"Recorded: {outcome.label} for {key}.")

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
+from sqlalchemy.orm import Session
 
 from blocks import escalation as views
 from blocks import flags as flag_views
 from blocks.text import mention
-from bot.cadence.urgent import run_flag_publication
 from bot.escalations import flags, service
-from bot.models import UrgentFlag
+from bot.models import Escalation, UrgentFlag
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import run_now, tell, thread_note
+from bot.slack.replies import tell, thread_note
 
 log = logging.getLogger(__name__)
 
@@ -39,28 +39,30 @@ def open_flag_modal(services: Services, trigger_id: str, escalation_id: int | No
     return None
 
 
-def close_flags_answered_in_thread(services: Services, escalation_id: int, user: str) -> int:
-    """A responder's reply in the thread closes the open flags they were asked on."""
-    closed = []
-    with services.sessions.begin() as session:
-        escalation = service.get(session, escalation_id)
-        for flag in flags.open_flags(session, escalation_id):
-            if user in flag.responder_ids and flags.close_flag(
-                session,
-                escalation,
-                flag,
-                actor=user,
-                now=services.clock.now(),
-                how="answered in the thread",
-            ):
-                closed.append(flag.id)
-    for flag_id in closed:
+def close_answered_flags(
+    session: Session, escalation: Escalation, user: str, now: datetime
+) -> list[int]:
+    """A responder's reply in the thread closes the open flags they were asked on; returns
+    their numbers (the caller's transaction also claims the reply, so a retry closes none)."""
+    return [
+        flag.id
+        for flag in flags.open_flags(session, escalation.id)
+        if user in flag.responder_ids
+        and flags.close_flag(
+            session, escalation, flag, actor=user, now=now, how="answered in the thread"
+        )
+    ]
+
+
+def note_answered_flags(
+    services: Services, escalation_id: int, user: str, flag_ids: list[int]
+) -> None:
+    for flag_id in flag_ids:
         thread_note(
             services,
             escalation_id,
             f":white_check_mark: Flag #{flag_id} answered by {mention(user)}.",
         )
-    return len(closed)
 
 
 def register(app: App, services: Services) -> None:
@@ -106,7 +108,7 @@ def register(app: App, services: Services) -> None:
                 ack(response_action="errors", errors=errors)
                 return
             try:
-                flag = flags.raise_flag(
+                flags.raise_flag(
                     session,
                     escalation,
                     form,
@@ -118,9 +120,8 @@ def register(app: App, services: Services) -> None:
             except service.NotAllowed as refused:
                 ack(response_action="errors", errors={"needed": str(refused)})
                 return
-            key, flag_id = escalation.key, flag.id
         ack()
-        run_now(services, key, flags.PUBLISH_FLAG, run_flag_publication, slot=str(flag_id))
+        services.wake()
 
     @app.action(flag_views.FLAG_RESPONDED)
     def responded(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -56,6 +56,30 @@ def make_client(token: str, base_url: str) -> WebClient:
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers())
 
 
+def _posting_client(client: WebClient) -> WebClient:
+    """A client for chat.postMessage that retries only what Slack certainly refused (429).
+
+    A 5xx or a dropped connection may come after Slack accepted the post; retrying blindly
+    there is how a second root message with live buttons appears. The gateway looks for the
+    message by its metadata instead.
+    """
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
+# Message metadata carrying the identity of the ledger effect that posted the message.
+METADATA_EVENT = "escalation_bot_delivery"
+# After a 5xx or a dropped answer, how many more times a post with a key is tried (each
+# after checking that the previous one did not land).
+UNCERTAIN_POST_RETRIES = 2
+# How far back a retry looks for its own earlier post in a channel (threads are read whole).
+LOOK_BACK_MESSAGES = 100
+
+
 class SlackProblem(Exception):
     """A Slack call failed; `plain_words` is what to tell a person about it."""
 
@@ -74,6 +98,17 @@ class SlackProblem(Exception):
         )
         template = PLAIN_WORDS.get(self.code, "Slack answered `{code}` when I tried `{method}`.")
         return template.format(channel=channel, code=self.code, method=self.method)
+
+    @property
+    def is_uncertain(self) -> bool:
+        """Slack may have done it before the answer was lost (5xx, timeout, dropped link)."""
+        return self.code in {
+            "internal_error",
+            "fatal_error",
+            "service_unavailable",
+            "request_timeout",
+            "connection_error",
+        } or (self.code.startswith("http_5"))
 
     @property
     def is_transient(self) -> bool:
@@ -98,15 +133,27 @@ class SlackGateway:
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._posting = _posting_client(client)
         self._channel_ids: dict[str, str] = {}
+        self._members_of: set[str] = set()
+        self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def _call(self, method: str, channel: str | None = None, /, **kwargs: Any) -> dict[str, Any]:
+    def _call(
+        self,
+        method: str,
+        channel: str | None = None,
+        /,
+        *,
+        client: WebClient | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        client = client or self.client
         try:
             response = (
-                self.client.api_call(method, json=kwargs)
+                client.api_call(method, json=kwargs)
                 if _is_json(method)
-                else (self.client.api_call(method, params=kwargs))
+                else (client.api_call(method, params=kwargs))
             )
             return response.data  # type: ignore[return-value]
         except SlackApiError as error:
@@ -147,6 +194,32 @@ class SlackGateway:
 
     def join(self, channel: str) -> None:
         self._call("conversations.join", channel, channel=channel)
+        with self._lock:
+            self._members_of.add(channel)
+
+    def ensure_member(self, channel: str) -> None:
+        """Be a member of `channel`: posting with chat:write.public is not membership, and
+        pins and message events need it. Public channels are joined; a private one raises
+        `not_in_channel`, whose plain words say how to invite the bot."""
+        if not channel.startswith(("C", "G")):
+            return  # DMs and user IDs need no membership
+        with self._lock:
+            if channel in self._members_of:
+                return
+        info = self._call("conversations.info", channel, channel=channel)["channel"]
+        if not info.get("is_member"):
+            if info.get("is_private") or info.get("is_group"):
+                raise SlackProblem(
+                    "conversations.join", "method_not_supported_for_channel_type", channel
+                )
+            self.join(channel)
+        with self._lock:
+            self._members_of.add(channel)
+
+    def forget_membership(self, channel: str) -> None:
+        """Called when Slack says we're not in `channel` after all (kicked, archived)."""
+        with self._lock:
+            self._members_of.discard(channel)
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -157,21 +230,87 @@ class SlackGateway:
         blocks: list | None = None,
         thread_ts: str | None = None,
         join_if_needed: bool = False,
+        *,
+        key: str | None = None,
+        look_first: bool = False,
     ) -> Posted:
-        """Post a message; with `join_if_needed`, joins a public channel once on `not_in_channel`."""
+        """Post a message, at most once per `key`.
+
+        With `key`, the message carries it in its metadata; with `look_first` (a retry of
+        work that may already have reached Slack) an earlier post with that key is returned
+        instead of posting again, and so is one found after an answer was lost.
+        """
         kwargs: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False}
         if blocks is not None:
             kwargs["blocks"] = _as_dicts(blocks)
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
-        try:
-            data = self._call("chat.postMessage", channel, **kwargs)
-        except SlackProblem as problem:
-            if not (join_if_needed and problem.code == "not_in_channel"):
-                raise
-            self.join(channel)
-            data = self._call("chat.postMessage", channel, **kwargs)
+        if join_if_needed:
+            self.ensure_member(channel)
+        if key is not None:
+            kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+            if look_first and (found := self.find_posted(channel, key, thread_ts)):
+                return found
+        for attempt in range(1 + UNCERTAIN_POST_RETRIES):
+            try:
+                data = self._call("chat.postMessage", channel, client=self._posting, **kwargs)
+                break
+            except SlackProblem as problem:
+                if problem.code == "not_in_channel":
+                    self.forget_membership(channel)
+                if key is None or not problem.is_uncertain or attempt == UNCERTAIN_POST_RETRIES:
+                    raise
+                # Posted or not? Slack's own record says; only a clear "no" posts again.
+                if found := self.find_posted(channel, key, thread_ts):
+                    return found
         return Posted(data["channel"], data["ts"])
+
+    def find_posted(self, channel: str, key: str, thread_ts: str | None = None) -> Posted | None:
+        """The bot's own message carrying `key` in its metadata, if Slack has it."""
+        if channel.startswith(("U", "W")):
+            channel = self.open_dm(channel)
+        try:
+            if thread_ts:
+                messages = self._read_all(
+                    "conversations.replies", channel, ts=thread_ts, include_all_metadata="true"
+                )
+            else:
+                messages = self._call(
+                    "conversations.history",
+                    channel,
+                    channel=channel,
+                    limit=LOOK_BACK_MESSAGES,
+                    include_all_metadata="true",
+                ).get("messages", [])
+        except SlackProblem as problem:
+            if problem.code in {"thread_not_found", "message_not_found"}:
+                return None
+            raise
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == METADATA_EVENT
+                and (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                return Posted(channel, message["ts"])
+        return None
+
+    def _read_all(self, method: str, channel: str, **kwargs: Any) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self._call(
+                method,
+                channel,
+                channel=channel,
+                limit=200,
+                **kwargs,
+                **({"cursor": cursor} if cursor else {}),
+            )
+            messages.extend(page.get("messages", []))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return messages
 
     def update(self, channel: str, ts: str, text: str, blocks: list | None = None) -> None:
         kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
@@ -179,8 +318,16 @@ class SlackGateway:
             kwargs["blocks"] = _as_dicts(blocks)
         self._call("chat.update", channel, **kwargs)
 
-    def dm(self, user_id: str, text: str, blocks: list | None = None) -> Posted:
-        return self.post(user_id, text, blocks)
+    def dm(
+        self,
+        user_id: str,
+        text: str,
+        blocks: list | None = None,
+        *,
+        key: str | None = None,
+        look_first: bool = False,
+    ) -> Posted:
+        return self.post(user_id, text, blocks, key=key, look_first=look_first)
 
     def ephemeral(self, channel: str, user_id: str, text: str, blocks: list | None = None) -> None:
         kwargs: dict[str, Any] = {"channel": channel, "user": user_id, "text": text}
@@ -189,9 +336,13 @@ class SlackGateway:
         self._call("chat.postEphemeral", channel, **kwargs)
 
     def pin(self, channel: str, ts: str) -> None:
+        """Pin a message; already pinned counts as done. Pinning needs membership."""
+        self.ensure_member(channel)
         try:
             self._call("pins.add", channel, channel=channel, timestamp=ts)
         except SlackProblem as problem:
+            if problem.code == "not_in_channel":
+                self.forget_membership(channel)
             if problem.code != "already_pinned":
                 raise
 
@@ -217,7 +368,14 @@ class SlackGateway:
         return self._call("views.push", trigger_id=trigger_id, view=_as_dict(view))["view"]
 
     def open_dm(self, user_id: str) -> str:
-        return self._call("conversations.open", users=user_id)["channel"]["id"]
+        """The bot's DM channel with a person (looked up once per process)."""
+        with self._lock:
+            if user_id in self._dm_channels:
+                return self._dm_channels[user_id]
+        channel = self._call("conversations.open", users=user_id)["channel"]["id"]
+        with self._lock:
+            self._dm_channels[user_id] = channel
+        return channel
 
     def upload_text(self, channel: str, filename: str, content: str, title: str) -> None:
         """Share a text file in a channel (files.upload v2: get URL, upload, complete)."""

@@ -13,10 +13,9 @@ from blocks import prompts as prompt_views
 from blocks.text import mention
 from bot.domain import EventKind, Level
 from bot.escalations import service
-from bot.escalations.publish import run_publication
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, refusal, run_now, tell, thread_note
+from bot.slack.replies import leadership_people, refusal, tell, thread_note
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def register(app: App, services: Services) -> None:
                 + " Phase 1 starts again: checklist below."
             ),
         )
-        run_now(services, key, service.PUBLISH, run_publication)
+        services.wake()
 
     @app.action(portfolio_views.DECIDE_REMAIN)
     def remain_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -16,10 +16,8 @@ from bot import people
 from bot.domain import Severity, checklist_for
 from bot.escalations import service
 from bot.escalations.form import parse_open_form
-from bot.escalations.publish import run_publication
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import run_now
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +94,7 @@ def register(app: App, services: Services) -> None:
             response_action="update",
             view=opened_modal(key, f"#{services.settings.escalation_channel.lstrip('#')}"),
         )
-        run_now(services, key, service.PUBLISH, run_publication)
+        services.wake()
 
     @app.action(re.compile(f"^{re.escape(views.CHECKLIST_PREFIX)}"))
     def checklist_ticked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

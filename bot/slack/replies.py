@@ -6,8 +6,7 @@ import logging
 from typing import Any
 
 from blocks.text import mention
-from bot.escalations import service
-from bot.models import Delivery
+from bot.escalations import effects, service
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 
@@ -33,15 +32,12 @@ def tell(services: Services, body: dict[str, Any], text: str) -> None:
 def thread_note(
     services: Services, escalation_id: int, text: str, blocks: list | None = None
 ) -> None:
-    """A reply in the escalation's leadership thread (skipped before it is posted)."""
-    with services.sessions() as session:
-        escalation = service.get(session, escalation_id)
-        channel, ts = escalation.leadership_channel_id, escalation.root_ts
-    if channel and ts:
-        try:
-            services.gateway.post(channel, text, blocks, thread_ts=ts)
-        except SlackProblem as problem:
-            log.warning("thread note on %s failed: %s", escalation.key, problem.code)
+    """A reply in the escalation's leadership thread, queued in the ledger and delivered by
+    the workers (once the thread exists)."""
+    with services.sessions.begin() as session:
+        escalation = service.load(session, escalation_id)
+        effects.thread_note(session, escalation, text, services.clock.now(), blocks)
+    services.wake()
 
 
 def leadership_people(services: Services) -> list[str]:
@@ -59,15 +55,3 @@ def who_can(people: list[str]) -> str:
 
 def refusal(services: Services, what: str) -> str:
     return f"Only PS leadership can {what}: {who_can(leadership_people(services))}."
-
-
-def run_now(services: Services, key: str, kind: str, handler, slot: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Deliver a just-recorded ledger row now instead of at the next tick (the newest row of
-    `kind` for this escalation, or the one with `slot`); the claim keeps it to one sender."""
-    with services.sessions() as session:
-        query = session.query(Delivery.id).filter_by(subject=key, kind=kind)
-        if slot is not None:
-            query = query.filter_by(slot=slot)
-        delivery_id = query.order_by(Delivery.id.desc()).limit(1).scalar()
-    if delivery_id is not None:
-        handler(services, delivery_id)

@@ -10,14 +10,13 @@ from slack_bolt import Ack, App
 
 from blocks import escalation as views
 from blocks import update as update_views
+from bot import handled_events
 from bot.domain import EventKind, Health, Role, UpdateSource
 from bot.escalations import service
-from bot.escalations.publish import run_update_publication
 from bot.models import CheckIn
 from bot.services import Services
-from bot.slack.flags import close_flags_answered_in_thread
+from bot.slack.flags import close_answered_flags, note_answered_flags
 from bot.slack.gateway import SlackProblem
-from bot.slack.replies import run_now
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ def open_update_modal(
 
 
 def publish_pending_update(services: Services, key: str, update_id: int) -> None:
-    run_now(services, key, service.PUBLISH_UPDATE, run_update_publication, slot=str(update_id))
+    services.wake()
 
 
 def register(app: App, services: Services) -> None:
@@ -139,28 +138,36 @@ def register(app: App, services: Services) -> None:
                 log.warning("check-in post failed: %s", problem.code)
 
     @app.event("message")
-    def thread_reply(event: dict[str, Any]) -> None:
-        """A reply the DRI types in the escalation thread counts as their update."""
-        thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    def thread_reply(event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A reply the DRI types in the escalation thread counts as their update, once:
+        Slack's retries and a second event for the same message change nothing."""
+        channel, thread_ts, ts = event.get("channel", ""), event.get("thread_ts"), event.get("ts")
         if event.get("subtype") or event.get("bot_id") or not thread_ts or thread_ts == ts:
             return
         with services.sessions() as session:
-            escalation = service.find_by_thread(session, event.get("channel", ""), thread_ts)
+            escalation = service.find_by_thread(session, channel, thread_ts)
         if escalation is None or not escalation.state.is_open:
             return
-        close_flags_answered_in_thread(services, escalation.id, event.get("user", ""))
-        if event.get("user") != escalation.person(Role.DRI):
-            return
+        author, now, update_id = event.get("user", ""), services.clock.now(), None
         with services.sessions.begin() as session:
+            if not handled_events.first_time(
+                session, handled_events.keys_for_message(body, channel, ts), now
+            ):
+                log.info("event %s (message %s) already handled", body.get("event_id"), ts)
+                return
             escalation = service.get(session, escalation.id)
-            update = service.record_update(
-                session,
-                escalation,
-                author=event["user"],
-                now=services.clock.now(),
-                source=UpdateSource.THREAD,
-                summary=event.get("text") or "(no text)",
-                thread_ts=ts,
-            )
-            key, update_id = escalation.key, update.id
-        publish_pending_update(services, key, update_id)
+            answered = close_answered_flags(session, escalation, author, now)
+            if author == escalation.person(Role.DRI):
+                update_id = service.record_update(
+                    session,
+                    escalation,
+                    author=author,
+                    now=now,
+                    source=UpdateSource.THREAD,
+                    summary=event.get("text") or "(no text)",
+                    thread_ts=ts,
+                ).id
+            key = escalation.key
+        note_answered_flags(services, escalation.id, author, answered)
+        if update_id is not None:
+            publish_pending_update(services, key, update_id)

@@ -1,0 +1,37 @@
+"""Every kind of due work the ledger holds; the registry in bot/effects.py keys on these."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DeliveryKind(StrEnum):
+    # Putting an escalation into Slack, step by step.
+    PUBLISH = "publish"
+    PUBLISH_UPDATE = "publish_update"
+    PUBLISH_FLAG = "publish_flag"
+    PUBLISH_CLOSURE = "publish_closure"
+    # Small effects a use case asks for: the text travels in the row's payload.
+    THREAD_NOTE = "thread_note"
+    DIRECT_MESSAGE = "direct_message"
+    CHANNEL_POST = "channel_post"
+    # Edits rebuilt from the record as it is when they run, so the latest state wins.
+    REFRESH_ROOT = "refresh_root"
+    REFRESH_CHECKLIST = "refresh_checklist"
+    # The cadence (the values are the prompt kinds of bot/cadence/policy.py).
+    MORNING = "morning"
+    MIDDAY = "midday"
+    EVENING = "evening"
+    EVENING_NUDGE = "evening_nudge"
+    SEV1_WEEKLY = "sev1_weekly"
+    SEV2_WEEKLY = "sev2_weekly"
+    PHASE1_DEADLINE = "phase1_deadline"
+    PHASE1_MANAGER = "phase1_manager"
+    SILENCE_MANAGER = "silence_manager"
+    PORTFOLIO_AGENDA = "portfolio_agenda"
+    LADDER = "ladder"
+    FLAG_HALFWAY = "flag_halfway"
+    FLAG_TWO_HOURS = "flag_2h"
+    FLAG_DEADLINE = "flag_deadline"
+    TASK_OVERDUE = "task_overdue"
+    RETRO_REMINDER = "retro_reminder"

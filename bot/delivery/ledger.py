@@ -1,0 +1,187 @@
+"""The ledger of due work: each Slack effect once, across crashes, restarts and processes.
+
+A row per (subject, kind, slot) is written in the same transaction as the change that
+calls for it. To deliver, a process claims the row with a compare-and-set UPDATE and holds
+it for a short lease; a process that dies mid-delivery simply lets the lease run out, and
+the next worker takes the row back. Handlers make every Slack effect idempotent, so a row
+delivered twice (a dead claimer, a lost answer) still shows once. The same statements work
+on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.models import Delivery, DeliveryStatus
+
+# Long enough for one delivery's Slack calls (each times out after 10 s), short enough that
+# a crashed process's work resumes within a minute. Multi-step handlers renew it per step.
+LEASE = timedelta(seconds=60)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def schedule(
+    session: Session,
+    *,
+    subject: str,
+    kind: str,
+    slot: str,
+    due_at: datetime,
+    escalation_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Record that (subject, kind, slot) is due; False when it was already recorded."""
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Delivery)
+    statement = (
+        insert.values(
+            subject=subject,
+            kind=str(kind),
+            slot=slot,
+            due_at=due_at,
+            escalation_id=escalation_id,
+            payload=payload,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
+        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def _lease_expired(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(
+        Delivery.status == DeliveryStatus.CLAIMED,
+        or_(
+            Delivery.lease_until < now,
+            # Claims written before leases existed carry only claimed_at.
+            and_(Delivery.lease_until.is_(None), Delivery.claimed_at < now - LEASE),
+        ),
+    )
+
+
+def claim(
+    session: Session, delivery_id: int, *, worker: str, now: datetime, lease: timedelta = LEASE
+) -> bool:
+    """Take the row for this worker; True only for the one process whose UPDATE won.
+
+    A pending row, or a claimed one whose lease has run out, can be taken.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            or_(Delivery.status == DeliveryStatus.PENDING, _lease_expired(now)),
+        )
+        .values(
+            status=DeliveryStatus.CLAIMED,
+            claimed_by=worker,
+            claimed_at=now,
+            lease_until=now + lease,
+            attempts=Delivery.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def renew(
+    session: Session, delivery_id: int, *, worker: str, now: datetime, lease: timedelta = LEASE
+) -> bool:
+    """Extend this worker's lease; False when the row is no longer ours."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.CLAIMED,
+            Delivery.claimed_by == worker,
+        )
+        .values(lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def _settle(session: Session, delivery_id: int, worker: str | None, **values: Any) -> bool:
+    condition = [Delivery.id == delivery_id]
+    if worker is not None:
+        # A worker whose lease ran out and was taken over leaves the row to its new owner.
+        condition += [Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker]
+    result = session.execute(
+        update(Delivery)
+        .where(*condition)
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def finish(session: Session, delivery_id: int, *, now: datetime, worker: str | None = None) -> bool:
+    return _settle(
+        session, delivery_id, worker, status=DeliveryStatus.DONE, done_at=now, last_error=None
+    )
+
+
+def retry_later(
+    session: Session, delivery_id: int, *, at: datetime, error: str, worker: str | None = None
+) -> bool:
+    return _settle(
+        session, delivery_id, worker, status=DeliveryStatus.PENDING, due_at=at, last_error=error
+    )
+
+
+def fail(
+    session: Session, delivery_id: int, *, now: datetime, error: str, worker: str | None = None
+) -> bool:
+    """Give up for good: kept as FAILED with its reason, for App Home and `check`."""
+    return _settle(
+        session, delivery_id, worker, status=DeliveryStatus.FAILED, done_at=now, last_error=error
+    )
+
+
+def cancel_for(session: Session, escalation_id: int, kinds: set[str] | None = None) -> int:
+    """Cancel the escalation's undelivered work (e.g. on closure); returns how many rows."""
+    condition = [Delivery.escalation_id == escalation_id, Delivery.status == DeliveryStatus.PENDING]
+    if kinds:
+        condition.append(Delivery.kind.in_(kinds))
+    result = session.execute(
+        update(Delivery)
+        .where(*condition)
+        .values(status=DeliveryStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def due(
+    session: Session, now: datetime, *, limit: int = 100, exclude: set[int] | None = None
+) -> list[tuple[int, str]]:
+    """(id, kind) of rows whose time has come, oldest first: pending ones, and claimed ones
+    whose claimer let the lease run out."""
+    query = (
+        select(Delivery.id, Delivery.kind)
+        .where(
+            or_(
+                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
+                _lease_expired(now),
+            )
+        )
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    if exclude:
+        query = query.where(Delivery.id.not_in(exclude))
+    return [(row.id, row.kind) for row in session.execute(query)]

@@ -1,0 +1,92 @@
+"""Bounded delivery workers: a dispatcher asks the ledger what is due and hands rows to a
+small pool, so work after a listener's ack never runs on the threads that ack."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from bot.delivery import ledger
+from bot.delivery.runner import Registry, deliver
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorkers:
+    """Delivers due ledger rows continuously with `threads` workers; `wake()` after queueing
+    work makes it start at once instead of at the next poll."""
+
+    def __init__(
+        self,
+        services: Services,
+        registry: Registry,
+        *,
+        threads: int = 4,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        self.services = services
+        self.registry = registry
+        self.threads = threads
+        self.poll_seconds = poll_seconds
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
+        self._in_flight: set[int] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._dispatcher = threading.Thread(
+            target=self._dispatch, name="delivery-dispatcher", daemon=True
+        )
+
+    def start(self) -> DeliveryWorkers:
+        self._dispatcher.start()
+        return self
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._dispatcher.is_alive():
+            self._dispatcher.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _dispatch(self) -> None:
+        while not self._stopping.is_set():
+            handed_out = 0
+            try:
+                handed_out = self._hand_out()
+            except Exception:
+                log.exception("could not read due work from the ledger")
+            if handed_out == 0:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def _hand_out(self) -> int:
+        with self._lock:
+            free = self.threads - len(self._in_flight)
+            busy = set(self._in_flight)
+        if free <= 0:
+            return 0
+        with self.services.sessions() as session:
+            due = ledger.due(session, self.services.clock.now(), limit=free, exclude=busy)
+        for delivery_id, _kind in due:
+            with self._lock:
+                self._in_flight.add(delivery_id)
+            self._pool.submit(self._run, delivery_id)
+        return len(due)
+
+    def _run(self, delivery_id: int) -> None:
+        try:
+            deliver(self.services, delivery_id, self.registry)
+        except Exception:
+            log.exception("delivery %s failed outside its handler", delivery_id)
+        finally:
+            with self._lock:
+                self._in_flight.discard(delivery_id)
+            self._wake.set()
