@@ -8,17 +8,22 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import SystemClock
 from bot.db import make_engine, make_session_factory, pending_migrations, upgrade_to_head
-from bot.services import Services
 from bot.settings import Settings, describe_error
-from bot.slack.gateway import SlackGateway, make_client
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger("escalation-bot")
+
+# How long a Slack request that arrives while the app is still being built waits for it.
+STARTING_WAIT_SECONDS = 30
 
 OFFLINE_NOTICE = """\
 Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are unset), so I am running
@@ -64,6 +69,11 @@ def prepare_database(settings: Settings, *, migrate: bool):  # type: ignore[no-u
 
 
 def build_services(settings: Settings, engine) -> Services:  # type: ignore[no-untyped-def]
+    # Imported here: models, the ledger and slack_sdk are not needed to answer /healthz.
+    from bot.clock import SystemClock
+    from bot.services import Services
+    from bot.slack.gateway import SlackGateway, make_client
+
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     gateway = SlackGateway(make_client(token, settings.slack_api_url))
     return Services(
@@ -74,39 +84,70 @@ def build_services(settings: Settings, engine) -> Services:  # type: ignore[no-u
     )
 
 
+class StartingApp:
+    """The WSGI app while the Slack app is being built (about half of start-up: models,
+    Bolt, the listeners, auth.test). /healthz answers at once; any other request waits for
+    the full app instead of being refused, so nothing Slack sends meanwhile is lost."""
+
+    def __init__(self, health_only: Callable[..., Iterable[bytes]]) -> None:
+        self._app = health_only
+        self._ready = threading.Event()
+
+    def ready(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._ready.set()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/healthz":
+            self._ready.wait(STARTING_WAIT_SECONDS)
+        return self._app(environ, start_response)
+
+
 def serve(settings: Settings, *, with_scheduler: bool) -> None:
     from waitress import create_server
 
-    from bot.scheduler import start_scheduler
     from bot.server import make_wsgi_app
 
     engine = prepare_database(settings, migrate=True)
-    services = build_services(settings, engine)
-    slack_app = None
-    if settings.slack_configured:
-        from bot.slack.app import build_app
+    application = StartingApp(make_wsgi_app(engine, None))
+    server = create_server(application, host="0.0.0.0", port=settings.port)
+    serving = threading.Thread(target=_run_quietly, args=(server,), name="http", daemon=True)
+    serving.start()
+    log.info("health at /healthz on port %s; starting the Slack app", settings.port)
 
-        slack_app = build_app(services)
-    else:
-        print(OFFLINE_NOTICE.format(port=settings.port), file=sys.stderr)
-
-    scheduler = start_scheduler(services) if (with_scheduler and slack_app) else None
-    socket_handler = None
-    if slack_app is not None and settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
-        socket_handler.connect()
-        log.info("connected to Slack over Socket Mode")
-        slack_app = None  # Socket Mode carries Slack's requests; HTTP serves health only
-    server = create_server(make_wsgi_app(engine, slack_app), host="0.0.0.0", port=settings.port)
-    log.info(
-        "listening on port %s (Slack requests at /slack/events, health at /healthz)", settings.port
-    )
-
+    scheduler = socket_handler = None
     signal.signal(signal.SIGTERM, _exit_quietly)
     try:
-        server.run()
+        services = build_services(settings, engine)
+        slack_app = None
+        if settings.slack_configured:
+            from bot.slack.app import build_app
+
+            slack_app = build_app(services)
+        else:
+            print(OFFLINE_NOTICE.format(port=settings.port), file=sys.stderr)
+        if with_scheduler and slack_app:
+            from bot.scheduler import start_scheduler
+
+            scheduler = start_scheduler(services)
+        if slack_app is not None and settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket_handler = SocketModeHandler(
+                slack_app, settings.slack_app_token.get_secret_value()
+            )
+            socket_handler.connect()
+            log.info("connected to Slack over Socket Mode")
+            slack_app = None  # Socket Mode carries Slack's requests; HTTP serves health only
+        application.ready(make_wsgi_app(engine, slack_app))
+        log.info(
+            "listening on port %s (Slack requests at /slack/events, health at /healthz)",
+            settings.port,
+        )
+        while serving.is_alive():
+            serving.join(timeout=1)
     except KeyboardInterrupt:
         pass
     finally:
@@ -115,6 +156,12 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             scheduler.shutdown(wait=False)
         if socket_handler is not None:
             socket_handler.close()
+
+
+def _run_quietly(server) -> None:  # type: ignore[no-untyped-def]
+    # close() from the main thread ends waitress's loop with an OSError on the closed socket.
+    with contextlib.suppress(OSError):
+        server.run()
 
 
 def _exit_quietly(*_args: object) -> None:
@@ -128,12 +175,15 @@ def worker(settings: Settings) -> None:
     if not settings.slack_configured:
         _fail("the worker sends Slack messages: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
     engine = prepare_database(settings, migrate=False)
-    scheduler = start_scheduler(build_services(settings, engine))
+    services = build_services(settings, engine)
+    workers = start_delivery(services)
+    scheduler = start_scheduler(services)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with contextlib.suppress(KeyboardInterrupt):
         done.wait()
     scheduler.shutdown(wait=True)
+    workers.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     ladder_days: CommaInts = [7, 14, 21, 28]
     siren_threshold_hours: float = Field(48, gt=0)
     scheduler_tick_seconds: int = Field(30, ge=1)
+    # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
+    # makes more than a handful pointless.
+    delivery_workers: int = Field(4, ge=1, le=32)
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(

@@ -110,6 +110,7 @@ class BotHarness:
             "default_timezone": "America/New_York",
         }
         values.update(overrides)
+        self.setting_values = values  # what another process needs to be this same bot
         self.settings = Settings(_env_file=None, **values)
         self.engine = make_engine(database_url)
         self.services = Services(

@@ -168,6 +168,13 @@ class _Failure:
         return self.status, {"ok": False, "error": self.error or "internal_error"}, {}
 
 
+class Hold(NamedTuple):
+    """A held answer: `arrived` is set once the call took effect; set `release` to answer."""
+
+    arrived: threading.Event
+    release: threading.Event
+
+
 class _Reply(NamedTuple):
     status: int
     body: bytes
@@ -243,6 +250,7 @@ class SlackStandIn:
         self._responses: dict[str, list[dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._lost_answers: dict[str, int] = {}
+        self._holds: dict[str, list[list[Any]]] = {}  # method -> [[calls to let by, Hold]]
         self._ids = itertools.count(1)
         self._ts = itertools.count(100)
         # Re-entrant so `wait_for` predicates may call the inspection methods.
@@ -419,6 +427,14 @@ class SlackStandIn:
             failure = _Failure(error, status, retry_after)
             self._failures.setdefault(method, []).extend([failure] * times)
 
+    def hold_answer_next(self, method: str, *, after: int = 0) -> Hold:
+        """After `after` calls, the next call to `method` takes effect, then its answer waits
+        until released: the moment to kill the caller (Slack did it; the caller never knew)."""
+        hold = Hold(threading.Event(), threading.Event())
+        with self._lock:
+            self._holds.setdefault(method, []).append([after, hold])
+        return hold
+
     def lose_answer_next(self, method: str, *, times: int = 1) -> None:
         """The next `times` calls to `method` take effect, then answer 500: the caller can't
         tell whether Slack did it (a timeout or a 500 after success in real life)."""
@@ -538,7 +554,19 @@ class SlackStandIn:
             args, problem = {}, SlackError("invalid_json")
         token = str(args.pop("token", ""))
         token = authorization.removeprefix("Bearer ").strip() or token
-        return _json_reply(*self._answer(method, args, token, problem))
+        reply = _json_reply(*self._answer(method, args, token, problem))
+        hold = None
+        with self._lock:
+            if self._holds.get(method):
+                waiting = self._holds[method][0]
+                if waiting[0] > 0:
+                    waiting[0] -= 1
+                else:
+                    hold = self._holds[method].pop(0)[1]
+        if hold is not None:
+            hold.arrived.set()
+            hold.release.wait(timeout=60)
+        return reply
 
     @staticmethod
     def _decode_args(query: str, body: bytes, content_type: str) -> Args:

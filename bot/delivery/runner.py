@@ -77,6 +77,11 @@ class Job:
             return ledger.renew(session, self.id, worker=self.worker, now=services.clock.now())
 
 
+def is_permanent(problem: SlackProblem) -> bool:
+    """A refusal no retry can fix (a bad block, a deleted user): give up and tell someone."""
+    return not (problem.is_transient or problem.code in RETRYABLE_REFUSALS)
+
+
 class LeaseLost(Exception):
     """Another worker took the row over while this one worked; its changes are rolled back."""
 
@@ -137,10 +142,8 @@ def deliver(services: Services, delivery_id: int, registry: Registry) -> Outcome
             log.warning("delivery %s was taken over by another worker", job.id)
             return None
         except SlackProblem as problem:
-            # Refusals that no retry can fix (a deleted channel, a bad block) end it now.
             outcome = Outcome.failed(
-                f"{problem.method}: {problem.code}",
-                permanent=not (problem.is_transient or problem.code in RETRYABLE_REFUSALS),
+                f"{problem.method}: {problem.code}", permanent=is_permanent(problem)
             )
         except Exception as error:  # a bug or a Block Kit limit: retry, then fail visibly
             log.exception("delivery %s (%s) raised", job.id, job.kind)

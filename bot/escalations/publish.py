@@ -19,7 +19,7 @@ from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import update as update_views
 from blocks.text import clip, escape
-from bot.delivery.runner import Job, Outcome
+from bot.delivery.runner import Job, Outcome, is_permanent
 from bot.domain import EventKind, Role
 from bot.escalations import effects, records, service
 from bot.models import Escalation, Update
@@ -65,9 +65,12 @@ class _Steps:
         return True
 
     def outcome(self) -> Outcome:
+        """Incomplete while any step failed; permanent only when no failed step can succeed
+        on a retry (the steps that worked stay done either way)."""
         return Outcome(
             complete=not self.problems,
             problems=[f"{what}: {problem.code}" for what, problem in self.problems],
+            permanent=bool(self.problems) and all(is_permanent(p) for _, p in self.problems),
         )
 
 
