@@ -117,7 +117,7 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
     serving.start()
     log.info("health at /healthz on port %s; starting the Slack app", settings.port)
 
-    scheduler = socket_handler = None
+    scheduler = socket_handler = workers = None
     signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         services = build_services(settings, engine)
@@ -128,6 +128,11 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             slack_app = build_app(services)
         else:
             print(OFFLINE_NOTICE.format(port=settings.port), file=sys.stderr)
+        if slack_app is not None:
+            from bot.membership import ensure_memberships_in_background
+
+            workers = start_delivery(services)
+            ensure_memberships_in_background(services)
         if with_scheduler and slack_app:
             from bot.scheduler import start_scheduler
 
@@ -154,8 +159,20 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
         server.close()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if workers is not None:
+            workers.stop()
         if socket_handler is not None:
             socket_handler.close()
+
+
+def start_delivery(services: Services):  # type: ignore[no-untyped-def]
+    """Delivery workers of their own: work after an ack never runs on Bolt's threads."""
+    from bot.delivery.workers import DeliveryWorkers
+    from bot.scheduler import REGISTRY
+
+    workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
+    services.wake = workers.wake
+    return workers.start()
 
 
 def _run_quietly(server) -> None:  # type: ignore[no-untyped-def]

@@ -23,3 +23,6 @@ class Services:
     # Tells the delivery workers that new ledger rows are due (a no-op until they start;
     # tests deliver synchronously instead).
     wake: Callable[[], None] = field(default=lambda: None)
+    # Problems a person must fix (a private leadership channel the bot isn't in), by topic;
+    # shown in App Home.
+    warnings: dict[str, str] = field(default_factory=dict)
