@@ -10,20 +10,18 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     DatePickerElement,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
-    UrlInputElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.modal import context_line, form_modal
+from blocks.layout import section
+from blocks.modal import context_line, form_modal, url_input
 from blocks.records import Tracking
-from blocks.text import age, clip, escape, mention
+from blocks.text import TEXT_LIMIT, age, clip, escape, link, mention
 from bot.domain import STAKEHOLDER_ROLES, Severity
 from bot.models import Escalation
 
@@ -84,7 +82,7 @@ def resolve_modal(escalation: Escalation, today: date) -> View:
                 block_id="retro_link",
                 label="Lessons-learned retro (link)",
                 optional=True,
-                element=UrlInputElement(action_id="retro_link"),
+                element=url_input("retro_link"),
                 hint="Without it I'll remind the DRI in 3 business days.",
             ),
             _text("improvements", "Process improvements", optional=True),
@@ -99,7 +97,9 @@ def resolve_modal(escalation: Escalation, today: date) -> View:
 
 
 def closure_text(escalation: Escalation) -> str:
-    return f"{escalation.key} resolved: {clip(escalation.resolution or '', 150)}"
+    return clip(
+        f"{escalation.key} resolved: {escape(clip(escalation.resolution or '', 150))}", TEXT_LIMIT
+    )
 
 
 def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int) -> list[Block]:
@@ -109,26 +109,27 @@ def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int
     if escalation.customer_signoff:
         signoff = f"yes, {escalation.signoff_on:%Y-%m-%d}"
     elif escalation.customer_signoff is False:
-        signoff = f"no: {escape(escalation.no_signoff_reason or '')}"
+        signoff = f"no: {escape(clip(escalation.no_signoff_reason or '', 500))}"
     else:
         signoff = "not recorded"
-    lines = [
+    # The resolution and the improvements are long texts: each in its own section, so
+    # neither can push the facts out of the summary.
+    resolution = (
         f":white_check_mark: *{escape(title(escalation))} is resolved* by "
-        f"{mention(escalation.resolved_by)}",
-        f"*Resolution:* {escape(escalation.resolution or '')}",
+        f"{mention(escalation.resolved_by)}\n*Resolution:* {escape(escalation.resolution or '')}"
+    )
+    lines = [
         f"*Duration:* {age(escalation.opened_at, escalation.resolved_at)} · *Updates:* "
         f"{update_count} · *Milestones:* {done}/{len(milestones)} complete "
         f"({tracking.percent_complete}% of tasks)",
         f"*Customer sign-off:* {signoff}",
         "*Retro:* "
         + (
-            f"<{escalation.retro_link}>"
+            link(escalation.retro_link)
             if escalation.retro_link
             else "_missing: the DRI will be reminded_"
         ),
     ]
-    if escalation.process_improvements:
-        lines.append(f"*Process improvements:* {escape(escalation.process_improvements)}")
     lines.append(
         f"*Financial impact reconciled:* {'yes' if escalation.financials_reconciled else 'no'} · "
         f"*Artifacts updated:* {'yes' if escalation.artifacts_updated else 'no'}"
@@ -136,10 +137,10 @@ def closure_blocks(escalation: Escalation, tracking: Tracking, update_count: int
     people = " ".join(
         mention(escalation.person(r)) for r in STAKEHOLDER_ROLES if escalation.person(r)
     )
-    return [
-        SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 3000))),
-        context_line(f"FYI {people}. The thread is unpinned."),
-    ]
+    blocks: list[Block] = [section(resolution), section("\n".join(lines))]
+    if escalation.process_improvements:
+        blocks.append(section(f"*Process improvements:* {escape(escalation.process_improvements)}"))
+    return [*blocks, context_line(f"FYI {people}. The thread is unpinned.")]
 
 
 def reassign_modal(escalation: Escalation) -> View:
@@ -181,15 +182,16 @@ def retro_modal(escalation: Escalation) -> View:
             InputBlock(
                 block_id="retro_link",
                 label="Lessons-learned retro",
-                element=UrlInputElement(action_id="retro_link"),
+                element=url_input("retro_link"),
             )
         ],
     )
 
 
 def retro_reminder_text(escalation: Escalation, now: datetime) -> str:
-    return (
-        f":memo: {escalation.key} ({escape(escalation.customer)}) was resolved "
+    return clip(
+        f":memo: {escalation.key} ({escape(clip(escalation.customer, 200))}) was resolved "
         f"{age(escalation.resolved_at, now)} ago and has no lessons-learned retro link yet. "
-        "Please add it."
+        "Please add it.",
+        TEXT_LIMIT,
     )

@@ -11,18 +11,17 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DatePickerElement,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.layout import section
 from blocks.modal import context_line, form_modal
-from blocks.text import clip, escape, mention, when
+from blocks.text import MESSAGE_LIMIT, clip, escape, mention, when
 from bot.domain import Role, SalesOpsOutcome, WaitKind
 from bot.models import CustomerWait, Escalation
 
@@ -115,8 +114,12 @@ def wait_buttons(wait: CustomerWait) -> ActionsBlock:
     )
 
 
+def _customer(escalation: Escalation) -> str:
+    return escape(clip(escalation.customer, 200))
+
+
 def _asked(wait: CustomerWait) -> str:
-    how = f" via {wait.how.lower()}" if wait.how else ""
+    how = f" via {escape(clip(wait.how, 40).lower())}" if wait.how else ""
     if wait.kind is WaitKind.MISSED_APPOINTMENT:
         return f"missed without notice: {escape(clip(wait.asked, 300))}"
     return f"asked{how} on {when(wait.asked_at, '{date_short}')}: {escape(clip(wait.asked, 300))}"
@@ -124,13 +127,9 @@ def _asked(wait: CustomerWait) -> str:
 
 def waiting_started(escalation: Escalation, wait: CustomerWait) -> list[Block]:
     return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f":hourglass_flowing_sand: Waiting on {escape(escalation.customer)} "
-                    f"({_asked(wait)}). Logged by {mention(wait.recorded_by)}."
-                )
-            )
+        section(
+            f":hourglass_flowing_sand: Waiting on {_customer(escalation)} "
+            f"({_asked(wait)}). Logged by {mention(wait.recorded_by)}."
         ),
         wait_buttons(wait),
     ]
@@ -142,7 +141,7 @@ def ladder_dri_prompt(
     """What the DRI must do at each step (1-4) of the stalled-customer procedure."""
     head = (
         f":hourglass: *{escape(title(escalation))}*: no answer from "
-        f"{escape(escalation.customer)} for {days} days ({_asked(wait)})."
+        f"{_customer(escalation)} for {days} days ({_asked(wait)})."
     )
     if step == 1 and escalation.new_msa:
         todo = (
@@ -172,10 +171,17 @@ def ladder_dri_prompt(
             "Handed to Sales Ops (status reason *Escalated*, dependency *Sales Ops*). Put the "
             "stalled task's notes in the project chatter for them."
         )
-    return [SectionBlock(text=MarkdownTextObject(text=f"{head}\n{todo}")), wait_buttons(wait)]
+    # What to do gets a section of its own: a long request can't push it out.
+    return [section(head), section(todo), wait_buttons(wait)]
 
 
 def ladder_thread_note(
+    escalation: Escalation, wait: CustomerWait, step: int, days: int, *, sponsor: str | None
+) -> str:
+    return clip(_ladder_thread_note(escalation, wait, step, days, sponsor=sponsor), MESSAGE_LIMIT)
+
+
+def _ladder_thread_note(
     escalation: Escalation, wait: CustomerWait, step: int, days: int, *, sponsor: str | None
 ) -> str:
     if step == 1:
@@ -185,7 +191,7 @@ def ladder_thread_note(
         )
     if step == 2:
         return (
-            f":telephone_receiver: {mention(escalation.person(Role.AE))} {escape(escalation.customer)} "
+            f":telephone_receiver: {mention(escalation.person(Role.AE))} {_customer(escalation)} "
             f"hasn't responded for {days} days; escalating to you as the sales contact. "
             f"Issue: {escape(clip(escalation.summary, 300))}. Waiting on: {_asked(wait)}."
         )
@@ -196,32 +202,29 @@ def ladder_thread_note(
         )
     looped = " ".join(mention(u) for u in (escalation.person(Role.MANAGER), sponsor) if u)
     return (
-        f":sos: {looped} {escape(escalation.customer)} has been unresponsive for {days} days "
+        f":sos: {looped} {_customer(escalation)} has been unresponsive for {days} days "
         f"after the AE escalation. Handing {escalation.key} to Sales Ops (status reason: "
         "Escalated, dependency: Sales Ops)."
     )
 
 
 def ae_dm(escalation: Escalation, wait: CustomerWait, days: int) -> str:
-    return (
-        f":telephone_receiver: {escape(escalation.customer)} ({escape(escalation.project)}) "
+    return clip(
+        f":telephone_receiver: {_customer(escalation)} ({escape(clip(escalation.project, 200))}) "
         f"hasn't responded to the project team for {days} days. Issue: "
         f"{escape(clip(escalation.summary, 500))}\nWaiting on: {_asked(wait)}.\n"
-        f"Can you help reach them? DRI: {mention(escalation.person(Role.DRI))}."
+        f"Can you help reach them? DRI: {mention(escalation.person(Role.DRI))}.",
+        MESSAGE_LIMIT,
     )
 
 
 def sales_ops_blocks(escalation: Escalation, wait: CustomerWait, days: int) -> list[Block]:
     return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f":sos: *Sales Ops hand-off: {escape(title(escalation))}*\n"
-                    f"The customer has not responded for {days} days despite the stalled notice, a call, "
-                    f"the AE and a final notice. Waiting on: {_asked(wait)}.\n"
-                    f"PM: {mention(escalation.person(Role.DRI))}. Please record the outcome:"
-                )
-            )
+        section(
+            f":sos: *Sales Ops hand-off: {escape(title(escalation))}*\n"
+            f"The customer has not responded for {days} days despite the stalled notice, a call, "
+            f"the AE and a final notice. Waiting on: {_asked(wait)}.\n"
+            f"PM: {mention(escalation.person(Role.DRI))}. Please record the outcome:"
         ),
         ActionsBlock(
             block_id=f"sales_ops:{wait.id}",

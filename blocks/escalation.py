@@ -18,8 +18,23 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from blocks.layout import section
 from blocks.modal import context_line
-from blocks.text import MENTION_NOBODY, channel, clip, escape, mention, when
+from blocks.text import (
+    FIELD_TEXT,
+    HEADER_TEXT,
+    MAX_FIELDS,
+    MENTION_NOBODY,
+    MESSAGE_LIMIT,
+    SECTION_TEXT,
+    TEXT_LIMIT,
+    channel,
+    clip,
+    escape,
+    link,
+    mention,
+    when,
+)
 from bot.domain import (
     STAKEHOLDER_ROLES,
     TRIGGERS_BY_CODE,
@@ -49,12 +64,16 @@ def severity_label(escalation: Escalation) -> str:
 
 
 def title(escalation: Escalation) -> str:
-    return f"{escalation.key} · {severity_label(escalation)} · {escalation.customer}"
+    """Plain text: escape it before it goes into mrkdwn."""
+    return f"{escalation.key} · {severity_label(escalation)} · {clip(escalation.customer, 100)}"
 
 
-def _links(escalation: Escalation) -> str:
-    parts = [f"<{link.url}|{link.kind.label}>" for link in escalation.links]
-    return " · ".join(parts) if parts else MENTION_NOBODY
+def _link_fields(escalation: Escalation) -> list[MarkdownTextObject]:
+    # A field each: three legal 1 000-character links in one section overflow its 3 000.
+    return [
+        MarkdownTextObject(text=clip(link(item.url, item.kind.label), FIELD_TEXT))
+        for item in escalation.links[:MAX_FIELDS]
+    ]
 
 
 def _people(escalation: Escalation) -> str:
@@ -65,7 +84,7 @@ def _people(escalation: Escalation) -> str:
 
 def root_text(escalation: Escalation) -> str:
     """The notification / fallback text of the root message."""
-    return f"{title(escalation)}: {clip(escalation.summary, 200)}"
+    return clip(f"{escape(title(escalation))}: {escape(clip(escalation.summary, 200))}", TEXT_LIMIT)
 
 
 def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Block]:
@@ -88,39 +107,34 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
     if escalation.state is not State.RESOLVED:
         status_line += f"   *Next update due:* {when(next_update_due(escalation))}"
     blocks: list[Block] = [
-        HeaderBlock(text=clip(title(escalation), 150)),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(f"*Project:* {escape(escalation.project)}\n{status_line}")
-            )
-        ),
-        SectionBlock(
-            text=MarkdownTextObject(text=clip(f"*Summary*\n{escape(escalation.summary)}", 3000))
-        ),
+        HeaderBlock(text=clip(title(escalation), HEADER_TEXT)),
+        # Clipped so that even escaped five-fold it leaves room for the status line.
+        section(f"*Project:* {escape(clip(escalation.project, 300))}\n{status_line}"),
+        section(f"*Summary*\n{escape(escalation.summary)}"),
     ]
     if escalation.path_to_green:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(f"*Path to green*\n{escape(escalation.path_to_green)}", 3000)
-                )
-            )
-        )
+        blocks.append(section(f"*Path to green*\n{escape(escalation.path_to_green)}"))
+    links = _link_fields(escalation)
+    channels = (
+        f"*Internal channel:* {channel(escalation.internal_channel_id)}   *Customer channel:* "
+        f"{channel(escalation.customer_channel_id)}"
+    )
     blocks += [
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=f"*Triggers*\n{triggers or MENTION_NOBODY}"),
-                MarkdownTextObject(text=_people(escalation)),
+                MarkdownTextObject(
+                    text=clip(f"*Triggers*\n{triggers or MENTION_NOBODY}", FIELD_TEXT)
+                ),
+                MarkdownTextObject(text=clip(_people(escalation), FIELD_TEXT)),
             ]
         ),
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
-                    f"*Links:* {_links(escalation)}\n*Internal channel:* "
-                    f"{channel(escalation.internal_channel_id)}   *Customer channel:* "
-                    f"{channel(escalation.customer_channel_id)}"
+                text=clip(
+                    channels if links else f"*Links:* {MENTION_NOBODY}\n{channels}", SECTION_TEXT
                 )
-            )
+            ),
+            fields=links or None,
         ),
         context_line(f"Opened by {mention(escalation.opened_by)} {when(escalation.opened_at)}"),
     ]
@@ -175,6 +189,7 @@ def checklist_progress(escalation: Escalation) -> tuple[int, int]:
 
 
 def checklist_text(escalation: Escalation) -> str:
+    # Only the bot's words: the key and two counts.
     done, total = checklist_progress(escalation)
     return f"{escalation.key} checklist: {done}/{total} done"
 
@@ -222,13 +237,20 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
 
 
 def internal_link_text(escalation: Escalation, permalink: str) -> str:
-    return (
-        f":rotating_light: *{title(escalation)}* was opened. DRI: "
+    heading = escape(title(escalation))
+    text = (
+        f":rotating_light: *{heading}* was opened. DRI: "
         f"{mention(escalation.person(Role.DRI))}. Follow it in the <{permalink}|leadership thread>."
         if escalation.severity is Severity.SEV1
-        else f":warning: *{title(escalation)}* was opened (internal project health). DRI: "
+        else f":warning: *{heading}* was opened (internal project health). DRI: "
         f"{mention(escalation.person(Role.DRI))}. <{permalink}|Leadership thread>."
     )
+    return clip(text, TEXT_LIMIT)
+
+
+def dri_welcome_text(escalation: Escalation) -> str:
+    """The notification of the DRI's welcome DM."""
+    return clip(f"You are the DRI for {escape(title(escalation))}", TEXT_LIMIT)
 
 
 def dri_welcome_blocks(escalation: Escalation, permalink: str | None) -> list[Block]:
@@ -238,11 +260,11 @@ def dri_welcome_blocks(escalation: Escalation, permalink: str | None) -> list[Bl
         else "I'll prompt you weekly for the PSA status and path to green."
     )
     text = (
-        f"You are the DRI for *{title(escalation)}* (project: {escape(escalation.project)}), "
-        f"opened by {mention(escalation.opened_by)}.\n"
+        f"You are the DRI for *{escape(title(escalation))}* (project: "
+        f"{escape(clip(escalation.project, 500))}), opened by {mention(escalation.opened_by)}.\n"
         f"The Phase 1 checklist is due {when(escalation.phase1_due_at)}. {cadence}"
     )
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks: list[Block] = [section(text)]
     if permalink:
         blocks.append(
             ActionsBlock(
@@ -268,13 +290,14 @@ def opener_receipt(escalation: Escalation, permalink: str, problems: Iterable[st
             "customer-safe message."
         )
     lines += [f":warning: {problem}" for problem in problems]
-    return "\n".join(lines)
+    return clip("\n".join(lines), MESSAGE_LIMIT)
 
 
 def slack_problem_notice(escalation: Escalation, what: str, problem: str) -> str:
-    return (
+    return clip(
         f":warning: *{escalation.key}* is saved, but I couldn't {what}: {problem} "
-        "I'll keep retrying; nothing you entered is lost."
+        "I'll keep retrying; nothing you entered is lost.",
+        TEXT_LIMIT,
     )
 
 

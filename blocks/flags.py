@@ -11,19 +11,27 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DateTimePickerElement,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
-    UrlInputElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import severity_label, title
-from blocks.modal import context_line, form_modal
-from blocks.text import clip, escape, mention, when
+from blocks.layout import section
+from blocks.modal import context_line, form_modal, url_input
+from blocks.text import (
+    MESSAGE_LIMIT,
+    OPTION_TEXT,
+    TEXT_LIMIT,
+    URL_LENGTH,
+    clip,
+    escape,
+    link,
+    mention,
+    when,
+)
 from bot.cadence.flags import FlagReminder
 from bot.models import Escalation, UrgentFlag
 
@@ -47,7 +55,7 @@ def flag_modal(
                 element=StaticSelectElement(
                     action_id="escalation",
                     options=[
-                        Option(value=str(e.id), label=clip(title(e), 75))
+                        Option(value=str(e.id), label=clip(title(e), OPTION_TEXT))
                         for e in (choices or [])[:100]
                     ],
                 ),
@@ -56,6 +64,10 @@ def flag_modal(
     else:
         blocks.append(context_line(f"*{escape(title(escalation))}*"))
     default_link = escalation.project_link if escalation is not None else None
+    link_input = url_input("link")
+    # Slack refuses an initial value longer than the field allows.
+    if default_link and len(default_link) <= URL_LENGTH:
+        link_input.initial_value = default_link
     blocks += [
         InputBlock(
             block_id="responders",
@@ -77,7 +89,7 @@ def flag_modal(
             block_id="link",
             label="Project / tracker link",
             optional=True,
-            element=UrlInputElement(action_id="link", initial_value=default_link),
+            element=link_input,
             hint="Required for a siren.",
         ),
     ]
@@ -92,26 +104,31 @@ def flag_modal(
 
 def flag_text(escalation: Escalation, flag: UrgentFlag) -> str:
     lead = ":rotating_light: URGENT" if flag.siren else ":triangular_flag_on_post: Flag"
-    return f"{lead} {escalation.customer}: {clip(flag.needed, 120)}"
+    return clip(
+        f"{lead} {escape(clip(escalation.customer, 200))}: {escape(clip(flag.needed, 120))}",
+        TEXT_LIMIT,
+    )
 
 
 def flag_blocks(escalation: Escalation, flag: UrgentFlag) -> list[Block]:
     """A siren post starts with :rotating_light:, names customer, issue and details, and
     carries the project link."""
-    responders = " ".join(mention(user) for user in flag.responder_ids)
+    responders = " ".join(mention(user) for user in flag.responder_ids[:100])
     lead = ":rotating_light: *URGENT*" if flag.siren else ":triangular_flag_on_post: *Flag*"
+    # One section, whatever the record holds: the DM carries only the button (blocks[1:]).
     lines = [
-        f"{lead} for {responders}: needed by {when(flag.needed_by)}",
-        f"*Customer:* {escape(escalation.customer)} ({escape(escalation.project)})",
+        f"{lead} for {clip(responders, 400)}: needed by {when(flag.needed_by)}",
+        f"*Customer:* {escape(clip(escalation.customer, 60))} "
+        f"({escape(clip(escalation.project, 60))})",
         f"*Issue:* {escalation.key} {severity_label(escalation)}: "
-        f"{escape(clip(escalation.summary, 300))}",
-        f"*Details:* {escape(flag.needed)}",
+        f"{clip(escape(clip(escalation.summary, 300)), 400)}",
     ]
     if flag.link:
-        lines.append(f"*Project link:* <{flag.link}>")
-    lines.append(f"Raised by {mention(flag.raised_by)}")
+        lines.append(f"*Project link:* {link(flag.link)}")
+    # The details go last: the one long text, they take whatever room is left.
+    lines += [f"Raised by {mention(flag.raised_by)}", f"*Details:* {escape(flag.needed)}"]
     return [
-        SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 3000))),
+        section("\n".join(lines)),
         ActionsBlock(
             block_id=f"flag:{flag.id}",
             elements=[
@@ -124,22 +141,26 @@ def flag_blocks(escalation: Escalation, flag: UrgentFlag) -> list[Block]:
 
 
 def reminder_text(escalation: Escalation, flag: UrgentFlag, kind: FlagReminder) -> str:
+    return clip(_reminder_text(escalation, flag, kind), MESSAGE_LIMIT)
+
+
+def _reminder_text(escalation: Escalation, flag: UrgentFlag, kind: FlagReminder) -> str:
     siren = ":rotating_light: " if flag.siren else ""
     if kind is FlagReminder.HALFWAY:
         return (
             f"{siren}Reminder: halfway to the deadline for {escalation.key} "
-            f"({escape(escalation.customer)}): {escape(clip(flag.needed, 200))}. Needed by "
+            f"({escape(clip(escalation.customer, 200))}): {escape(clip(flag.needed, 200))}. Needed by "
             f"{when(flag.needed_by)}."
         )
     if kind is FlagReminder.TWO_HOURS:
         return (
-            f"{siren}2 hours left: {escalation.key} ({escape(escalation.customer)}) needs "
+            f"{siren}2 hours left: {escalation.key} ({escape(clip(escalation.customer, 200))}) needs "
             f"{escape(clip(flag.needed, 200))} by {when(flag.needed_by)}."
         )
     return (
         f"{siren}The deadline passed without a response on {escalation.key} "
-        f"({escape(escalation.customer)}): {escape(clip(flag.needed, 200))}. Responders: "
-        + " ".join(mention(user) for user in flag.responder_ids)
+        f"({escape(clip(escalation.customer, 200))}): {escape(clip(flag.needed, 200))}. Responders: "
+        + " ".join(mention(user) for user in flag.responder_ids[:100])
         + "."
     )
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, PlainTextObject
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+)
 from slack_sdk.models.views import View
+
+from blocks.text import CONTEXT_TEXT, MODAL_TITLE, URL_LENGTH, clip
 
 
 def form_modal(
@@ -19,14 +27,24 @@ def form_modal(
     return View(
         type="modal",
         callback_id=callback_id,
-        title=PlainTextObject(text=title),
-        submit=PlainTextObject(text=submit),
-        close=PlainTextObject(text=close),
+        title=PlainTextObject(text=clip(title, MODAL_TITLE)),
+        submit=PlainTextObject(text=clip(submit, MODAL_TITLE)),
+        close=PlainTextObject(text=clip(close, MODAL_TITLE)),
         private_metadata=private_metadata,
         blocks=blocks,
     )
 
 
 def context_line(text: str) -> ContextBlock:
-    """A line of context, such as the one each form opens with."""
-    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+    """A line of context (mrkdwn, already escaped), such as the one each form opens with."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, CONTEXT_TEXT))])
+
+
+def url_input(
+    action_id: str | None = None, placeholder: str = "https://..."
+) -> PlainTextInputElement:
+    """A link field. Slack's URL input takes no maximum length; this one stops at the
+    database column, and the form's parser checks the address itself."""
+    return PlainTextInputElement(
+        action_id=action_id, max_length=URL_LENGTH, placeholder=placeholder
+    )

@@ -17,12 +17,12 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     StaticMultiSelectElement,
     StaticSelectElement,
-    UrlInputElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
-from blocks.modal import context_line, form_modal
+from blocks.modal import context_line, form_modal, url_input
+from blocks.text import MODAL_TITLE, clip
 from bot.domain import Health, Level, Severity, triggers_for
 
 CALLBACK_ID = "open_escalation"
@@ -73,7 +73,8 @@ def _text(
         multiline=multiline,
         max_length=max_length,
         placeholder=placeholder,
-        initial_value=initial or None,
+        # Slack refuses the whole view if a prefilled value is longer than the field allows.
+        initial_value=clip(initial, max_length) if initial else None,
     )
     return _input(field, label, element, optional=optional, hint=hint)
 
@@ -94,7 +95,7 @@ def _channel(field: Field, label: str, hint: str) -> InputBlock:
 
 
 def _link(field: Field, label: str, placeholder: str) -> InputBlock:
-    return _input(field, label, UrlInputElement(placeholder=placeholder), optional=True)
+    return _input(field, label, url_input(placeholder=placeholder), optional=True)
 
 
 def _trigger_select(severity: Severity) -> StaticMultiSelectElement:
@@ -208,7 +209,7 @@ def opened_modal(key: str, channel_label: str) -> View:
     """What the modal turns into once the escalation is saved."""
     return View(
         type="modal",
-        title=PlainTextObject(text=f"{key} opened"),
+        title=PlainTextObject(text=clip(f"{key} opened", MODAL_TITLE)),
         close=PlainTextObject(text="Done"),
         blocks=[
             context_line(

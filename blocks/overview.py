@@ -16,8 +16,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import severity_label
+from blocks.layout import section, sections
 from blocks.modal import context_line
-from blocks.text import age, clip, escape, mention
+from blocks.text import MESSAGE_BLOCKS, VIEW_BLOCKS, age, clip, escape, mention
 from bot.domain import Role
 from bot.escalations.policy import overdue_items
 from bot.models import Escalation
@@ -40,7 +41,7 @@ def help_blocks(channel_label: str, unknown: str | None = None) -> list[Block]:
     text = HELP_TEXT.format(channel=channel_label)
     if unknown:
         text = f"I don't know `{escape(clip(unknown, 50))}`. Here is what I can do:\n\n" + text
-    return [SectionBlock(text=MarkdownTextObject(text=text))]
+    return [section(text)]
 
 
 def sort_for_attention(escalations: list[Escalation], now: datetime) -> list[Escalation]:
@@ -61,24 +62,10 @@ def escalation_line(escalation: Escalation, now: datetime, permalink: str | None
     warning = f"   :alarm_clock: {', '.join(overdue)}" if overdue else ""
     return (
         f"{escalation.health.emoji} *{key}* {severity_label(escalation)} · "
-        f"{escape(escalation.customer)} · {escape(escalation.project)}\n"
+        f"{escape(clip(escalation.customer, 80))} · {escape(clip(escalation.project, 80))}\n"
         f"      DRI {mention(escalation.person(Role.DRI))} · {escalation.state.value} · "
         f"open {age(escalation.opened_at, now)}{warning}"
     )
-
-
-def _lines_as_sections(lines: list[str]) -> list[Block]:
-    """Pack lines into sections under Slack's 3000-character limit."""
-    sections: list[Block] = []
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-    return sections
 
 
 def list_blocks(
@@ -92,17 +79,17 @@ def list_blocks(
     ordered = sort_for_attention(escalations, now)
     permalinks = permalinks or {}
     lines = [escalation_line(e, now, permalinks.get(e.id)) for e in ordered[:limit]]
-    blocks: list[Block] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"*{len(escalations)} open escalation{'s' if len(escalations) != 1 else ''}*"
-            )
-        )
+    heading = f"*{len(escalations)} open escalation{'s' if len(escalations) != 1 else ''}*"
+    return [
+        section(heading),
+        *sections(
+            lines,
+            most=MESSAGE_BLOCKS - 1,
+            what="open escalations",
+            where="see the app's Home tab",
+            left_out=len(ordered) - len(lines),
+        ),
     ]
-    blocks += _lines_as_sections(lines)
-    if len(ordered) > limit:
-        blocks.append(context_line(f"…and {len(ordered) - limit} more; see the app's Home tab."))
-    return blocks
 
 
 def home_view(
@@ -122,15 +109,16 @@ def home_view(
             ]
         ),
     ]
-    sections = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
+    groups = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
     if everyone is not None:
-        sections.append(("All open escalations (leadership)", everyone))
-    for heading, escalations in sections:
-        blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=f"*{heading}*"))]
+        groups.append(("All open escalations (leadership)", everyone))
+    # Each list gets an equal share of the view's 100 blocks, and says what it left out.
+    room = (VIEW_BLOCKS - len(blocks)) // len(groups) - 2
+    for heading, escalations in groups:
+        blocks += [DividerBlock(), section(f"*{heading}*")]
         if escalations:
-            blocks += _lines_as_sections(
-                [escalation_line(e, now) for e in sort_for_attention(escalations, now)][:50]
-            )
+            lines = [escalation_line(e, now) for e in sort_for_attention(escalations, now)]
+            blocks += sections(lines, most=room, what="escalations", where="try `/escalate list`")
         else:
             blocks.append(context_line("None right now."))
-    return View(type="home", blocks=blocks[:100])
+    return View(type="home", blocks=blocks)

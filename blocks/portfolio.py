@@ -11,18 +11,17 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.layout import section, sections
 from blocks.modal import context_line, form_modal
 from blocks.overview import escalation_line, sort_for_attention
-from blocks.text import escape, mention, when
+from blocks.text import MESSAGE_BLOCKS, clip, escape, mention, more_line, when
 from bot.domain import Level, Severity
 from bot.models import Escalation
 
@@ -51,34 +50,52 @@ def decision_buttons(escalation: Escalation) -> ActionsBlock:
 
 def agenda_blocks(escalations: list[Escalation], review_at: datetime, now: datetime) -> list[Block]:
     """Every open escalation with health, age, last update and overdue items; a decision
-    row for each Sev 2."""
+    row for each Sev 2 (the first MAX_DECISIONS)."""
     blocks: list[Block] = [
         HeaderBlock(text="Y/R/Blocked portfolio review"),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f"Agenda for the call {when(review_at)}: {len(escalations)} open escalation(s), "
-                    "overdue first."
-                )
-            )
+        section(
+            f"Agenda for the call {when(review_at)}: {len(escalations)} open escalation(s), "
+            "overdue first."
         ),
     ]
-    decisions = 0
-    for escalation in sort_for_attention(escalations, now):
+    if not escalations:
+        return [*blocks, context_line("Nothing open. :tada:")]
+    # Escalations without a decision row share sections; one with a decision row gets its
+    # own section, its buttons under it. A message holds 50 blocks: what doesn't fit is
+    # counted at the end, never dropped silently.
+    room = MESSAGE_BLOCKS - len(blocks) - 1
+    ordered = sort_for_attention(escalations, now)
+    pending: list[str] = []
+    shown = decisions = 0
+
+    def packed() -> list[Block]:
+        return sections(pending, most=len(pending))
+
+    for index, escalation in enumerate(ordered):
         last = when(escalation.last_update_at) if escalation.last_update_at else "no update yet"
+        line = f"{escalation_line(escalation, now)}\n      Last update: {last}"
+        if escalation.severity is Severity.SEV2 and decisions < MAX_DECISIONS:
+            shared = packed()
+            if len(shared) + 2 > room:
+                break
+            blocks += [*shared, section(line), decision_buttons(escalation)]
+            room -= len(shared) + 2
+            pending.clear()
+            decisions += 1
+        else:
+            pending.append(line)
+            if len(packed()) > room:
+                pending.pop()
+                break
+        shown = index + 1
+    blocks += packed()
+    if shown < len(ordered):
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"{escalation_line(escalation, now)}\n      Last update: {last}"
-                )
+            context_line(
+                more_line(len(ordered) - shown, "open escalations", "see `/escalate list`")
             )
         )
-        if escalation.severity is Severity.SEV2 and decisions < MAX_DECISIONS:
-            blocks.append(decision_buttons(escalation))
-            decisions += 1
-    if not escalations:
-        blocks.append(context_line("Nothing open. :tada:"))
-    return blocks[:50]
+    return blocks
 
 
 def promote_modal(escalation: Escalation) -> View:
@@ -113,15 +130,11 @@ def promote_modal(escalation: Escalation) -> View:
 def promotion_request_blocks(
     escalation: Escalation, requester: str, leadership: list[str]
 ) -> list[Block]:
-    people = " ".join(mention(user) for user in leadership) or "PS leadership"
+    people = clip(" ".join(mention(user) for user in leadership), 2000) or "PS leadership"
     return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f":arrow_double_up: {people}: {mention(requester)} asks to escalate "
-                    f"*{escape(title(escalation))}* to Sev 1. Please decide."
-                )
-            )
+        section(
+            f":arrow_double_up: {people}: {mention(requester)} asks to escalate "
+            f"*{escape(title(escalation))}* to Sev 1. Please decide."
         ),
         decision_buttons(escalation),
     ]

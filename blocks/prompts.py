@@ -9,13 +9,12 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     LinkButtonElement,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
 from blocks.escalation import title
+from blocks.layout import section
 from blocks.modal import context_line
-from blocks.text import age, escape, mention, when
+from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, age, clip, escape, mention, when
 from bot.domain import Role
 from bot.escalations.policy import open_checklist_items
 from bot.models import Escalation
@@ -135,7 +134,7 @@ def prompt_blocks(
             LinkButtonElement(text="Open thread", url=permalink, action_id="prompt_open_thread")
         )
     return [
-        SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000])),
+        section("\n".join(lines)),
         context_line(" · ".join(notes)),
         ActionsBlock(elements=buttons),
     ]
@@ -143,16 +142,17 @@ def prompt_blocks(
 
 def prompt_text(escalation: Escalation, kind: str) -> str:
     _emoji, headline, _ask = HEADLINES[kind]
-    return f"{headline}: {title(escalation)}"
+    return clip(f"{headline}: {escape(title(escalation))}", TEXT_LIMIT)
 
 
 def phase1_manager_text(escalation: Escalation) -> str:
     items = open_items(escalation)
     listed = "\n".join(f"• {item}" for item in items)
-    return (
+    return clip(
         f":hourglass_flowing_sand: {mention(escalation.person(Role.MANAGER))} the Phase 1 "
         f"checklist for {escalation.key} is 4 hours past its deadline with {len(items)} item(s) "
-        f"open (DRI {mention(escalation.person(Role.DRI))}):\n{listed}"
+        f"open (DRI {mention(escalation.person(Role.DRI))}):\n{listed}",
+        MESSAGE_LIMIT,
     )
 
 

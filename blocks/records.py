@@ -16,19 +16,28 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
-    SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.layout import section, sections
 from blocks.modal import context_line, form_modal
-from blocks.text import clip, escape, mention, when
+from blocks.text import (
+    CONTEXT_TEXT,
+    HEADER_TEXT,
+    MODAL_TITLE,
+    OPTION_TEXT,
+    clip,
+    escape,
+    mention,
+    more_line,
+    when,
+)
 from bot.domain import RaidCategory
 from bot.models import (
     Alternative,
@@ -38,12 +47,17 @@ from bot.models import (
     RaidEntry,
     RequirementChange,
     ResourceImpact,
+    Task,
 )
 
 RECORD_CALLBACK = "add_record"
 ADD_RECORD_PREFIX = "add_record:"
 TASK_DONE_PREFIX = "task_done:"
 DETAIL_CALLBACK = "escalation_detail"
+# The detail view's share of a modal's 100 blocks: 3 per milestone, 6 per list below them.
+MAX_MILESTONES = 15
+MAX_TASKS = 10  # a checkbox group holds 10 options
+LIST_SECTIONS = 5
 
 
 class RecordKind(StrEnum):
@@ -145,7 +159,9 @@ def _element(spec: FieldSpec, milestones: list[Milestone], today: date):  # type
     if spec.kind == "milestone":
         return StaticSelectElement(
             action_id=spec.name,
-            options=[Option(value=str(m.id), label=clip(m.title, 75)) for m in milestones[:100]],
+            options=[
+                Option(value=str(m.id), label=clip(m.title, OPTION_TEXT)) for m in milestones[:100]
+            ],
         )
     options = [Option(value=value, label=label) for value, label in spec.choices]
     return StaticSelectElement(action_id=spec.name, options=options, initial_option=options[0])
@@ -199,15 +215,19 @@ class Tracking:
         return round(100 * sum(1 for t in tasks if t.done_at) / len(tasks)) if tasks else 0
 
 
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))
+def _task_label(task: Task, now: datetime) -> str:
+    # The title is what gets clipped, never the due date or OVERDUE.
+    due = f" · due {task.due_on:%b %d}"
+    if not task.done_at and task.due_on < now.date():
+        due += " · OVERDUE"
+    return clip(task.title, OPTION_TEXT - len(due)) + due
 
 
 def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> View:
     """Milestones (tick tasks here), blockers, alternatives, changes, RAID, impacts."""
     blocks: list[Block] = [
-        HeaderBlock(text=clip(title(escalation), 150)),
-        _section(
+        HeaderBlock(text=clip(title(escalation), HEADER_TEXT)),
+        section(
             f"{escalation.health.emoji} {escalation.state.value} · resolution progress "
             f"*{tracking.percent_complete}%* across {len(tracking.milestones)} milestone(s)"
         ),
@@ -224,27 +244,17 @@ def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> Vi
         ),
         DividerBlock(),
     ]
-    for milestone in tracking.milestones[:15]:
+    for milestone in tracking.milestones[:MAX_MILESTONES]:
         blocks.append(
-            _section(
-                f"*{escape(milestone.title)}* · {milestone.percent_complete}% complete\n"
-                f"_Success criteria:_ {escape(milestone.success_criteria)}"
+            section(
+                f"*{escape(clip(milestone.title, 300))}* · {milestone.percent_complete}% "
+                f"complete\n_Success criteria:_ {escape(milestone.success_criteria)}"
             )
         )
         if milestone.tasks:
-            options = [
-                Option(
-                    value=str(task.id),
-                    label=clip(
-                        f"{task.title} · due {task.due_on:%b %d}"
-                        + (" · OVERDUE" if not task.done_at and task.due_on < now.date() else ""),
-                        75,
-                    ),
-                    description=None,
-                )
-                for task in milestone.tasks[:10]
-            ]
-            done = [o for o, t in zip(options, milestone.tasks[:10], strict=False) if t.done_at]
+            shown = milestone.tasks[:MAX_TASKS]
+            options = [Option(value=str(task.id), label=_task_label(task, now)) for task in shown]
+            done = [o for o, t in zip(options, shown, strict=True) if t.done_at]
             blocks.append(
                 ActionsBlock(
                     block_id=f"tasks:{escalation.id}:{milestone.id}",
@@ -257,10 +267,22 @@ def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> Vi
                     ],
                 )
             )
-            owners = ", ".join(
-                f"{escape(clip(t.title, 40))}: {mention(t.owner)}" for t in milestone.tasks[:10]
+            owners = ", ".join(f"{escape(clip(t.title, 40))}: {mention(t.owner)}" for t in shown)
+            if len(milestone.tasks) > MAX_TASKS:
+                owners += " " + more_line(
+                    len(milestone.tasks) - MAX_TASKS, "tasks", "see the Markdown export"
+                )
+            blocks.append(context_line(clip(owners, CONTEXT_TEXT)))
+    if len(tracking.milestones) > MAX_MILESTONES:
+        blocks.append(
+            context_line(
+                more_line(
+                    len(tracking.milestones) - MAX_MILESTONES,
+                    "milestones",
+                    "see the Markdown export",
+                )
             )
-            blocks.append(context_line(clip(owners, 2000)))
+        )
     lists = [
         (
             "Blockers and dependencies",
@@ -301,12 +323,17 @@ def detail_view(escalation: Escalation, tracking: Tracking, now: datetime) -> Vi
     ]
     for heading, lines in lists:
         blocks.append(DividerBlock())
-        body = "\n".join(f"• {line}" for line in lines) if lines else "_None yet._"
-        blocks.append(_section(f"*{heading}*\n{body}"))
+        if not lines:
+            blocks.append(section(f"*{heading}*\n_None yet._"))
+            continue
+        items = [f"*{heading}*"] + [f"• {clip(line, 1000)}" for line in lines]
+        blocks += sections(
+            items, most=LIST_SECTIONS, what="entries", where="see the Markdown export"
+        )
     return View(
         type="modal",
         callback_id=DETAIL_CALLBACK,
-        title=PlainTextObject(text=clip(escalation.key, 24)),
+        title=PlainTextObject(text=clip(escalation.key, MODAL_TITLE)),
         close=PlainTextObject(text="Close"),
         private_metadata=json.dumps({"escalation_id": escalation.id}),
         blocks=blocks[:100],

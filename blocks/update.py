@@ -7,19 +7,18 @@ import json
 from slack_sdk.models.blocks import (
     Block,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
+from blocks.layout import section
 from blocks.modal import context_line, form_modal
-from blocks.text import channel, clip, escape, mention
+from blocks.text import INPUT_VALUE, MESSAGE_LIMIT, TEXT_LIMIT, channel, clip, escape, mention
 from bot.domain import Health, UpdateSource
 from bot.models import Escalation, Update
 
@@ -109,7 +108,17 @@ def check_in_modal(escalation: Escalation) -> View:
 
 
 def update_text(escalation: Escalation, update: Update) -> str:
-    return f"{escalation.key} update ({update.health.label}): {clip(update.summary, 150)}"
+    return clip(
+        f"{escalation.key} update ({update.health.label}): {escape(clip(update.summary, 150))}",
+        TEXT_LIMIT,
+    )
+
+
+def customer_message_text(update: Update) -> str:
+    """The customer-safe message as the customer channel reads it: the words the DRI wrote,
+    shown as text, so it can never notify the customer's channel or disguise a link."""
+    # Clipped before escaping, to the input's own limit, so all of it arrives.
+    return clip(escape(clip(update.customer_message or "", INPUT_VALUE)), MESSAGE_LIMIT)
 
 
 def update_blocks(escalation: Escalation, update: Update) -> list[Block]:
@@ -121,9 +130,12 @@ def update_blocks(escalation: Escalation, update: Update) -> list[Block]:
                 f"{escalation.key}."
             )
         ]
-    lines = [
-        f"{update.health.emoji} *Update on {escalation.key}* from {mention(update.author)}",
-        escape(update.summary),
+    # A section per part: a long summary is clipped on its own, never hiding the others.
+    blocks: list[Block] = [
+        section(
+            f"{update.health.emoji} *Update on {escalation.key}* from {mention(update.author)}\n"
+            f"{escape(update.summary)}"
+        )
     ]
     for label, value in (
         ("Progress", update.progress),
@@ -131,21 +143,21 @@ def update_blocks(escalation: Escalation, update: Update) -> list[Block]:
         ("Next steps", update.next_steps),
     ):
         if value:
-            lines.append(f"*{label}:* {escape(value)}")
-    lines.append(
-        f"*Customer communicated today:* {'yes' if update.customer_communicated else 'no'}"
-    )
+            blocks.append(section(f"*{label}:* {escape(value)}"))
+    closing = f"*Customer communicated today:* {'yes' if update.customer_communicated else 'no'}"
     if update.customer_message:
-        lines.append(
-            f"_Sent to {channel(escalation.customer_channel_id)}:_ "
+        closing += (
+            f"\n_Sent to {channel(escalation.customer_channel_id)}:_ "
             f"{escape(clip(update.customer_message, 500))}"
         )
-    return [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 3000)))]
+    blocks.append(section(closing))
+    return blocks
 
 
 def check_in_text(escalation: Escalation, attendees: list[str], notes: str, author: str) -> str:
-    people = ", ".join(mention(a) for a in attendees) or "nobody recorded"
-    return (
+    people = ", ".join(mention(a) for a in attendees[:100]) or "nobody recorded"
+    return clip(
         f":busts_in_silhouette: Check-in on {escalation.key} logged by {mention(author)}. "
-        f"Attended: {people}.\n{escape(notes)}"
+        f"Attended: {people}.\n{escape(clip(notes, INPUT_VALUE))}",
+        MESSAGE_LIMIT,
     )

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from blocks.open_modal import Field
+from blocks.text import INPUT_VALUE, URL_LENGTH
 from bot.domain import Health, Level, LinkKind, Role, Severity, triggers_for
 
 # Answers "why can't this person be the DRI?" (None when they can); may consult Slack.
@@ -57,9 +58,38 @@ def _selected(values: dict[str, Any], name: Field) -> str | None:
     return option["value"] if option else None
 
 
-def is_web_url(text: str) -> bool:
+# What a modal's own max_length allows; a crafted submission can still send more.
+TEXT_LIMITS = {
+    Field.CUSTOMER: 200,
+    Field.PROJECT: 200,
+    Field.SUMMARY: INPUT_VALUE,
+    Field.PATH_TO_GREEN: INPUT_VALUE,
+}
+WEB_ADDRESS = "Enter a web address starting with https:// (or http://)."
+
+
+def url_problem(text: str) -> str | None:
+    """Why `text` can't be stored as a link, or None.
+
+    A stored link is written into messages as `<url|label>`: `<`, `>` or `|` in it would
+    end the link early or disguise it under a label of the typist's choosing.
+    """
+    if len(text) > URL_LENGTH:
+        return f"That address is {len(text)} characters long; links can have at most {URL_LENGTH}."
+    if any(character.isspace() for character in text):
+        return "A web address has no spaces or line breaks; paste the link on its own."
+    if any(character in "<>|" for character in text):
+        return (
+            "A web address can't contain <, > or |; copy the link from the browser's address bar."
+        )
     parsed = urlparse(text)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in text
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        return WEB_ADDRESS
+    return None
+
+
+def is_web_url(text: str) -> bool:
+    return url_problem(text) is None
 
 
 def parse_open_form(
@@ -72,16 +102,22 @@ def parse_open_form(
     """The form, or the errors to show beside each field (block_id -> message)."""
     errors: dict[str, str] = {}
 
+    def text(name: Field) -> str:
+        typed = _text(values, name)
+        if len(typed) > (most := TEXT_LIMITS[name]):
+            errors[name.value] = f"At most {most} characters, please ({len(typed)} now)."
+        return typed
+
     def required_text(name: Field, label: str) -> str:
-        text = _text(values, name)
-        if not text:
+        typed = text(name)
+        if not typed:
             errors[name.value] = f"{label} is required."
-        return text
+        return typed
 
     customer = required_text(Field.CUSTOMER, "Customer")
     project = required_text(Field.PROJECT, "Project")
     summary = required_text(Field.SUMMARY, "A summary")
-    path_to_green = _text(values, Field.PATH_TO_GREEN) or None
+    path_to_green = text(Field.PATH_TO_GREEN) or None
     if severity is Severity.SEV2 and not path_to_green:
         errors[Field.PATH_TO_GREEN.value] = "Sev 2 needs a path to green (mitigations, timeline)."
 
@@ -132,8 +168,8 @@ def parse_open_form(
         url = _text(values, name)
         if not url:
             continue
-        if not is_web_url(url):
-            errors[name.value] = "Enter a web address starting with https:// (or http://)."
+        if problem := url_problem(url):
+            errors[name.value] = problem
             continue
         links[kind] = url
 
