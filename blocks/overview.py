@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -18,7 +19,7 @@ from slack_sdk.models.views import View
 from blocks.escalation import severity_label
 from blocks.layout import section, sections
 from blocks.modal import context_line
-from blocks.text import MESSAGE_BLOCKS, VIEW_BLOCKS, age, clip, escape, mention
+from blocks.text import MESSAGE_BLOCKS, VIEW_BLOCKS, age, clip, escape, mention, when
 from bot.domain import Role
 from bot.escalations.policy import overdue_items
 from bot.models import Escalation
@@ -92,14 +93,29 @@ def list_blocks(
     ]
 
 
+ATTENTION_BLOCKS = 6
+
+
+def given_up_line(key: str | None, what: str, reason: str, at: datetime | None) -> str:
+    """One piece of work the bot gave up on, for the Needs attention list."""
+    since = f" ({when(at)})" if at else ""
+    subject = f"*{escape(key)}*: " if key else ""
+    return f"{subject}couldn't deliver {escape(what)}{since}: `{escape(clip(reason, 200))}`"
+
+
 def home_view(
     *,
     mine: list[Escalation],
     watching: list[Escalation],
     everyone: list[Escalation] | None,
     now: datetime,
+    attention: Sequence[str] = (),
 ) -> View:
-    """App Home: my escalations, ones I'm part of, and (for leadership) all open ones."""
+    """App Home: what needs attention (set-up problems, work the bot gave up on), my
+    escalations, ones I'm part of, and (for leadership) all open ones.
+
+    `attention` lines are the bot's own mrkdwn, built from escaped parts.
+    """
     blocks: list[Block] = [
         HeaderBlock(text="Escalations"),
         ActionsBlock(
@@ -109,6 +125,9 @@ def home_view(
             ]
         ),
     ]
+    if attention:
+        blocks.append(section("*:warning: Needs attention*"))
+        blocks += sections(list(attention), most=ATTENTION_BLOCKS, what="problems", where="the logs")
     groups = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
     if everyone is not None:
         groups.append(("All open escalations (leadership)", everyone))

@@ -176,3 +176,12 @@ def test_a_permanent_refusal_is_kept_as_failed_and_its_owner_is_told(harness: Bo
     assert "invalid_blocks" in (publication(harness).last_error or "")
     notices = [m.text for m in harness.standin.dms_to(harness.world.pm) if "gave up" in m.text]
     assert len(notices) == 1 and "Needs attention" in notices[0]
+
+
+def test_work_given_up_shows_under_needs_attention_in_app_home(harness: BotHarness) -> None:
+    harness.standin.fail_next("chat.postMessage", error="invalid_blocks")
+    open_escalation(harness)
+    harness.event({"type": "app_home_opened", "user": harness.world.pm, "tab": "home"})
+    home = json.dumps(harness.standin.views_published(harness.world.pm)[-1])
+    assert "Needs attention" in home
+    assert "ESC-1" in home and "invalid_blocks" in home

@@ -3,6 +3,7 @@ which posting with chat:write.public never gives."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from bot.membership import LEADERSHIP, ensure_memberships
@@ -49,3 +50,14 @@ def test_a_private_leadership_channel_is_a_warning_that_says_how_to_invite_the_b
     warning = harness.services.warnings[LEADERSHIP]
     assert "private" in warning and "/invite @Escalation Bot" in warning
     assert not harness.standin.calls_to("conversations.join")
+
+
+def test_app_home_tells_leadership_the_bot_must_be_invited(
+    make_harness: Callable[..., BotHarness],
+) -> None:
+    harness = make_harness(escalation_channel="ps-leads-private")
+    harness.standin.add_channel("ps-leads-private", is_private=True)
+    ensure_memberships(harness.services)
+    harness.event({"type": "app_home_opened", "user": harness.world.leader, "tab": "home"})
+    home = json.dumps(harness.standin.views_published(harness.world.leader)[-1])
+    assert "Needs attention" in home and "/invite @Escalation Bot" in home

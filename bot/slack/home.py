@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from blocks.overview import OPEN_SEV1, OPEN_SEV2, home_view
+from blocks.overview import OPEN_SEV1, OPEN_SEV2, given_up_line, home_view
 from bot.domain import Role, Severity
-from bot.escalations import service
+from bot.escalations import attention, service
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
 from bot.slack.opening import open_modal
@@ -25,7 +25,16 @@ def publish_home(services: Services, user_id: str) -> None:
         everyone = (
             service.open_escalations(session) if services.settings.is_leadership(user_id) else None
         )
-        view = home_view(mine=mine, watching=watching, everyone=everyone, now=services.clock.now())
+        now = services.clock.now()
+        leadership = services.settings.is_leadership(user_id)
+        failures = attention.given_up(
+            session, None if leadership else [e.id for e in involved], now
+        )
+        lines = [*services.warnings.values()] + [
+            given_up_line(f.escalation_key, f.kind.replace("_", " "), f.reason, f.at)
+            for f in failures
+        ]
+        view = home_view(mine=mine, watching=watching, everyone=everyone, now=now, attention=lines)
     try:
         services.gateway.publish_home(user_id, view)
     except SlackProblem as problem:
