@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from bot.models import SlackUser
 from bot.services import Services
+from bot.settings import SLACK_ID
 from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
@@ -28,15 +34,30 @@ def lookup(services: Services, user_id: str) -> SlackUser | None:
     except SlackProblem as problem:
         log.info("users.info %s failed: %s", user_id, problem.code)
         return cached
+    profile = {
+        "name": (info.get("real_name") or info.get("name") or user_id)[:200],
+        "tz": info.get("tz"),
+        "is_bot": bool(info.get("is_bot")) or user_id == SLACKBOT,
+        "deleted": bool(info.get("deleted")),
+        "fetched_at": now,
+    }
     with services.sessions.begin() as session:
-        user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id)
-        user.name = info.get("real_name") or info.get("name") or user_id
-        user.tz = info.get("tz")
-        user.is_bot = bool(info.get("is_bot")) or user_id == SLACKBOT
-        user.deleted = bool(info.get("deleted"))
-        user.fetched_at = now
-        session.add(user)
-    return user
+        _store(session, user_id, profile)
+    return SlackUser(user_id=user_id, **profile)
+
+
+def _store(session: Session, user_id: str, profile: dict[str, Any]) -> None:
+    """Insert or refresh the cached profile in one statement: two processes looking up the
+    same new person at once both succeed, the fresher answer kept, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(SlackUser).values(user_id=user_id, **profile)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SlackUser.user_id],
+            set_={name: statement.excluded[name] for name in profile},
+            where=SlackUser.fetched_at <= statement.excluded.fetched_at,
+        )
+    )
 
 
 def why_not_a_person(services: Services, user_id: str) -> str | None:
@@ -62,3 +83,41 @@ def timezone_of(services: Services, user_id: str) -> ZoneInfo:
         except (ZoneInfoNotFoundError, ValueError):
             log.info("unknown tz %r for %s", user.tz, user_id)
     return services.settings.timezone
+
+
+def sales_ops(services: Services) -> tuple[frozenset[str], str | None]:
+    """The people SALES_OPS names, and its channel's ID when it names a channel: one person
+    (a user ID), or every member of a channel (by ID or name). Nobody when it is unset or
+    Slack can't say who is in the channel."""
+    target = (services.settings.sales_ops or "").strip()
+    if not target:
+        return frozenset(), None
+    if SLACK_ID.match(target) and target[0] in "UW":
+        return frozenset({target}), None
+    try:
+        channel = services.gateway.resolve_channel(target)
+        return frozenset(_members(services, channel)), channel
+    except SlackProblem as problem:
+        log.warning("Sales Ops channel %s: %s", target, problem.code)
+        return frozenset(), None
+
+
+def _members(services: Services, channel: str) -> list[str]:
+    # TODO(gateway owner): move into SlackGateway as `members(channel)`; the gateway has no
+    # conversations.members yet, so this reads it with the gateway's client (same retries).
+    members: list[str] = []
+    cursor = None
+    while True:
+        try:
+            page = services.gateway.client.conversations_members(
+                channel=channel, limit=200, **({"cursor": cursor} if cursor else {})
+            )
+        except SlackApiError as error:
+            code = error.response.get("error") or f"http_{error.response.status_code}"
+            raise SlackProblem("conversations.members", code, channel) from error
+        except OSError as error:
+            raise SlackProblem("conversations.members", "connection_error", channel) from error
+        members.extend(page.get("members", []))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return members

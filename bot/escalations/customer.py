@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -206,6 +208,33 @@ def mark_stalled(session: Session, escalation: Escalation, now: datetime) -> boo
     return False
 
 
+@dataclass(frozen=True)
+class OutcomeDeciders:
+    """Who may record the outcome of a Sales Ops hand-off: the Sales Ops people (the
+    configured person, or the members of the configured channel) and PS leadership."""
+
+    sales_ops: Collection[str]
+    leadership: Collection[str]
+    sales_ops_channel: str | None = None
+    configured: bool = True
+
+    def may_decide(self, user: str) -> bool:
+        return user in self.sales_ops or user in self.leadership
+
+    def refusal(self) -> str:
+        """The refusal, naming who can."""
+        if self.sales_ops_channel:
+            sales_ops = [f"members of <#{self.sales_ops_channel}>"]
+        else:
+            sales_ops = [f"<@{user}>" for user in sorted(self.sales_ops)]
+        who = sales_ops + [f"<@{user}>" for user in self.leadership if user not in self.sales_ops]
+        unconfigured = "" if self.configured else " (no SALES_OPS is configured)"
+        return (
+            "Only Sales Ops or PS leadership can record the outcome: "
+            f"{', '.join(who) or 'nobody is configured'}{unconfigured}."
+        )
+
+
 def record_sales_ops_outcome(
     session: Session,
     escalation: Escalation,
@@ -213,8 +242,12 @@ def record_sales_ops_outcome(
     *,
     outcome: SalesOpsOutcome,
     actor: str,
+    deciders: OutcomeDeciders,
     now: datetime,
 ) -> None:
+    """Sales Ops' (or leadership's) decision on a project the customer stopped answering."""
+    if not deciders.may_decide(actor):
+        raise NotAllowed(deciders.refusal())
     if wait.sales_ops_outcome is not None:
         raise NotAllowed(f"Sales Ops already recorded: {wait.sales_ops_outcome.label}.")
     wait.sales_ops_outcome = outcome

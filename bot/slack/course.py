@@ -22,6 +22,7 @@ from bot.escalations.form import is_web_url
 from bot.escalations.publish import refresh_root_now
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.modals import show_modal
 from bot.slack.replies import refusal, tell, thread_note, who_can
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,7 @@ def register(app: App, services: Services) -> None:
             return service.get(session, escalation_id)
 
     def open_or_tell(body: dict[str, Any], view: Any) -> None:
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            tell(services, body, f":warning: {problem.plain_words}")
+        show_modal(services, body, view)
 
     @app.action(views.RESOLVE)
     def resolve_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -18,9 +18,8 @@ from bot.domain import Role, SalesOpsOutcome, WaitKind
 from bot.escalations import closure, customer, service
 from bot.models import CustomerWait
 from bot.services import Services
-from bot.settings import SLACK_ID
-from bot.slack.gateway import SlackProblem
-from bot.slack.replies import leadership_people, tell, thread_note, who_can
+from bot.slack.modals import show_modal
+from bot.slack.replies import leadership_people, tell, thread_note
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +44,7 @@ def register(app: App, services: Services) -> None:
                 return
             today = services.clock.now().astimezone(settings.timezone).date()
             view = customer_views.wait_modal(escalation, today)
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.warning("wait modal failed: %s", problem.code)
+        show_modal(services, body, view)
 
     @app.view(customer_views.WAIT_CALLBACK)
     def waiting_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -130,10 +126,7 @@ def register(app: App, services: Services) -> None:
             escalation = service.get(session, wait.escalation_id)
             today = services.clock.now().astimezone(settings.timezone).date()
             view = customer_views.ooo_modal(escalation, wait, today)
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.warning("ooo modal failed: %s", problem.code)
+        show_modal(services, body, view)
 
     @app.view(customer_views.OOO_CALLBACK)
     def ooo_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -164,21 +157,13 @@ def register(app: App, services: Services) -> None:
     def sales_ops_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         actor = body["user"]["id"]
-        sales_ops_user = (
-            settings.sales_ops
-            if settings.sales_ops
-            and SLACK_ID.match(settings.sales_ops)
-            and settings.sales_ops[0] in "UW"
-            else None
+        members, channel = people.sales_ops(services)
+        deciders = customer.OutcomeDeciders(
+            sales_ops=members,
+            leadership=leadership_people(services),
+            sales_ops_channel=channel,
+            configured=bool(settings.sales_ops),
         )
-        if sales_ops_user and actor != sales_ops_user and not settings.is_leadership(actor):
-            allowed = [sales_ops_user, *leadership_people(services)]
-            tell(
-                services,
-                body,
-                f"Only Sales Ops or PS leadership can record the outcome: {who_can(allowed)}.",
-            )
-            return
         value = json.loads(action["value"])
         outcome = SalesOpsOutcome(value["o"])
         now = services.clock.now()
@@ -187,7 +172,13 @@ def register(app: App, services: Services) -> None:
             escalation = service.get(session, wait.escalation_id)
             try:
                 customer.record_sales_ops_outcome(
-                    session, escalation, wait, outcome=outcome, actor=actor, now=now
+                    session,
+                    escalation,
+                    wait,
+                    outcome=outcome,
+                    actor=actor,
+                    deciders=deciders,
+                    now=now,
                 )
                 if outcome is not SalesOpsOutcome.CONTINUE:
                     closure.resolve(
@@ -204,7 +195,8 @@ def register(app: App, services: Services) -> None:
                 return
             escalation_id, dri, key = escalation.id, escalation.person(Role.DRI), escalation.key
         follow = (
-            "carry on with the project; the escalation is active again."
+            "carry on with the project and reset the PSA status (Active, dependency: None); "
+            "the escalation is active again."
             if outcome is SalesOpsOutcome.CONTINUE
             else "follow the contract path; I closed the escalation and unpinned the thread."
         )

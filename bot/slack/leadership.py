@@ -15,6 +15,7 @@ from bot.domain import EventKind, Level
 from bot.escalations import service
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.modals import show_modal
 from bot.slack.replies import leadership_people, refusal, tell, thread_note
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,7 @@ def register(app: App, services: Services) -> None:
                 tell(services, body, f"{escalation.key} is already Sev 1.")
                 return
             view = portfolio_views.promote_modal(escalation)
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            tell(services, body, f":warning: {problem.plain_words}")
+        show_modal(services, body, view)
 
     @app.view(portfolio_views.PROMOTE_CALLBACK)
     def promote_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

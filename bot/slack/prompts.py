@@ -17,6 +17,7 @@ from bot.domain import UpdateSource
 from bot.escalations import service
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.modals import show_modal
 from bot.slack.updates import open_update_modal, publish_pending_update
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def register(app: App, services: Services) -> None:
     def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         value = json.loads(action["value"])
-        open_update_modal(services, body["trigger_id"], value["e"], origin=value["k"])
+        open_update_modal(services, body, value["e"], origin=value["k"])
 
     @app.action(prompt_views.PROMPT_CHECK_IN)
     def check_in(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -56,10 +57,7 @@ def register(app: App, services: Services) -> None:
             if escalation is None:
                 return
             view = update_views.check_in_modal(escalation)
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.warning("check-in modal failed: %s", problem.code)
+        show_modal(services, body, view)
 
     @app.action(prompt_views.PROMPT_NOTHING_NEW)
     def nothing_new(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

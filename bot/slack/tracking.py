@@ -15,6 +15,7 @@ from blocks.text import mention
 from bot.escalations import records, service
 from bot.services import Services
 from bot.slack.gateway import SlackProblem
+from bot.slack.modals import show_modal
 from bot.slack.replies import tell, thread_note
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,7 @@ def register(app: App, services: Services) -> None:
         view = detail(services, int(action["value"]))
         if view is None:
             return
-        try:
-            services.gateway.open_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.warning("detail view failed: %s", problem.code)
+        show_modal(services, body, view)
 
     @app.action(re.compile(f"^{record_views.ADD_RECORD_PREFIX}"))
     def add_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -101,10 +99,7 @@ def register(app: App, services: Services) -> None:
         if kind is record_views.RecordKind.TASK and not milestones:
             tell(services, body, "Add a milestone first: tasks belong to a milestone.")
             return
-        try:
-            services.gateway.push_view(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.info("record modal not opened: %s", problem.code)
+        show_modal(services, body, view, push=True)
 
     @app.view(record_views.RECORD_CALLBACK)
     def record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from bot.models import CheckIn
 from bot.services import Services
 from bot.slack.flags import close_answered_flags, note_answered_flags
 from bot.slack.gateway import SlackProblem
+from bot.slack.modals import show_modal
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +31,14 @@ def _text(values: dict[str, Any], name: str) -> str | None:
 
 
 def open_update_modal(
-    services: Services, trigger_id: str, escalation_id: int, origin: str | None = None
+    services: Services, body: dict[str, Any], escalation_id: int, origin: str | None = None
 ) -> None:
     with services.sessions() as session:
         escalation = service.get(session, escalation_id)
         if escalation is None:
             return
         view = update_views.update_modal(escalation, origin=origin)
-    try:
-        services.gateway.open_view(trigger_id, view)
-    except SlackProblem as problem:
-        log.warning("update modal failed to open: %s", problem.code)
+    show_modal(services, body, view)
 
 
 def publish_pending_update(services: Services, key: str, update_id: int) -> None:
@@ -51,7 +49,7 @@ def register(app: App, services: Services) -> None:
     @app.action(views.POST_UPDATE)
     def post_update_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        open_update_modal(services, body["trigger_id"], int(action["value"]))
+        open_update_modal(services, body, int(action["value"]))
 
     @app.view(update_views.UPDATE_CALLBACK)
     def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
