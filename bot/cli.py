@@ -71,8 +71,8 @@ def prepare_database(settings: Settings, *, migrate: bool):  # type: ignore[no-u
 def build_services(settings: Settings, engine) -> Services:  # type: ignore[no-untyped-def]
     # Imported here: models, the ledger and slack_sdk are not needed to answer /healthz.
     from bot.clock import SystemClock
+    from bot.delivery.gateway import SlackGateway, make_client
     from bot.services import Services
-    from bot.slack.gateway import SlackGateway, make_client
 
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     gateway = SlackGateway(make_client(token, settings.slack_api_url))

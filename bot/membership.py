@@ -13,9 +13,9 @@ import threading
 
 from sqlalchemy import select
 
+from bot.delivery.gateway import SlackProblem
 from bot.models import Escalation
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

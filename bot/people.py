@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.delivery.gateway import SlackProblem
 from bot.models import SlackUser
 from bot.services import Services
 from bot.settings import SLACK_ID
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.delivery.gateway import SlackGateway
 from bot.delivery.ledger import worker_name
 from bot.settings import Settings
-from bot.slack.gateway import SlackGateway
 
 
 @dataclass

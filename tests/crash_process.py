@@ -12,11 +12,11 @@ from datetime import datetime
 
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
+from bot.delivery.gateway import SlackGateway, make_client
 from bot.delivery.runner import deliver_due
 from bot.scheduler import REGISTRY
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack.gateway import SlackGateway, make_client
 
 
 def main() -> None:

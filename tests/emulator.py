@@ -37,12 +37,12 @@ from waitress.server import create_server
 
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
+from bot.delivery.gateway import SlackGateway, make_client
 from bot.scheduler import tick
 from bot.server import make_wsgi_app
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.gateway import SlackGateway, make_client
 from tests.databases import SqliteDatabases
 from tests.harness import SIGNING_SECRET, BotHarness, DrainableExecutor, HttpAnswer
 from tests.world import World

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
+from bot.delivery.gateway import SlackGateway, make_client
 from bot.scheduler import tick
 from bot.services import Services
-from bot.slack.gateway import SlackGateway, make_client
 from tests.flows import open_escalation, wait_for_receipt
 from tests.harness import BOT_TOKEN, BotHarness
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.gateway import SlackProblem
+from bot.delivery.gateway import SlackProblem
 from tests.flows import open_escalation, root_ts, wait_for_receipt, wait_for_view
 from tests.harness import BotHarness
 

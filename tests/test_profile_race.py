@@ -12,9 +12,9 @@ from sqlalchemy import Engine, event
 
 from bot import people
 from bot.db import make_engine, make_session_factory
+from bot.delivery.gateway import SlackGateway, make_client
 from bot.models import SlackUser
 from bot.services import Services
-from bot.slack.gateway import SlackGateway, make_client
 from tests.harness import BOT_TOKEN, BotHarness
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.delivery import ledger
+from bot.delivery.gateway import SlackProblem
 from bot.models import Delivery
-from bot.slack.gateway import SlackProblem
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.delivery import ledger
 from bot.cadence.flags import is_siren
+from bot.delivery import ledger
 from bot.domain import EventKind, State
 from bot.escalations.form import is_web_url
 from bot.escalations.service import NotAllowed, record

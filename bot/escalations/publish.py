@@ -19,12 +19,12 @@ from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import update as update_views
 from blocks.text import clip, escape
+from bot.delivery.gateway import SlackProblem
 from bot.delivery.runner import Job, Outcome, is_permanent
 from bot.domain import EventKind, Role
 from bot.escalations import effects, records, service
 from bot.models import Escalation, Update
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from slack_bolt import Ack, App, Respond
 
 from blocks.escalation import status_blocks, title
 from blocks.overview import help_blocks, list_blocks
+from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
 from bot.escalations.policy import overdue_items
 from bot.services import Services
 from bot.slack.course import send_export
 from bot.slack.flags import open_flag_modal
-from bot.slack.gateway import SlackProblem
 from bot.slack.opening import open_modal
 
 

@@ -15,13 +15,13 @@ from blocks import escalation as views
 from blocks import portfolio as portfolio_views
 from blocks.text import mention
 from bot import people
+from bot.delivery.gateway import SlackProblem
 from bot.domain import EventKind
 from bot.escalations import closure, service
 from bot.escalations.export import export_markdown
 from bot.escalations.form import is_web_url
 from bot.escalations.publish import refresh_root_now
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.modals import show_modal
 from bot.slack.replies import refusal, tell, thread_note, who_can
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from blocks import escalation as views
 from blocks import flags as flag_views
 from blocks.text import mention
+from bot.delivery.gateway import SlackProblem
 from bot.escalations import flags, service
 from bot.models import Escalation, UrgentFlag
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.replies import tell, thread_note
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.overview import OPEN_SEV1, OPEN_SEV2, given_up_line, home_view
+from bot.delivery.gateway import SlackProblem
 from bot.domain import Role, Severity
 from bot.escalations import attention, service
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.opening import open_modal
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from slack_bolt import Ack, App
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from blocks.text import mention
+from bot.delivery.gateway import SlackProblem
 from bot.domain import EventKind, Level
 from bot.escalations import service
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.modals import show_modal
 from bot.slack.replies import leadership_people, refusal, tell, thread_note
 

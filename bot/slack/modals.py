@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.delivery.gateway import SlackProblem
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from blocks import escalation as views
 from blocks.open_modal import CALLBACK_ID, Field, open_escalation_modal, opened_modal
 from bot import people
+from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity, checklist_for
 from bot.escalations import service
 from bot.escalations.form import parse_open_form
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

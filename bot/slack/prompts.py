@@ -13,10 +13,10 @@ from blocks import prompts as prompt_views
 from blocks import update as update_views
 from blocks.text import when
 from bot.cadence.engine import snooze
+from bot.delivery.gateway import SlackProblem
 from bot.domain import UpdateSource
 from bot.escalations import service
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.modals import show_modal
 from bot.slack.updates import open_update_modal, publish_pending_update
 

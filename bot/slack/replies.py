@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from blocks.text import mention
+from bot.delivery.gateway import SlackProblem
 from bot.escalations import effects, service
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

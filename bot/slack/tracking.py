@@ -12,9 +12,9 @@ from slack_bolt import Ack, App
 from blocks import escalation as views
 from blocks import records as record_views
 from blocks.text import mention
+from bot.delivery.gateway import SlackProblem
 from bot.escalations import records, service
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 from bot.slack.modals import show_modal
 from bot.slack.replies import tell, thread_note
 

@@ -11,12 +11,12 @@ from slack_bolt import Ack, App
 from blocks import escalation as views
 from blocks import update as update_views
 from bot import handled_events
+from bot.delivery.gateway import SlackProblem
 from bot.domain import EventKind, Health, Role, UpdateSource
 from bot.escalations import service
 from bot.models import CheckIn
 from bot.services import Services
 from bot.slack.flags import close_answered_flags, note_answered_flags
-from bot.slack.gateway import SlackProblem
 from bot.slack.modals import show_modal
 
 log = logging.getLogger(__name__)
