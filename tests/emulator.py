@@ -512,7 +512,11 @@ class EmulatedBot(BotHarness):
         # Bolt checks the token with auth.test here, against the emulator.
         self.app = build_app(self.services, listener_executor=self.listeners)
         self.server = create_server(
-            make_wsgi_app(self.engine, self.app), host="127.0.0.1", port=0, threads=4
+            make_wsgi_app(self.engine, self.app),
+            host="127.0.0.1",
+            port=0,
+            threads=4,
+            asyncore_loop_timeout=0.02,  # a quick teardown, as in tests/harness.py
         )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self._thread = threading.Thread(target=self._serve, daemon=True)

@@ -122,7 +122,12 @@ class BotHarness:
         self.listeners = DrainableExecutor(after_drain=self.deliver)
         self.app = build_app(self.services, listener_executor=self.listeners)
         self.server = create_server(
-            make_wsgi_app(self.engine, self.app), host="127.0.0.1", port=0, threads=4
+            make_wsgi_app(self.engine, self.app),
+            host="127.0.0.1",
+            port=0,
+            threads=4,
+            # waitress notices close() at its next poll: 1 s by default, every teardown.
+            asyncore_loop_timeout=0.02,
         )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self._thread = threading.Thread(target=self._serve, daemon=True)
