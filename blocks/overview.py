@@ -100,7 +100,7 @@ def given_up_line(key: str | None, what: str, reason: str, at: datetime | None) 
     """One piece of work the bot gave up on, for the Needs attention list."""
     since = f" ({when(at)})" if at else ""
     subject = f"*{escape(key)}*: " if key else ""
-    return f"{subject}couldn't deliver {escape(what)}{since}: `{escape(clip(reason, 200))}`"
+    return f"{subject}couldn't deliver {escape(clip(what, 100))}{since}: `{escape(clip(reason, 200))}`"
 
 
 def home_view(

@@ -13,15 +13,11 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.cadence.customer_silence import schedule_ladder_steps, send_ladder_step
-from bot.cadence.engine import (
-    schedule_due_prompts,
-    schedule_portfolio_agenda,
-    send_agenda,
-    send_prompt,
-)
-from bot.cadence.followups import schedule_task_nudges, send_retro_reminder, send_task_nudge
-from bot.cadence.urgent import publish_flag, schedule_flag_reminders, send_flag_reminder
+from bot.cadence.customer_silence import send_ladder_step
+from bot.cadence.engine import send_agenda, send_prompt
+from bot.cadence.followups import send_retro_reminder, send_task_nudge
+from bot.cadence.planning import plan_due_work
+from bot.cadence.urgent import publish_flag, send_flag_reminder
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
 from bot.escalations import publish
@@ -66,14 +62,9 @@ REGISTRY: Registry = {
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }
 
-# Each asks the policy what is due now and records it in the ledger (idempotently).
-PLANNERS: list[Callable[[Services], object]] = [
-    schedule_due_prompts,
-    schedule_portfolio_agenda,
-    schedule_ladder_steps,
-    schedule_flag_reminders,
-    schedule_task_nudges,
-]
+# Each asks the policy what is due now and records it in the ledger (idempotently); one
+# planner asks the database only about escalations whose next check has come.
+PLANNERS: list[Callable[[Services], object]] = [plan_due_work]
 
 
 def plan(services: Services) -> None:

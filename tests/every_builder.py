@@ -21,6 +21,7 @@ from blocks import (
     customer,
     escalation,
     flags,
+    notices,
     open_modal,
     overview,
     portfolio,
@@ -37,6 +38,7 @@ from bot.domain import (
     LinkKind,
     RaidCategory,
     Role,
+    SalesOpsOutcome,
     Severity,
     State,
     UpdateSource,
@@ -76,6 +78,7 @@ BUILDER_MODULES = (
     closure,
     customer,
     flags,
+    notices,
     open_modal,
     overview,
     portfolio,
@@ -344,10 +347,15 @@ BUILDS: dict[str, list[Build]] = {
     "overview.escalation_line": [
         lambda r: overview.escalation_line(r.escalation, NOW, PERMALINK),
     ],
+    "overview.given_up_line": [lambda r: overview.given_up_line("ESC-1", r.text, r.text, NOW)],
     "overview.help_blocks": [lambda r: overview.help_blocks("#ps-leadership", r.text)],
     "overview.home_view": [
         lambda r: overview.home_view(
-            mine=r.portfolio, watching=r.portfolio, everyone=r.portfolio, now=NOW
+            mine=r.portfolio,
+            watching=r.portfolio,
+            everyone=r.portfolio,
+            now=NOW,
+            attention=[overview.given_up_line(None, r.text, r.text, NOW)] * 20,
         ),
         lambda r: overview.home_view(mine=r.portfolio, watching=[], everyone=None, now=NOW),
     ],
@@ -397,6 +405,57 @@ BUILDS: dict[str, list[Build]] = {
         for kind in RecordKind
     ],
 }
+
+BUILDS.update(
+    {
+        "notices.reopened_note": [lambda r: notices.reopened_note(r.escalation, "UPM00001")],
+        "notices.reassigned_note": [
+            lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", "UPM00001"),
+            lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", None),
+        ],
+        "notices.new_dri_dm": [lambda r: notices.new_dri_dm(r.escalation)],
+        "notices.old_dri_dm": [lambda r: notices.old_dri_dm(r.escalation, "UCSM0001")],
+        "notices.downgraded_note": [
+            lambda r: notices.downgraded_note(r.escalation, "ULEAD001", r.text)
+        ],
+        "notices.retro_note": [
+            lambda r: notices.retro_note(PERMALINK),
+            lambda r: notices.retro_note(r.text),
+        ],
+        "notices.promoted_note": [
+            lambda r: notices.promoted_note(r.escalation, "ULEAD001", r.text),
+            lambda r: notices.promoted_note(r.portfolio[1], "ULEAD001", None),
+        ],
+        "notices.remained_note": [lambda r: notices.remained_note(r.portfolio[1], "ULEAD001")],
+        "notices.promotion_requested_text": [
+            lambda r: notices.promotion_requested_text(r.portfolio[1])
+        ],
+        "notices.waiting_text": [lambda r: notices.waiting_text(r.escalation)],
+        "notices.customer_responded_note": [
+            lambda r: notices.customer_responded_note(r.escalation, "UPM00001", "3 d 2 h")
+        ],
+        "notices.out_of_office_note": [
+            lambda r: notices.out_of_office_note("UPM00001", NOW.date())
+        ],
+        "notices.sales_ops_note": [
+            (
+                lambda r, outcome=outcome: notices.sales_ops_note(
+                    r.escalation, "USOPS001", outcome, "UPM00001"
+                )
+            )
+            for outcome in SalesOpsOutcome
+        ],
+        "notices.flag_answered_note": [lambda r: notices.flag_answered_note(r.flag, "UAE00001")],
+        "notices.flag_responded_note": [lambda r: notices.flag_responded_note(r.flag, "UAE00001")],
+        "notices.resource_impact_text": [
+            lambda r: notices.resource_impact_text(r.escalation, "UMGR0001", r.text),
+            lambda r: notices.resource_impact_text(
+                r.escalation, "UMGR0001", r.text, channel_configured=False
+            ),
+        ],
+        "notices.unknown_escalation": [lambda r: notices.unknown_escalation(r.text)],
+    }
+)
 
 # Builders whose text is a whole message on its own (no blocks): room for a full input.
 TEXT_ONLY_MESSAGES = {

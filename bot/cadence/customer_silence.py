@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
-from bot.delivery import ledger
 from bot.cadence import ladder
+from bot.delivery import ledger
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import customer, effects, service

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from bot import people
-from bot.delivery import ledger
 from bot.cadence import portfolio
 from bot.cadence.policy import (
     CadenceSettings,
@@ -27,6 +26,7 @@ from bot.cadence.policy import (
     customer_comm_overdue,
     due_prompts,
 )
+from bot.delivery import ledger
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import effects, service

@@ -41,3 +41,11 @@ def reminder_due(raised_at: datetime, needed_by: datetime, now: datetime) -> Rem
     """The latest reminder whose time has come (after downtime, only that one)."""
     passed = [step for step in reminders(raised_at, needed_by) if step.due_at <= now]
     return passed[-1] if passed else None
+
+
+def next_reminder_at(raised_at: datetime, needed_by: datetime, now: datetime) -> datetime | None:
+    """When the next reminder after `now` falls due; None once the deadline has passed."""
+    return min(
+        (step.due_at for step in reminders(raised_at, needed_by) if step.due_at > now),
+        default=None,
+    )

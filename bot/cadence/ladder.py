@@ -47,3 +47,20 @@ def step_reached(clock: WaitClock, ladder_days: list[int], now: datetime) -> int
 
 def slot(wait_id: int, day: int) -> str:
     return f"{wait_id}:{day}"
+
+
+def next_step_at(clock: WaitClock, ladder_days: list[int], now: datetime) -> datetime | None:
+    """When the wait reaches its next ladder day after `now` (an out-of-office pause ahead
+    or under way pushes it back by the pause); None once answered or past the last day."""
+    if clock.responded_at is not None:
+        return None
+    so_far = waited(clock, now)
+    ahead = [timedelta(days=day) for day in ladder_days if timedelta(days=day) > so_far]
+    if not ahead:
+        return None
+    at = now + (ahead[0] - so_far)
+    if clock.ooo_from is not None and clock.ooo_until is not None and clock.ooo_until > now:
+        pause_starts = max(clock.ooo_from, now)
+        if at > pause_starts:
+            at += clock.ooo_until - pause_starts
+    return at

@@ -312,3 +312,68 @@ def customer_comm_overdue(state: CadenceState, now: datetime) -> bool:
         return False
     interval = timedelta(days=2 if state.level is Level.MEDIUM else 1)
     return now - (state.last_customer_comm_at or state.cadence_start) > interval
+
+
+def _next_daily(at: time, tz: ZoneInfo, now: datetime) -> datetime:
+    """The earliest daily occurrence of `at` strictly after `now`."""
+    today = now.astimezone(tz).date()
+    candidates = (
+        local_occurrence(today + timedelta(days=offset), at, tz) for offset in (-1, 0, 1, 2)
+    )
+    return min(instant for instant in candidates if instant > now)
+
+
+def _next_weekly(slot: WeeklySlot, tz: ZoneInfo, now: datetime) -> datetime:
+    """The earliest weekly occurrence strictly after `now`."""
+    today = now.astimezone(tz).date()
+    this_week = today - timedelta(days=(today.weekday() - slot.weekday) % 7)
+    candidates = (
+        local_occurrence(this_week + timedelta(weeks=offset), slot.at, tz) for offset in (0, 1, 2)
+    )
+    return min(instant for instant in candidates if instant > now)
+
+
+def _upcoming_periodic(
+    state: CadenceState, settings: CadenceSettings, now: datetime
+) -> Iterator[datetime]:
+    """When each clock-driven kind next gets a new occurrence (a new slot) after `now`."""
+    tz = state.dri_tz
+    if state.severity is Severity.SEV1:
+        for kind in _DAILY_KINDS:
+            yield _next_daily(settings.daily_time(kind), tz, now)
+        # The nudge's occurrences are the evenings shifted by the delay.
+        after = settings.evening_nudge_after
+        yield _next_daily(settings.evening, tz, now - after) + after
+        yield _next_weekly(settings.sev1_weekly, tz, now)
+    else:
+        yield _next_weekly(settings.sev2_weekly, tz, now)
+
+
+def next_check(state: CadenceState, settings: CadenceSettings, now: datetime) -> datetime | None:
+    """The earliest instant after `now` at which `due_prompts` may offer a prompt it does not
+    offer at `now`, as long as `state` stays as it is; None when nothing ever will (resolved).
+
+    Planning again at that instant, and whenever the state changes, records exactly what
+    planning at every instant would (the answer may come early, costing one idle re-plan,
+    but never late, which would lose a prompt): a kind's output changes only when a new
+    occurrence becomes its latest one, or when the latest one's delivery time comes.
+    """
+    if now.tzinfo is None:
+        raise ValueError("next_check needs an aware `now`")
+    if state.state is State.RESOLVED:
+        return None
+    if state.severity is Severity.SEV1:
+        occurrences = list(_sev1_occurrences(state, settings, now))
+    else:
+        occurrences = list(_sev2_occurrences(state, settings, now))
+    occurrences += _phase1_occurrences(state, settings)
+
+    candidates = list(_upcoming_periodic(state, settings, now))
+    for occurrence in occurrences:
+        if occurrence.due_at > now:  # the deadline-like kinds: one occurrence, maybe ahead
+            candidates.append(occurrence.due_at)
+        elif occurrence.kind.is_dm:  # due already, but deferred out of quiet hours / weekend
+            deliver_at = _deliver_at(occurrence.due_at, state, settings)
+            if deliver_at > now:
+                candidates.append(deliver_at)
+    return min(candidates, default=None)

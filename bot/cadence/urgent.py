@@ -7,14 +7,14 @@ import logging
 from sqlalchemy.orm import Session
 
 from blocks import flags as flag_views
-from bot.delivery import ledger
 from bot.cadence.flags import FlagReminder, reminder_due
+from bot.delivery import ledger
+from bot.delivery.gateway import SlackProblem
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role
 from bot.escalations import effects, flags, service
 from bot.models import UrgentFlag
 from bot.services import Services
-from bot.slack.gateway import SlackProblem
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,151 @@
+"""Ack latency: the bot and a bare Bolt app, side by side, 20 concurrent signed clients.
+
+Both are served by waitress through bot/server.py's WSGI app on loopback, against the Slack
+stand-in. Rounds alternate which app goes first; after each burst the bench waits until the
+stand-in has been quiet for a moment, so work one app does after its acks (the bot's
+views.open and publication on Bolt's listener pool, today) does not land on the other's turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.apps import Served, bot_settings, serve_bare, serve_bot
+from bench.report import Row, ms, percentile, run_alone
+from bench.signed import post_signed, slash_body, submission_body
+
+CLIENTS = 20
+QUIET_FOR = 0.3
+QUIET_AT_MOST = 60.0
+
+
+def burst(url: str, make_body: Callable[[], str], per_client: int) -> tuple[list[float], int]:
+    """CLIENTS threads each POST `per_client` times in a row; (latencies, failed requests)."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    start = threading.Barrier(CLIENTS)
+
+    def client() -> None:
+        bodies = [make_body() for _ in range(per_client)]
+        start.wait()
+        for body in bodies:
+            try:
+                status, seconds = post_signed(url, body)
+            except OSError:
+                status, seconds = 0, 0.0
+            with lock:
+                if status == 200:
+                    latencies.append(seconds)
+                else:
+                    failures[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures[0]
+
+
+def wait_until_quiet(standin) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + QUIET_AT_MOST
+    seen = len(standin.calls)
+    while time.monotonic() < deadline:
+        time.sleep(QUIET_FOR)
+        now_seen = len(standin.calls)
+        if now_seen == seen:
+            return
+        seen = now_seen
+
+
+def measure(quick: bool) -> list[Row]:
+    from bot.domain import Severity
+    from tests.factories import open_form
+    from tests.slack_standin import SlackStandIn
+    from tests.world import build_world
+
+    # waitress warns on stderr whenever requests queue for its 4 threads; the figures say it.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    rounds, per_client = (2, 2) if quick else (5, 4)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder, SlackStandIn() as standin:
+        world = build_world(standin)
+        settings = bot_settings(
+            standin.base_url,
+            f"sqlite:///{Path(folder) / 'ack.db'}",
+            leadership_user_ids=[world.leader],
+            director_ps_user_id=world.director,
+        )
+        apps: dict[str, Served] = {"bot": serve_bot(settings), "bare": serve_bare(standin.base_url)}
+        try:
+
+            def slash() -> str:
+                return slash_body(
+                    "sev1 Acme",
+                    user=world.pm,
+                    channel=world.internal_channel,
+                    trigger_id=standin.new_trigger_id(),
+                    response_url=standin.new_response_url(),
+                )
+
+            # The modal the bot really opens, submitted as filled in by a PM.
+            post_signed(apps["bot"].url, slash())
+            assert standin.wait_for(lambda: standin.opened_views()), "the bot opened no modal"
+            view = standin.opened_views()[-1]
+            values = open_form(world, Severity.SEV1.value)
+
+            def submit() -> str:
+                return submission_body(
+                    view, values, user=world.pm, trigger_id=standin.new_trigger_id()
+                )
+
+            for label, make_body in (
+                ("`/escalate sev1 Acme` ack", slash),
+                ("open-modal submission ack", submit),
+            ):
+                timings: dict[str, list[float]] = {"bot": [], "bare": []}
+                failed = {"bot": 0, "bare": 0}
+                for round_index in range(rounds):
+                    order = ["bare", "bot"] if round_index % 2 == 0 else ["bot", "bare"]
+                    for name in order:
+                        latencies, failures = burst(apps[name].url, make_body, per_client)
+                        timings[name] += latencies
+                        failed[name] += failures
+                        wait_until_quiet(standin)
+                bot_p99, bare_p99 = (
+                    percentile(timings["bot"], 0.99),
+                    percentile(timings["bare"], 0.99),
+                )
+                rows.append(
+                    Row(
+                        f"{label} p50",
+                        ms(percentile(timings["bot"], 0.5)),
+                        ms(percentile(timings["bare"], 0.5)),
+                        f"{percentile(timings['bot'], 0.5) / percentile(timings['bare'], 0.5):.2f}x",
+                    )
+                )
+                rows.append(
+                    Row(
+                        f"{label} p99",
+                        ms(bot_p99),
+                        ms(bare_p99),
+                        f"{bot_p99 / bare_p99:.2f}x",
+                        "<= 1.2x bare",
+                        f"n={len(timings['bot'])}/{len(timings['bare'])}, {CLIENTS} clients, "
+                        f"non-200: {failed['bot']}/{failed['bare']}",
+                    )
+                )
+        finally:
+            for served in apps.values():
+                served.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    run_alone(__doc__.splitlines()[0], measure)

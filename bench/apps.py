@@ -1,0 +1,143 @@
+"""The two apps every measure compares: the bot as `escalation-bot serve` builds it, and a
+bare Bolt app (one command and one view listener that only ack) served the same way.
+
+`python -m bench.apps bare` runs the bare app as a process (for start-up and memory), on
+PORT, with the same waitress settings as `bot/cli.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+SIGNING_SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-test-token"  # what the stand-in accepts
+OPEN_CALLBACK_ID = "open_escalation"  # blocks/open_modal.py CALLBACK_ID
+
+
+def bare_slack_app(api_url: str) -> Any:
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+
+    app = App(
+        client=WebClient(token=BOT_TOKEN, base_url=api_url),
+        signing_secret=SIGNING_SECRET,
+        process_before_response=False,
+    )
+
+    @app.command("/escalate")
+    def command(ack: Ack) -> None:
+        ack()
+
+    @app.view(OPEN_CALLBACK_ID)
+    def view(ack: Ack) -> None:
+        ack()
+
+    return app
+
+
+def bare_wsgi(slack_app: Any) -> Callable[..., Iterable[bytes]]:
+    """Bolt's WSGI adapter behind the same two paths as bot/server.py, without a database."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    handler = SlackRequestHandler(slack_app, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok": true}']
+        return handler(environ, start_response)
+
+    return application
+
+
+@dataclass
+class Served:
+    """A WSGI app on a loopback port, served by waitress from a daemon thread."""
+
+    url: str
+    server: Any
+    thread: threading.Thread
+    on_stop: Callable[[], None] | None = None
+
+    def stop(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+        if self.on_stop is not None:
+            self.on_stop()
+
+
+def serve(
+    application: Callable[..., Iterable[bytes]], on_stop: Callable[[], None] | None = None
+) -> Served:
+    from waitress import create_server
+
+    # bot/cli.py calls create_server(app, host=..., port=...): waitress's defaults (4 threads).
+    server = create_server(application, host="127.0.0.1", port=0)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True, name="bench-waitress")
+    thread.start()
+    return Served(f"http://127.0.0.1:{server.effective_port}", server, thread, on_stop)
+
+
+def serve_bare(api_url: str) -> Served:
+    from bot.db import make_engine
+    from bot.server import make_wsgi_app
+
+    # Same adapter as the bot (bot/server.py), so only the listeners differ; the engine only
+    # backs /healthz and is never touched by the Slack path.
+    engine = make_engine("sqlite://")
+    return serve(make_wsgi_app(engine, bare_slack_app(api_url)), engine.dispose)
+
+
+def bot_settings(api_url: str, database_url: str, **values: Any) -> Any:
+    from bot.settings import Settings
+
+    return Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+        database_url=database_url,
+        **values,
+    )
+
+
+def build_bot(settings: Any) -> tuple[Any, Any, Any]:
+    """(engine, services, Bolt app) exactly as `escalation-bot serve` builds them.
+
+    If start-up grows new steps (background delivery workers), add them here.
+    """
+    from bot.cli import build_services, prepare_database
+    from bot.slack.app import build_app
+
+    engine = prepare_database(settings, migrate=True)
+    services = build_services(settings, engine)
+    return engine, services, build_app(services)
+
+
+def serve_bot(settings: Any) -> Served:
+    from bot.server import make_wsgi_app
+
+    engine, _services, app = build_bot(settings)
+    return serve(make_wsgi_app(engine, app), engine.dispose)
+
+
+def _serve_bare_forever() -> None:
+    from waitress import serve as waitress_serve
+
+    app = bare_wsgi(bare_slack_app(os.environ["SLACK_API_URL"]))
+    waitress_serve(app, host="0.0.0.0", port=int(os.environ["PORT"]), _quiet=True)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["bare"]:
+    _serve_bare_forever()

@@ -1,0 +1,403 @@
+"""Planning: record in the ledger what has become due, looking only at escalations whose
+`next_check_at` has come.
+
+Each escalation carries the earliest instant at which any planner could have new work for
+it (the pure `next_*` functions of policy.py, ladder.py and flags.py compute it), and every
+change to it sets that instant to "now" (`service.record`). So a tick asks the database one
+indexed question ("whose instant has come?") and its cost follows what is due, not how many
+escalations are open.
+
+`plan_for` is pure: an escalation's snapshot, the settings and `now` in; the ledger rows due
+and the next instant to look out. The rows are the very ones the former per-kind planners
+recorded (same subject, kind, slot and due_at), so nothing changes for the senders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot import people
+from bot.cadence import ladder
+from bot.cadence.engine import schedule_portfolio_agenda, schedule_prompt
+from bot.cadence.flags import next_reminder_at, reminder_due
+from bot.cadence.policy import (
+    CadenceSettings,
+    CadenceState,
+    DuePrompt,
+    due_prompts,
+    local_occurrence,
+    next_check,
+)
+from bot.delivery import ledger
+from bot.delivery.gateway import SlackProblem
+from bot.delivery.kinds import DeliveryKind
+from bot.domain import Role
+from bot.escalations.customer import wait_clock
+from bot.escalations.policy import open_checklist_items
+from bot.models import CustomerWait, Escalation, Milestone, SlackUser, Task, UrgentFlag
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A resolved escalation has nothing to plan until it is reopened (which records an event).
+# Not NULL: NULL means "never planned yet", so rows written before this column existed, or
+# by any path that forgets, are planned rather than forgotten.
+DORMANT = datetime(3000, 1, 1, tzinfo=UTC)
+# With no usable cached profile (Slack could not say), the configured zone stands in and the
+# profile is asked for again this much later.
+PROFILE_RETRY = timedelta(minutes=15)
+# An escalation whose planning raised is looked at again after this (and the error logged).
+FAILURE_RETRY = timedelta(minutes=5)
+BATCH = 500
+MAX_BATCHES = 20
+
+
+# -- the pure part -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    cadence: CadenceSettings
+    ladder_days: list[int]
+    # Task due dates are calendar days in the configured zone (as the task nudges always were).
+    task_tz: ZoneInfo
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PlanningSettings:
+        return cls(
+            cadence=CadenceSettings.from_settings(settings),
+            ladder_days=list(settings.ladder_days),
+            task_tz=settings.timezone,
+        )
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    flag_id: int
+    raised_at: datetime
+    needed_by: datetime
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    task_id: int
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What planning needs to know about one escalation, as plain values."""
+
+    escalation_id: int
+    key: str
+    cadence: CadenceState
+    waits: Sequence[tuple[int, ladder.WaitClock]] = ()
+    flags: Sequence[OpenFlag] = ()
+    tasks: Sequence[OpenTask] = ()
+    # When the DRI's time zone must be read again (cached profile going stale); None if
+    # there is no DRI or the zone cannot change (the configured default).
+    recheck_zone_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    kind: str
+    slot: str
+    due_at: datetime
+    prompt: DuePrompt | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    rows: list[LedgerRow] = field(default_factory=list)
+    next_check_at: datetime | None = None
+
+
+def _task_overdue_from(due_on: date, tz: ZoneInfo) -> datetime:
+    """The instant a task becomes overdue: the local midnight ending its due date."""
+    return local_occurrence(due_on + timedelta(days=1), time(0), tz)
+
+
+def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> Plan:
+    """The ledger rows due for this escalation at `now`, and the earliest instant after `now`
+    at which more could be due while nothing about it changes (None: never)."""
+    if not snapshot.cadence.state.is_open:
+        return Plan()
+    rows = [
+        LedgerRow(due.kind.value, due.slot, due.deliver_at, prompt=due)
+        for due in due_prompts(snapshot.cadence, settings.cadence, now)
+    ]
+    upcoming: list[datetime | None] = [
+        next_check(snapshot.cadence, settings.cadence, now),
+        snapshot.recheck_zone_at,
+    ]
+    for wait_id, clock in snapshot.waits:
+        step = ladder.step_reached(clock, settings.ladder_days, now)
+        if step is not None:
+            rows.append(LedgerRow(DeliveryKind.LADDER.value, ladder.slot(wait_id, step), now))
+        upcoming.append(ladder.next_step_at(clock, settings.ladder_days, now))
+    for flag in snapshot.flags:
+        reminder = reminder_due(flag.raised_at, flag.needed_by, now)
+        if reminder is not None:
+            rows.append(LedgerRow(reminder.kind.value, str(flag.flag_id), reminder.due_at))
+        upcoming.append(next_reminder_at(flag.raised_at, flag.needed_by, now))
+    today = now.astimezone(settings.task_tz).date()
+    for task in snapshot.tasks:
+        if task.due_on < today:
+            rows.append(LedgerRow(DeliveryKind.TASK_OVERDUE.value, str(task.task_id), now))
+        else:
+            upcoming.append(_task_overdue_from(task.due_on, settings.task_tz))
+    return Plan(rows, min((at for at in upcoming if at is not None and at > now), default=None))
+
+
+# -- reading snapshots -------------------------------------------------------------------------
+
+
+def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
+    """The policy's view of an escalation whose DRI's zone is already known."""
+    return CadenceState(
+        severity=escalation.severity,
+        level=escalation.level,
+        state=escalation.state,
+        cadence_start=escalation.cadence_start,
+        phase1_due_at=escalation.phase1_due_at,
+        checklist_open=bool(open_checklist_items(escalation)),
+        last_update_at=escalation.last_update_at,
+        last_customer_comm_at=escalation.last_customer_comm_at,
+        dri_tz=dri_tz,
+    )
+
+
+def _zone(profile: SlackUser | None, default: ZoneInfo) -> ZoneInfo:
+    """As `people.timezone_of`: the profile's zone, else the configured default."""
+    if profile is not None and profile.tz:
+        try:
+            return ZoneInfo(profile.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.info("unknown tz %r for %s", profile.tz, profile.user_id)
+    return default
+
+
+def _is_fresh(profile: SlackUser | None, now: datetime) -> bool:
+    return profile is not None and now - profile.fetched_at < people.FRESH_FOR
+
+
+def _due_escalations(session: Session, now: datetime, limit: int, ids: Iterable[int] | None):  # type: ignore[no-untyped-def]
+    query = select(Escalation).where(
+        or_(Escalation.next_check_at.is_(None), Escalation.next_check_at <= now)
+    )
+    if ids is not None:
+        query = query.where(Escalation.id.in_(list(ids)))
+    return list(
+        session.scalars(
+            # No ORDER BY: with one, SQLite scans the whole index instead of searching it.
+            query.limit(limit)
+            .options(selectinload(Escalation.people), selectinload(Escalation.checklist))
+            # Two processes planning at once share the work instead of queueing (PostgreSQL;
+            # SQLite has one writer anyway, and the compare-and-set below covers the rest).
+            .with_for_update(skip_locked=True, of=Escalation)
+        )
+    )
+
+
+def _children(session: Session, ids: list[int]):  # type: ignore[no-untyped-def]
+    """Open waits, open flags and open tasks of these escalations: three queries in all."""
+    waits: dict[int, list[tuple[int, ladder.WaitClock]]] = {i: [] for i in ids}
+    flags: dict[int, list[OpenFlag]] = {i: [] for i in ids}
+    tasks: dict[int, list[OpenTask]] = {i: [] for i in ids}
+    if not ids:
+        return waits, flags, tasks
+    for wait in session.scalars(
+        select(CustomerWait)
+        .where(
+            CustomerWait.escalation_id.in_(ids),
+            CustomerWait.responded_at.is_(None),
+            CustomerWait.sales_ops_outcome.is_(None),
+        )
+        .order_by(CustomerWait.id)
+    ):
+        waits[wait.escalation_id].append((wait.id, wait_clock(wait)))
+    for flag in session.scalars(
+        select(UrgentFlag)
+        .where(UrgentFlag.escalation_id.in_(ids), UrgentFlag.closed_at.is_(None))
+        .order_by(UrgentFlag.id)
+    ):
+        flags[flag.escalation_id].append(OpenFlag(flag.id, flag.raised_at, flag.needed_by))
+    for task_id, due_on, escalation_id in session.execute(
+        select(Task.id, Task.due_on, Milestone.escalation_id)
+        .join(Milestone, Milestone.id == Task.milestone_id)
+        .where(Milestone.escalation_id.in_(ids), Task.done_at.is_(None))
+        .order_by(Task.id)
+    ):
+        tasks[escalation_id].append(OpenTask(task_id, due_on))
+    return waits, flags, tasks
+
+
+# -- the entry point ---------------------------------------------------------------------------
+
+
+def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = MAX_BATCHES) -> int:
+    """Record in the ledger everything that has become due, looking only at escalations whose
+    `next_check_at` has come (and the weekly portfolio agenda); returns new ledger rows.
+
+    With nothing due this is one indexed query. Safe to run in several processes at once.
+    """
+    written = 0
+    for _ in range(max_batches):
+        looked_at, new_rows = _plan_batch(services, batch)
+        written += new_rows
+        if looked_at < batch:
+            break
+    # Last, as before: on a tie in due_at the ledger delivers in the order rows were written.
+    return written + (1 if schedule_portfolio_agenda(services) else 0)
+
+
+def _plan_batch(services: Services, batch: int) -> tuple[int, int]:
+    """Plan up to `batch` due escalations; returns (how many were due, new ledger rows)."""
+    now = services.clock.now()
+    looked_at, written, stale = _plan(services, now, batch, ids=None, refresh_allowed=True)
+    if stale:
+        # Slack is asked outside any transaction, then those escalations are planned with
+        # whatever the cache holds now (the default zone if Slack could not say).
+        _refresh_profiles(services, {user for user, _ in stale}, now)
+        _, more, _ = _plan(services, now, batch, ids=[e for _, e in stale], refresh_allowed=False)
+        written += more
+    return looked_at, written
+
+
+def _plan(
+    services: Services,
+    now: datetime,
+    batch: int,
+    *,
+    ids: list[int] | None,
+    refresh_allowed: bool,
+) -> tuple[int, int, list[tuple[str, int]]]:
+    settings = PlanningSettings.from_settings(services.settings)
+    default_zone = services.settings.timezone
+    written = 0
+    stale: list[tuple[str, int]] = []  # (DRI, escalation) whose cached zone is missing or old
+    with services.sessions.begin() as session:
+        escalations = _due_escalations(session, now, batch, ids)
+        if not escalations:
+            return 0, 0, []
+        open_ones = [e for e in escalations if e.state.is_open]
+        dris = {e.id: e.person(Role.DRI) for e in open_ones}
+        wanted = {user for user in dris.values() if user}
+        profiles = (
+            {
+                user.user_id: user
+                for user in session.scalars(select(SlackUser).where(SlackUser.user_id.in_(wanted)))
+            }
+            if wanted
+            else {}
+        )
+        waits, flags, tasks = _children(session, [e.id for e in open_ones])
+        next_checks: list[dict[str, object]] = []
+        for escalation in escalations:
+            dri = dris.get(escalation.id)
+            profile = profiles.get(dri) if dri else None
+            if dri and refresh_allowed and not _is_fresh(profile, now):
+                stale.append((dri, escalation.id))
+                continue  # left due: planned right after its DRI's profile is refreshed
+            if not dri:
+                recheck = None
+            elif _is_fresh(profile, now):
+                recheck = profile.fetched_at + people.FRESH_FOR  # type: ignore[union-attr]
+            else:
+                recheck = now + PROFILE_RETRY
+            try:
+                snapshot = Snapshot(
+                    escalation_id=escalation.id,
+                    key=escalation.key,
+                    cadence=cadence_state_of(escalation, _zone(profile, default_zone)),
+                    waits=waits.get(escalation.id, ()),
+                    flags=flags.get(escalation.id, ()),
+                    tasks=tasks.get(escalation.id, ()),
+                    recheck_zone_at=recheck,
+                )
+                plan = plan_for(snapshot, settings, now)
+            except Exception:
+                log.exception("planning %s failed", escalation.key)
+                plan = Plan(next_check_at=now + FAILURE_RETRY)
+            else:
+                written += sum(_record(session, snapshot, row) for row in plan.rows)
+            next_checks.append(
+                {
+                    "b_id": escalation.id,
+                    "b_seen": escalation.next_check_at,
+                    "b_next": plan.next_check_at or DORMANT,
+                }
+            )
+        if next_checks:
+            _store_next_checks(session, next_checks)
+    return len(escalations), written, stale
+
+
+def _record(session: Session, snapshot: Snapshot, row: LedgerRow) -> bool:
+    if row.prompt is not None:
+        return schedule_prompt(session, snapshot.escalation_id, snapshot.key, row.prompt)
+    return ledger.schedule(
+        session,
+        subject=snapshot.key,
+        kind=row.kind,
+        slot=row.slot,
+        due_at=row.due_at,
+        escalation_id=snapshot.escalation_id,
+    )
+
+
+def _store_next_checks(session: Session, values: list[dict[str, object]]) -> None:
+    """One statement for the batch. Compare-and-set: an escalation changed since it was read
+    (its `next_check_at` moved to "now") keeps that, so it is planned again next tick."""
+    table = Escalation.__table__
+    column = Escalation.next_check_at
+    session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.next_check_at.is_not_distinct_from(bindparam("b_seen", type_=column.type)),
+        )
+        .values(next_check_at=bindparam("b_next", type_=column.type)),
+        values,
+    )
+
+
+def _refresh_profiles(services: Services, user_ids: set[str], now: datetime) -> None:
+    """Ask Slack for these people's profiles and store them, in one transaction."""
+    answers: dict[str, dict] = {}  # type: ignore[type-arg]
+    for user_id in sorted(user_ids):
+        try:
+            answers[user_id] = services.gateway.user_info(user_id)
+        except SlackProblem as problem:
+            log.info("users.info %s failed: %s", user_id, problem.code)
+    if not answers:
+        return
+    try:
+        with services.sessions.begin() as session:
+            cached = {
+                user.user_id: user
+                for user in session.scalars(
+                    select(SlackUser).where(SlackUser.user_id.in_(list(answers)))
+                )
+            }
+            for user_id, info in answers.items():
+                user = cached.get(user_id) or SlackUser(user_id=user_id)
+                user.name = info.get("real_name") or info.get("name") or user_id
+                user.tz = info.get("tz")
+                user.is_bot = bool(info.get("is_bot")) or user_id == people.SLACKBOT
+                user.deleted = bool(info.get("deleted"))
+                user.fetched_at = now
+                session.add(user)
+    except IntegrityError:
+        # Another process cached one of them first; its answer is as good as ours.
+        log.info("profiles cached concurrently: %s", sorted(answers))
