@@ -75,12 +75,13 @@ def build_services(settings: Settings, engine) -> Services:  # type: ignore[no-u
     from bot.services import Services
 
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    gateway = SlackGateway(make_client(token, settings.slack_api_url))
+    clock = SystemClock()
+    gateway = SlackGateway(make_client(token, settings.slack_api_url), now=clock.now)
     return Services(
         settings=settings,
         sessions=make_session_factory(engine),
         gateway=gateway,
-        clock=SystemClock(),
+        clock=clock,
     )
 
 

@@ -23,11 +23,12 @@ def main() -> None:
     values, now = json.loads(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
     settings = Settings(_env_file=None, **values)
     token = values["slack_bot_token"]
+    clock = ManualClock(now)
     services = Services(
         settings=settings,
         sessions=make_session_factory(make_engine(settings.database_url)),
-        gateway=SlackGateway(make_client(token, settings.slack_api_url)),
-        clock=ManualClock(now),
+        gateway=SlackGateway(make_client(token, settings.slack_api_url), now=clock.now),
+        clock=clock,
     )
     print("delivering", flush=True)
     deliver_due(services, REGISTRY)

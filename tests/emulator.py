@@ -505,7 +505,9 @@ class EmulatedBot(BotHarness):
         self.services = Services(
             settings=self.settings,
             sessions=make_session_factory(self.engine),
-            gateway=SlackGateway(make_client(BOT_TOKEN, self.settings.slack_api_url)),
+            gateway=SlackGateway(
+                make_client(BOT_TOKEN, self.settings.slack_api_url), now=clock.now
+            ),
             clock=clock,
         )
         self.listeners = DrainableExecutor()

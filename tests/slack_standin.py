@@ -427,6 +427,11 @@ class SlackStandIn:
             failure = _Failure(error, status, retry_after)
             self._failures.setdefault(method, []).extend([failure] * times)
 
+    def recover(self, method: str) -> None:
+        """Drop the failures still queued for `method`: Slack answers normally again."""
+        with self._lock:
+            self._failures.pop(method, None)
+
     def hold_answer_next(self, method: str, *, after: int = 0) -> Hold:
         """After `after` calls, the next call to `method` takes effect, then its answer waits
         until released: the moment to kill the caller (Slack did it; the caller never knew)."""

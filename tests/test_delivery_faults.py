@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import ledger
+from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
 from bot.models import Delivery, DeliveryStatus
 from tests.flows import open_escalation, post_update, the_escalation, wait_for_receipt
@@ -152,14 +153,47 @@ def test_every_post_of_an_update_survives_a_lost_answer_once(harness: BotHarness
     assert len(internal) == 1
 
 
-def test_a_rate_limited_post_waits_as_long_as_slack_asks(harness: BotHarness) -> None:
-    harness.standin.fail_next("chat.postMessage", status=429, retry_after=1)
+def test_a_rate_limited_post_waits_as_long_as_slack_asks_without_holding_a_worker(
+    harness: BotHarness,
+) -> None:
+    harness.standin.fail_next("chat.postMessage", status=429, retry_after=30)
     response_url = open_escalation(harness)
-    posts = harness.standin.calls_to("chat.postMessage")
-    refused, accepted = posts[0], posts[1]
-    assert refused.status == 429 and accepted.response["ok"]
-    assert accepted.at - refused.at >= 1.0
+    assert top_level(harness, harness.world.leadership_channel) == []
+    assert harness.standin.responses(response_url) == []  # a pause is not news for the PM
+    row = publication(harness)
+    assert row.status is DeliveryStatus.PENDING
+    assert row.due_at == harness.clock.now() + timedelta(seconds=30)
+
+    harness.tick_at(harness.clock.now() + timedelta(seconds=29))
+    assert top_level(harness, harness.world.leadership_channel) == []
+    harness.tick_at(harness.clock.now() + timedelta(seconds=1))
     assert_published_exactly_once(harness, response_url)
+
+
+def test_a_429_right_after_posting_to_a_channel_holds_back_only_that_channel(
+    harness: BotHarness,
+) -> None:
+    """A channel's own limit (about one message a second) must not stop other channels; a
+    429 out of the blue is the workspace's, and then everything waits."""
+    gateway, standin, world = harness.services.gateway, harness.standin, harness.world
+    gateway.post(world.customer_channel, "first")
+    standin.fail_next("chat.postMessage", status=429, retry_after=5)
+    with pytest.raises(SlackProblem) as limited:
+        gateway.post(world.customer_channel, "second")
+    assert limited.value.retry_after == 5
+    gateway.dm(world.pm, "another channel is not held back")
+    with pytest.raises(SlackProblem):
+        gateway.post(world.customer_channel, "still cooling")  # refused without asking Slack
+    assert len(standin.calls_to("chat.postMessage")) == 3
+
+    standin.fail_next("chat.postMessage", status=429, retry_after=5)
+    with pytest.raises(SlackProblem):
+        gateway.dm(world.ae, "a 429 for a channel we haven't posted to: the workspace's")
+    with pytest.raises(SlackProblem) as held:
+        gateway.dm(world.csm, "everyone waits")
+    assert held.value.code == "ratelimited" and len(standin.calls_to("chat.postMessage")) == 4
+    harness.clock.set(harness.clock.now() + timedelta(seconds=5))
+    gateway.dm(world.csm, "and resumes when Slack said")
 
 
 def test_two_processes_delivering_at_once_publish_it_once(harness: BotHarness) -> None:

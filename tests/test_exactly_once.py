@@ -41,7 +41,7 @@ def second_process(harness: BotHarness, clock: ManualClock) -> Services:
     return Services(
         settings=harness.settings,
         sessions=make_session_factory(engine),
-        gateway=SlackGateway(make_client(BOT_TOKEN, harness.settings.slack_api_url)),
+        gateway=SlackGateway(make_client(BOT_TOKEN, harness.settings.slack_api_url), now=clock.now),
         clock=clock,
     )
 

@@ -169,6 +169,7 @@ def test_rate_limited_and_failing_slack_calls_are_retried_without_duplicates(
     standin.fail_next("chat.postMessage", error="ratelimited", retry_after=0)
     standin.fail_next("pins.add", status=503)
     response_url = open_escalation(harness)
+    harness.tick_at(harness.clock.now())  # Retry-After: 0 means the next delivery pass
     wait_for_receipt(harness, response_url)
     [root] = standin.messages(world.leadership_channel)
     assert standin.pinned(world.leadership_channel) == [root.ts]

@@ -23,7 +23,9 @@ def second_process(harness: BotHarness, engine: Engine) -> Services:
     return Services(
         settings=harness.settings,
         sessions=make_session_factory(engine),
-        gateway=SlackGateway(make_client(BOT_TOKEN, harness.settings.slack_api_url)),
+        gateway=SlackGateway(
+            make_client(BOT_TOKEN, harness.settings.slack_api_url), now=harness.clock.now
+        ),
         clock=harness.clock,
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -57,18 +59,22 @@ def make_client(token: str, base_url: str) -> WebClient:
 
 
 def _posting_client(client: WebClient) -> WebClient:
-    """A client for chat.postMessage that retries only what Slack certainly refused (429).
+    """A client for chat.postMessage that retries nothing by itself.
 
     A 5xx or a dropped connection may come after Slack accepted the post; retrying blindly
-    there is how a second root message with live buttons appears. The gateway looks for the
-    message by its metadata instead.
+    there is how a second root message with live buttons appears, so the gateway looks for
+    the message by its metadata instead. A 429 is not slept on in the sending thread either:
+    the delivery goes back to the ledger until Retry-After has passed, and the other
+    channels' messages keep flowing meanwhile.
     """
     return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+        token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
     )
+
+
+# A 429 for a channel posted to less than this long ago is that channel's own limit (about
+# one message a second); any other 429 is the workspace's, and every channel waits.
+CHANNEL_PACE = timedelta(seconds=1)
 
 
 # Message metadata carrying the identity of the ledger effect that posted the message.
@@ -83,11 +89,20 @@ LOOK_BACK_MESSAGES = 100
 class SlackProblem(Exception):
     """A Slack call failed; `plain_words` is what to tell a person about it."""
 
-    def __init__(self, method: str, code: str, channel: str | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        code: str,
+        channel: str | None = None,
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{method}: {code}")
         self.method = method
         self.code = code
         self.channel = channel
+        # Seconds Slack asked us to wait (429 Retry-After); None when it didn't say.
+        self.retry_after = retry_after
 
     @property
     def plain_words(self) -> str:
@@ -131,9 +146,14 @@ class Posted:
 class SlackGateway:
     """Posts, edits, pins and DMs on the bot's behalf; raises `SlackProblem` when Slack says no."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, now: Callable[[], datetime] | None = None) -> None:
         self.client = client
+        self._now = now or (lambda: datetime.now(UTC))
         self._posting = _posting_client(client)
+        # Rate limiting, by channel ("*": the whole workspace): when posting may resume, and
+        # when each channel was last posted to.
+        self._cooling: dict[str, datetime] = {}
+        self._last_post: dict[str, datetime] = {}
         self._channel_ids: dict[str, str] = {}
         self._members_of: set[str] = set()
         self._dm_channels: dict[str, str] = {}
@@ -157,6 +177,11 @@ class SlackGateway:
             )
             return response.data  # type: ignore[return-value]
         except SlackApiError as error:
+            if error.response.status_code == 429:
+                retry_after = _seconds(error.response.headers.get("Retry-After"))
+                raise SlackProblem(
+                    method, "ratelimited", channel, retry_after=retry_after
+                ) from error
             code = error.response.get("error") or f"http_{error.response.status_code}"
             raise SlackProblem(method, code, channel) from error
         except OSError as error:
@@ -252,10 +277,13 @@ class SlackGateway:
             if look_first and (found := self.find_posted(channel, key, thread_ts)):
                 return found
         for attempt in range(1 + UNCERTAIN_POST_RETRIES):
+            self._wait_if_cooling(channel)
             try:
                 data = self._call("chat.postMessage", channel, client=self._posting, **kwargs)
                 break
             except SlackProblem as problem:
+                if problem.code == "ratelimited":
+                    self._cool_down(channel, problem)
                 if problem.code == "not_in_channel":
                     self.forget_membership(channel)
                 if key is None or not problem.is_uncertain or attempt == UNCERTAIN_POST_RETRIES:
@@ -263,7 +291,35 @@ class SlackGateway:
                 # Posted or not? Slack's own record says; only a clear "no" posts again.
                 if found := self.find_posted(channel, key, thread_ts):
                     return found
+        with self._lock:
+            self._last_post[channel] = self._now()
         return Posted(data["channel"], data["ts"])
+
+    def _wait_if_cooling(self, channel: str) -> None:
+        """Refuse at once, without asking Slack, while Slack asked us to hold back."""
+        now = self._now()
+        with self._lock:
+            until = max(self._cooling.get(channel, now), self._cooling.get("*", now))
+        if until > now:
+            raise SlackProblem(
+                "chat.postMessage",
+                "ratelimited",
+                channel,
+                retry_after=(until - now).total_seconds(),
+            )
+
+    def _cool_down(self, channel: str, problem: SlackProblem) -> None:
+        now = self._now()
+        wait = timedelta(seconds=problem.retry_after if problem.retry_after is not None else 1)
+        with self._lock:
+            last = self._last_post.get(channel)
+            scope = channel if last is not None and now - last < CHANNEL_PACE else "*"
+            self._cooling[scope] = max(self._cooling.get(scope, now), now + wait)
+            if len(self._last_post) > 10_000:  # forget channels quiet for a while
+                self._last_post = {
+                    c: t for c, t in self._last_post.items() if now - t < CHANNEL_PACE
+                }
+                self._cooling = {c: t for c, t in self._cooling.items() if t > now}
 
     def find_posted(self, channel: str, key: str, thread_ts: str | None = None) -> Posted | None:
         """The bot's own message carrying `key` in its metadata, if Slack has it."""
@@ -422,6 +478,13 @@ _GET_METHODS = {
     "pins.list",
     "chat.getPermalink",
 }
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _is_json(method: str) -> bool:

@@ -43,6 +43,8 @@ class Outcome:
     permanent: bool = False
     # The handler already marked its row done in its own transaction (see `settle_with`).
     settled: bool = False
+    # Slack asked to wait this many seconds: retry then, and it doesn't count as a failure.
+    retry_after: float | None = None
 
     @classmethod
     def failed(cls, problem: str, *, permanent: bool = False) -> Outcome:
@@ -145,6 +147,8 @@ def deliver(services: Services, delivery_id: int, registry: Registry) -> Outcome
             outcome = Outcome.failed(
                 f"{problem.method}: {problem.code}", permanent=is_permanent(problem)
             )
+            if problem.code == "ratelimited":
+                outcome.retry_after = 1.0 if problem.retry_after is None else problem.retry_after
         except Exception as error:  # a bug or a Block Kit limit: retry, then fail visibly
             log.exception("delivery %s (%s) raised", job.id, job.kind)
             outcome = Outcome.failed(f"{type(error).__name__}: {error}"[:500])
@@ -156,8 +160,11 @@ def _settle(services: Services, job: Job, outcome: Outcome, policy: KindPolicy |
     if outcome.settled:
         return
     error = "; ".join(outcome.problems)[:2000]
-    gave_up = not outcome.complete and (
-        outcome.permanent or policy is None or job.attempts >= policy.max_attempts
+    rate_limited = outcome.retry_after is not None
+    gave_up = (
+        not outcome.complete
+        and not rate_limited
+        and (outcome.permanent or policy is None or job.attempts >= policy.max_attempts)
     )
     with services.sessions.begin() as session:
         now = services.clock.now()
@@ -167,9 +174,13 @@ def _settle(services: Services, job: Job, outcome: Outcome, policy: KindPolicy |
         elif gave_up:
             ledger.fail(session, job.id, now=now, error=error, worker=worker)
         else:
-            delay = BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
+            delay = (
+                timedelta(seconds=outcome.retry_after)
+                if outcome.retry_after is not None
+                else BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
+            )
             ledger.retry_later(session, job.id, at=now + delay, error=error, worker=worker)
-    if not outcome.complete:
+    if not outcome.complete and not rate_limited:
         log.warning(
             "delivery %s (%s %s/%s) %s: %s",
             job.id,

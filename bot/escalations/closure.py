@@ -11,11 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from blocks import notices
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Role, Severity, State, checklist_for
-from bot.escalations import service
+from bot.escalations import effects, service
 from bot.escalations.form import is_web_url
-from bot.escalations.service import NotAllowed, record
+from bot.escalations.permissions import NotAllowed, refusal, require_leadership, who_can
+from bot.escalations.service import record
 from bot.models import ChecklistEntry, Escalation, EscalationPerson, UrgentFlag
 from bot.settings import Settings
 
@@ -47,6 +50,46 @@ def resolvers(escalation: Escalation) -> list[str]:
 
 def can_reassign(escalation: Escalation, user: str, settings: Settings) -> bool:
     return settings.is_leadership(user) or user == escalation.person(Role.DIRECTOR)
+
+
+def require_resolver(escalation: Escalation, user: str, settings: Settings) -> None:
+    """Raises `NotAllowed`, naming who can, unless `user` may resolve (or reopen) it."""
+    if not can_resolve(escalation, user, settings):
+        raise NotAllowed(
+            f"Only the DRI, the direct manager, the Director PS or PS leadership can resolve "
+            f"or reopen {escalation.key}: {who_can(resolvers(escalation))}."
+        )
+
+
+def require_reassigner(escalation: Escalation, user: str, settings: Settings) -> None:
+    if not can_reassign(escalation, user, settings):
+        raise NotAllowed(
+            refusal(
+                settings,
+                f"reassign the DRI of {escalation.key}",
+                who="PS leadership or its Director PS",
+            )
+        )
+
+
+def resolvable(session: Session, escalation_id: int, user: str, settings: Settings) -> Escalation:
+    """The open escalation `user` may resolve; `NotAllowed` says why not."""
+    escalation = service.load(session, escalation_id)
+    require_resolver(escalation, user, settings)
+    if not escalation.state.is_open:
+        raise NotAllowed(f"{escalation.key} is already resolved.")
+    return escalation
+
+
+def reassignable(session: Session, escalation_id: int, user: str, settings: Settings) -> Escalation:
+    escalation = service.load(session, escalation_id)
+    require_reassigner(escalation, user, settings)
+    return escalation
+
+
+def downgradable(session: Session, escalation_id: int, user: str, settings: Settings) -> Escalation:
+    require_leadership(settings, user, "downgrade a Sev 1")
+    return service.load(session, escalation_id)
 
 
 @dataclass
@@ -178,10 +221,36 @@ def resolve(
     return escalation
 
 
+def close(
+    session: Session,
+    escalation_id: int,
+    seen_version: int,
+    form: ClosureForm,
+    *,
+    actor: str,
+    now: datetime,
+    today: date,
+    settings: Settings,
+) -> dict[str, str]:
+    """A person's closure form: checked, then applied. Returns what is wrong with the form
+    by field (nothing applied), or nothing once it is resolved."""
+    escalation = service.load(session, escalation_id)
+    require_resolver(escalation, actor, settings)
+    errors = validate_closure(escalation.severity, form, today)
+    if not errors:
+        resolve(
+            session, escalation_id, seen_version, form, actor=actor, now=now, tz=settings.timezone
+        )
+    return errors
+
+
 def reopen(
-    session: Session, escalation_id: int, seen_version: int, *, actor: str, now: datetime
+    session: Session, escalation_id: int, *, actor: str, now: datetime, settings: Settings
 ) -> Escalation:
-    escalation = service.get(session, escalation_id)
+    """Reopen within 30 days of the resolution: prompts resume and the thread is pinned."""
+    escalation = service.load(session, escalation_id)
+    require_resolver(escalation, actor, settings)
+    seen_version = escalation.version
     if escalation.state is not State.RESOLVED:
         raise NotAllowed(f"{escalation.key} is not resolved.")
     if now - escalation.resolved_at > REOPEN_WINDOW:
@@ -202,6 +271,7 @@ def reopen(
     record(session, escalation, EventKind.REOPENED, actor, "Reopened; cadence restarted", now)
     ledger.cancel_for(session, escalation_id, {RETRO_REMINDER})
     service.queue_publication(session, escalation, "reopened", now)
+    effects.thread_note(session, escalation, notices.reopened_note(escalation, actor), now)
     return escalation
 
 
@@ -213,9 +283,12 @@ def reassign_dri(
     *,
     actor: str,
     now: datetime,
+    settings: Settings,
 ) -> tuple[Escalation, str | None]:
-    """Hand the escalation to a new DRI; returns it and the previous DRI."""
-    escalation = service.get(session, escalation_id)
+    """Hand the escalation to a new DRI; returns it and the previous DRI. Both DRIs are told
+    by DM, the thread by a note, and the pinned message shows the new DRI."""
+    escalation = service.load(session, escalation_id)
+    require_reassigner(escalation, actor, settings)
     old = escalation.person(Role.DRI)
     if new_dri == old:
         raise NotAllowed(f"<@{new_dri}> is already the DRI.")
@@ -235,6 +308,17 @@ def reassign_dri(
         f"DRI changed from {old} to {new_dri}",
         now,
     )
+    effects.thread_note(
+        session, escalation, notices.reassigned_note(escalation, actor, new_dri, old), now
+    )
+    effects.direct_message(
+        session, new_dri, notices.new_dri_dm(escalation), now, escalation=escalation
+    )
+    if old:
+        effects.direct_message(
+            session, old, notices.old_dri_dm(escalation, new_dri), now, escalation=escalation
+        )
+    effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     return escalation, old
 
 
@@ -246,8 +330,11 @@ def downgrade_to_sev2(
     actor: str,
     now: datetime,
     reason: str,
+    settings: Settings,
 ) -> Escalation:
-    escalation = service.get(session, escalation_id)
+    """Sev 1 -> Sev 2 by leadership, with the reason; the Sev 2 cadence starts now."""
+    require_leadership(settings, actor, "downgrade a Sev 1")
+    escalation = service.load(session, escalation_id)
     if escalation.severity is not Severity.SEV1:
         raise NotAllowed(f"{escalation.key} is not a Sev 1.")
     _compare_and_set(
@@ -270,4 +357,20 @@ def downgrade_to_sev2(
     record(session, escalation, EventKind.DOWNGRADED, actor, f"Downgraded to Sev 2: {reason}", now)
     ledger.cancel_for(session, escalation_id)
     service.queue_publication(session, escalation, "downgraded", now)
+    effects.thread_note(
+        session, escalation, notices.downgraded_note(escalation, actor, reason), now
+    )
+    return escalation
+
+
+def link_retro(
+    session: Session, escalation_id: int, url: str, *, actor: str, now: datetime
+) -> Escalation:
+    """The lessons-learned retro's link, recorded and shared in the thread."""
+    if not is_web_url(url):
+        raise NotAllowed("Enter a web address starting with https:// (or http://).")
+    escalation = service.load(session, escalation_id)
+    escalation.retro_link = url
+    record(session, escalation, EventKind.RETRO_LINKED, actor, f"Retro: {url}", now)
+    effects.thread_note(session, escalation, notices.retro_note(url), now)
     return escalation

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from blocks import notices
+from blocks.customer import waiting_started
 from bot.cadence import ladder
-from bot.domain import EventKind, SalesOpsOutcome, State, WaitKind
+from bot.domain import EventKind, Role, SalesOpsOutcome, State, WaitKind
+from bot.escalations import closure, effects, service
 from bot.escalations.closure import ClosureForm
 from bot.escalations.service import NotAllowed, record
 from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
+from bot.settings import Settings
 
 
 def open_waits(session: Session, escalation_id: int) -> list[CustomerWait]:
@@ -276,3 +281,112 @@ def closure_for(outcome: SalesOpsOutcome, wait: CustomerWait) -> ClosureForm:
         financials_reconciled=False,
         artifacts_updated=False,
     )
+
+
+# -- what people do, each in one transaction with its note in the thread ---------------------
+
+
+def wait_on_customer(
+    session: Session,
+    escalation_id: int,
+    *,
+    kind: WaitKind,
+    asked: str,
+    how: str | None,
+    asked_on: date | None,
+    asked_tz: ZoneInfo,
+    actor: str,
+    now: datetime,
+    settings: Settings,
+) -> CustomerWait:
+    """Start the customer's clock: from the day they were asked (midnight in the asker's
+    time zone), or at once on the ladder's first step for a missed appointment."""
+    escalation = service.load(session, escalation_id)
+    if kind is WaitKind.MISSED_APPOINTMENT:
+        wait = missed_appointment(
+            session,
+            escalation,
+            what=asked,
+            actor=actor,
+            now=now,
+            first_step_days=settings.ladder_days[0],
+        )
+    else:
+        if asked_on is None:
+            raise NotAllowed("Pick the request date.")
+        if asked_on > now.astimezone(settings.timezone).date():
+            raise NotAllowed("The request date can't be in the future.")
+        asked_at = min(datetime.combine(asked_on, time(0, 0), asked_tz), now)
+        wait = start_waiting(
+            session, escalation, asked=asked, how=how, asked_at=asked_at, actor=actor, now=now
+        )
+    effects.thread_note(
+        session,
+        escalation,
+        notices.waiting_text(escalation),
+        now,
+        waiting_started(escalation, wait),
+    )
+    return wait
+
+
+def _wait_of(session: Session, wait_id: int) -> tuple[CustomerWait, Escalation]:
+    wait = session.get(CustomerWait, wait_id)
+    if wait is None:
+        raise NotAllowed("That request to the customer no longer exists.")
+    return wait, service.load(session, wait.escalation_id)
+
+
+def mark_responded(session: Session, wait_id: int, *, actor: str, now: datetime) -> Escalation:
+    """The customer answered the request: its ladder stops, and the thread hears how long
+    they took."""
+    wait, escalation = _wait_of(session, wait_id)
+    took = customer_responded(session, escalation, wait, actor=actor, now=now)
+    effects.thread_note(
+        session, escalation, notices.customer_responded_note(escalation, actor, describe(took)), now
+    )
+    return escalation
+
+
+def mark_out_of_office(
+    session: Session, wait_id: int, *, until: datetime, actor: str, now: datetime
+) -> Escalation:
+    wait, escalation = _wait_of(session, wait_id)
+    out_of_office(session, escalation, wait, until=until, actor=actor, now=now)
+    effects.thread_note(session, escalation, notices.out_of_office_note(actor, until.date()), now)
+    return escalation
+
+
+def decide_outcome(
+    session: Session,
+    wait_id: int,
+    *,
+    outcome: SalesOpsOutcome,
+    actor: str,
+    deciders: OutcomeDeciders,
+    now: datetime,
+    settings: Settings,
+) -> Escalation:
+    """Sales Ops' decision, recorded; anything but "continue" closes the escalation. The DRI
+    is told in the thread what to do next."""
+    wait, escalation = _wait_of(session, wait_id)
+    record_sales_ops_outcome(
+        session, escalation, wait, outcome=outcome, actor=actor, deciders=deciders, now=now
+    )
+    if outcome is not SalesOpsOutcome.CONTINUE:
+        escalation = closure.resolve(
+            session,
+            escalation.id,
+            escalation.version,
+            closure_for(outcome, wait),
+            actor=actor,
+            now=now,
+            tz=settings.timezone,
+        )
+    effects.thread_note(
+        session,
+        escalation,
+        notices.sales_ops_note(escalation, actor, outcome, escalation.person(Role.DRI)),
+        now,
+    )
+    return escalation

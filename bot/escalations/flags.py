@@ -8,9 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from blocks import notices
 from bot.cadence.flags import is_siren
 from bot.delivery import ledger
 from bot.domain import EventKind, State
+from bot.escalations import effects, service
 from bot.escalations.form import is_web_url
 from bot.escalations.service import NotAllowed, record
 from bot.models import Escalation, UrgentFlag
@@ -102,6 +104,38 @@ def raise_flag(
     return flag
 
 
+def raise_from_form(
+    session: Session,
+    escalation_id: int,
+    form: FlagForm,
+    *,
+    actor: str,
+    now: datetime,
+    threshold_hours: float,
+) -> dict[str, str]:
+    """Raise the flag the form describes; returns what is wrong with it by field (nothing
+    raised), or nothing once it is queued for Slack."""
+    escalation = service.load(session, escalation_id)
+    link, errors = validate_flag(
+        form, now=now, threshold_hours=threshold_hours, default_link=escalation.project_link
+    )
+    if errors:
+        return errors
+    try:
+        raise_flag(
+            session,
+            escalation,
+            form,
+            link=link,
+            actor=actor,
+            now=now,
+            threshold_hours=threshold_hours,
+        )
+    except NotAllowed as refused:
+        return {"needed": str(refused)}
+    return {}
+
+
 def close_flag(
     session: Session,
     escalation: Escalation,
@@ -128,3 +162,32 @@ def open_flags(session: Session, escalation_id: int | None = None) -> list[Urgen
     if escalation_id is not None:
         query = query.where(UrgentFlag.escalation_id == escalation_id)
     return list(session.scalars(query))
+
+
+def mark_responded(session: Session, flag_id: int, *, actor: str, now: datetime) -> UrgentFlag:
+    """The "Responded" button: the flag closes, and the thread hears who marked it."""
+    flag = session.get(UrgentFlag, flag_id)
+    if flag is None:
+        raise NotAllowed(f"Flag #{flag_id} no longer exists.")
+    escalation = service.load(session, flag.escalation_id)
+    if not close_flag(session, escalation, flag, actor=actor, now=now, how="marked responded"):
+        raise NotAllowed(f"Flag #{flag.id} was already closed.")
+    effects.thread_note(session, escalation, notices.flag_responded_note(flag, actor), now)
+    return flag
+
+
+def close_answered_flags(
+    session: Session, escalation: Escalation, user: str, now: datetime
+) -> list[UrgentFlag]:
+    """A responder's reply in the thread closes the open flags they were asked on, each
+    noted in the thread; returns them (the caller's transaction also claims the reply, so a
+    retry closes none)."""
+    closed = [
+        flag
+        for flag in open_flags(session, escalation.id)
+        if user in flag.responder_ids
+        and close_flag(session, escalation, flag, actor=user, now=now, how="answered in the thread")
+    ]
+    for flag in closed:
+        effects.thread_note(session, escalation, notices.flag_answered_note(flag, user), now)
+    return closed

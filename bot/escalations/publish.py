@@ -67,10 +67,16 @@ class _Steps:
     def outcome(self) -> Outcome:
         """Incomplete while any step failed; permanent only when no failed step can succeed
         on a retry (the steps that worked stay done either way)."""
+        waits = [
+            1.0 if p.retry_after is None else p.retry_after
+            for _, p in self.problems
+            if p.code == "ratelimited"
+        ]
         return Outcome(
             complete=not self.problems,
             problems=[f"{what}: {problem.code}" for what, problem in self.problems],
             permanent=bool(self.problems) and all(is_permanent(p) for _, p in self.problems),
+            retry_after=max(waits) if waits else None,
         )
 
 
@@ -215,7 +221,9 @@ def publish(services: Services, job: Job) -> Outcome:
         steps.run("post the checklist in the thread", checklist)
         steps.run("post the link in the internal project channel", internal_link)
         steps.run("DM the DRI", dri_dm)
-    _tell_opener(services, job, escalation_id, steps.problems)
+    # A rate limit is a pause, not news: the opener hears only of what a person can fix.
+    worth_telling = [(w, p) for w, p in steps.problems if p.code != "ratelimited"]
+    _tell_opener(services, job, escalation_id, worth_telling)
     return steps.outcome()
 
 

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from blocks import notices
 from blocks.records import FORMS, RecordKind, Tracking
 from bot.domain import EventKind, RaidCategory, State
-from bot.escalations.service import record
+from bot.escalations import effects, service
+from bot.escalations.service import NotAllowed, record
 from bot.models import (
     Alternative,
     Blocker,
@@ -45,14 +47,17 @@ def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, An
 
 def add_record(
     session: Session,
-    escalation: Escalation,
+    escalation_id: int,
     kind: RecordKind,
     values: dict[str, Any],
     *,
     actor: str,
     now: datetime,
+    resourcing_channel: str | None,
 ) -> object:
-    """Store one record and its timeline entry; returns the new row."""
+    """Store one record and its timeline entry; returns the new row. A resource impact is
+    posted to the resourcing channel (or, with none configured, the escalation's thread)."""
+    escalation = service.load(session, escalation_id)
     common = {"created_by": actor, "created_at": now}
     row: object
     if kind is RecordKind.MILESTONE:
@@ -118,15 +123,40 @@ def add_record(
     else:
         row = ResourceImpact(escalation_id=escalation.id, text=values["text"], **common)
         summary = f"Resource impact: {values['text'][:200]}"
+        _share_resource_impact(session, escalation, values["text"], actor, now, resourcing_channel)
     session.add(row)
     session.flush()
     record(session, escalation, EventKind.RECORD_ADDED, actor, summary, now)
     return row
 
 
-def set_tasks_done(
+def _share_resource_impact(
     session: Session,
     escalation: Escalation,
+    impact: str,
+    actor: str,
+    now: datetime,
+    channel: str | None,
+) -> None:
+    if channel:
+        text = notices.resource_impact_text(escalation, actor, impact)
+        effects.channel_post(session, channel, text, now, escalation=escalation)
+    else:
+        text = notices.resource_impact_text(escalation, actor, impact, channel_configured=False)
+        effects.thread_note(session, escalation, text, now)
+
+
+def milestones_for_tasks(session: Session, escalation_id: int) -> list[Milestone]:
+    """The milestones a new task can belong to; `NotAllowed` while there are none."""
+    milestones = tracking(session, escalation_id).milestones
+    if not milestones:
+        raise NotAllowed("Add a milestone first: tasks belong to a milestone.")
+    return milestones
+
+
+def set_tasks_done(
+    session: Session,
+    escalation_id: int,
     milestone_id: int,
     done_ids: set[int],
     *,
@@ -134,6 +164,7 @@ def set_tasks_done(
     now: datetime,
 ) -> list[str]:
     """Make the milestone's tasks match the ticked set; returns what changed."""
+    escalation = service.load(session, escalation_id)
     milestone = session.get(Milestone, milestone_id)
     if milestone is None or milestone.escalation_id != escalation.id:
         return []

@@ -8,7 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from blocks import notices
+from blocks.portfolio import promotion_request_blocks
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import (
     EventKind,
     Health,
@@ -20,7 +23,9 @@ from bot.domain import (
     UpdateSource,
     checklist_for,
 )
+from bot.escalations import effects
 from bot.escalations.form import EscalationForm
+from bot.escalations.permissions import NotAllowed, leadership_people, require_leadership
 from bot.escalations.policy import PHASE1_WINDOW
 from bot.models import (
     ChecklistEntry,
@@ -31,6 +36,7 @@ from bot.models import (
     TimelineEvent,
     Update,
 )
+from bot.settings import Settings
 
 BOT = "bot"
 PUBLISH = "publish"
@@ -219,6 +225,33 @@ def set_step_checklist(
     return changes
 
 
+def tick_checklist_step(
+    session: Session,
+    escalation_id: int,
+    step_index: int,
+    ticked: set[str],
+    *,
+    actor: str,
+    now: datetime,
+) -> list[str]:
+    """The checklist message's step `step_index` as ticked there; the message is edited to
+    match. Returns what changed."""
+    escalation = load(session, escalation_id)
+    steps: dict[str, set[str]] = {}
+    for item in checklist_for(escalation.severity):
+        steps.setdefault(item.step, set()).add(item.code)
+    changes = set_step_checklist(
+        session,
+        escalation,
+        step_codes=list(steps.values())[step_index],
+        ticked=ticked,
+        actor=actor,
+        now=now,
+    )
+    effects.refresh(session, escalation, DeliveryKind.REFRESH_CHECKLIST, now)
+    return changes
+
+
 def tick(session: Session, escalation: Escalation, code: str, *, actor: str, now: datetime) -> bool:
     for entry in escalation.checklist:
         if entry.code == code and not entry.done:
@@ -292,20 +325,32 @@ def find_by_thread(session: Session, channel_id: str, thread_ts: str) -> Escalat
     ).first()
 
 
-class NotAllowed(Exception):
-    """The person may not do this; the message says who can."""
+PROMOTE = "escalate a Sev 2 to Sev 1"
+
+
+def promotable(session: Session, escalation_id: int, user: str, settings: Settings) -> Escalation:
+    """The Sev 2 that `user` (PS leadership) may escalate to Sev 1."""
+    require_leadership(settings, user, PROMOTE)
+    escalation = load(session, escalation_id)
+    if escalation.severity is Severity.SEV1:
+        raise NotAllowed(f"{escalation.key} is already Sev 1.")
+    return escalation
 
 
 def promote_to_sev1(
     session: Session,
-    escalation: Escalation,
+    escalation_id: int,
     *,
     level: Level,
     actor: str,
     now: datetime,
+    settings: Settings,
     note: str | None = None,
-) -> None:
+) -> Escalation:
     """Sev 2 -> Sev 1 on the same record: Phase 1 and the Sev 1 cadence start again."""
+    # Checked again at submission: a modal can outlive a role.
+    require_leadership(settings, actor, PROMOTE)
+    escalation = load(session, escalation_id)
     if escalation.severity is Severity.SEV1:
         raise NotAllowed(f"{escalation.key} is already Sev 1.")
     if not escalation.state.is_open:
@@ -345,9 +390,16 @@ def promote_to_sev1(
         now,
     )
     queue_publication(session, escalation, "promoted", now)
+    effects.thread_note(session, escalation, notices.promoted_note(escalation, actor, note), now)
+    return escalation
 
 
-def keep_in_sev2(session: Session, escalation: Escalation, *, actor: str, now: datetime) -> None:
+def keep_in_sev2(
+    session: Session, escalation_id: int, *, actor: str, now: datetime, settings: Settings
+) -> Escalation:
+    """Leadership's decision that a Sev 2 stays in monitoring, noted in its thread."""
+    require_leadership(settings, actor, "decide on a Sev 2")
+    escalation = load(session, escalation_id)
     if escalation.severity is not Severity.SEV2:
         raise NotAllowed(f"{escalation.key} is not a Sev 2.")
     record(
@@ -358,3 +410,30 @@ def keep_in_sev2(session: Session, escalation: Escalation, *, actor: str, now: d
         "Leadership decided: remain in Sev 2 monitoring",
         now,
     )
+    effects.thread_note(session, escalation, notices.remained_note(escalation, actor), now)
+    return escalation
+
+
+def request_promotion(
+    session: Session, escalation_id: int, *, requester: str, now: datetime, settings: Settings
+) -> Escalation:
+    """The DRI asks leadership, in the thread, to escalate a Sev 2 to Sev 1."""
+    escalation = load(session, escalation_id)
+    if escalation.severity is not Severity.SEV2:
+        raise NotAllowed(f"{escalation.key} is already Sev 1.")
+    record(
+        session,
+        escalation,
+        EventKind.PROMOTION_REQUESTED,
+        requester,
+        "DRI asked leadership to escalate to Sev 1",
+        now,
+    )
+    effects.thread_note(
+        session,
+        escalation,
+        notices.promotion_requested_text(escalation),
+        now,
+        promotion_request_blocks(escalation, requester, leadership_people(settings)),
+    )
+    return escalation

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from typing import Any
 
 from slack_bolt import App
 
+from bot.delivery.gateway import SlackProblem
+from bot.escalations.closure import Conflict
+from bot.escalations.service import EscalationNotFound, NotAllowed
 from bot.services import Services
 from bot.slack import (
     commands,
@@ -20,6 +24,22 @@ from bot.slack import (
     tracking,
     updates,
 )
+from bot.slack.replies import tell
+
+
+def answer_refusals(services: Services, app: App) -> None:
+    """One place that turns what a use case refused into words for the person who asked:
+    a listener just lets `NotAllowed`, a lost race or Slack's refusal propagate."""
+
+    @app.error
+    def tell_the_person(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+        if isinstance(error, NotAllowed | Conflict | EscalationNotFound):
+            tell(services, body, str(error))
+        elif isinstance(error, SlackProblem):
+            logger.warning("Slack refused %s: %s", error.method, error.code)
+            tell(services, body, f":warning: {error.plain_words}")
+        else:
+            logger.exception("listener failed", exc_info=error)
 
 
 def build_app(
@@ -37,6 +57,7 @@ def build_app(
         logger=logging.getLogger("slack_bolt"),
         listener_executor=listener_executor,
     )
+    answer_refusals(services, app)
     commands.register(app, services)
     opening.register(app, services)
     home.register(app, services)

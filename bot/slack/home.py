@@ -12,13 +12,14 @@ from bot.delivery.gateway import SlackProblem
 from bot.domain import Role, Severity
 from bot.escalations import attention, service
 from bot.services import Services
-from bot.slack.opening import open_modal
+from bot.slack.modals import open_escalation_form
+from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)
 
 
 def publish_home(services: Services, user_id: str) -> None:
-    with services.sessions.begin() as session:
+    with services.sessions() as session:
         involved = service.involving(session, user_id)
         mine = [e for e in involved if e.person(Role.DRI) == user_id]
         watching = [e for e in involved if e.person(Role.DRI) != user_id]
@@ -50,17 +51,11 @@ def register(app: App, services: Services) -> None:
     def opener(severity: Severity):  # type: ignore[no-untyped-def]
         def open_from_home(ack: Ack, body: dict[str, Any]) -> None:
             ack()
-            problem = open_modal(
-                services,
-                trigger_id=body["trigger_id"],
-                severity=severity,
-                user_id=body["user"]["id"],
+            problem = open_escalation_form(
+                services, body["trigger_id"], severity, opener=body["user"]["id"]
             )
             if problem is not None:
-                try:
-                    services.gateway.dm(body["user"]["id"], f":warning: {problem.plain_words}")
-                except SlackProblem:
-                    log.warning("could not tell %s the form failed", body["user"]["id"])
+                tell(services, body, f":warning: {problem}")
 
         return open_from_home
 

@@ -14,11 +14,9 @@ from blocks import update as update_views
 from blocks.text import when
 from bot.cadence.engine import snooze
 from bot.delivery.gateway import SlackProblem
-from bot.domain import UpdateSource
-from bot.escalations import service
+from bot.escalations import service, updates
 from bot.services import Services
-from bot.slack.modals import show_modal
-from bot.slack.updates import open_update_modal, publish_pending_update
+from bot.slack.modals import open_update_form, show_modal
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +24,8 @@ SNOOZE_FOR = timedelta(hours=1)
 
 
 def _answered(services: Services, body: dict[str, Any], text: str) -> None:
-    """Replace the prompt's buttons with what was done, so it can't be answered twice."""
+    """Replace the clicked prompt's buttons with what was done, so it can't be answered
+    twice: an answer to the click itself, like an ephemeral reply."""
     container = body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
     if not (channel and ts):
@@ -46,38 +45,28 @@ def register(app: App, services: Services) -> None:
     def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         value = json.loads(action["value"])
-        open_update_modal(services, body, value["e"], origin=value["k"])
+        open_update_form(services, body, value["e"], origin=value["k"])
 
     @app.action(prompt_views.PROMPT_CHECK_IN)
     def check_in(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
         with services.sessions() as session:
-            escalation = service.get(session, value["e"])
-            if escalation is None:
-                return
+            escalation = service.load(session, json.loads(action["value"])["e"])
             view = update_views.check_in_modal(escalation)
         show_modal(services, body, view)
 
     @app.action(prompt_views.PROMPT_NOTHING_NEW)
     def nothing_new(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
         with services.sessions.begin() as session:
-            escalation = service.get(session, value["e"])
-            if escalation is None or not escalation.state.is_open:
-                return
-            update = service.record_update(
+            updates.nothing_new(
                 session,
-                escalation,
+                json.loads(action["value"])["e"],
                 author=body["user"]["id"],
                 now=services.clock.now(),
-                source=UpdateSource.NOTHING_NEW,
-                summary="No new developments.",
             )
-            key, update_id = escalation.key, update.id
+        services.wake()
         _answered(services, body, ":white_check_mark: Recorded: nothing new. Posted in the thread.")
-        publish_pending_update(services, key, update_id)
 
     @app.action(prompt_views.PROMPT_SNOOZE)
     def snoozed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

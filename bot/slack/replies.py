@@ -1,22 +1,30 @@
-"""Answering people: privately where they clicked, or in the escalation's thread."""
+"""Answering the person who clicked or typed: an ephemeral where they are, else a DM; and
+the Markdown export they asked for."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from blocks.text import mention
 from bot.delivery.gateway import SlackProblem
-from bot.escalations import effects, service
+from bot.escalations import service
+from bot.escalations.export import export_markdown
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 
 def tell(services: Services, body: dict[str, Any], text: str) -> None:
-    """An ephemeral answer in the channel where the button was; a DM where that can't be."""
-    user = body["user"]["id"]
-    channel = (body.get("channel") or {}).get("id")
+    """An ephemeral answer in the channel where the button was; a DM where that can't be.
+
+    `body` is any request Slack sends: an interaction (`user.id`, `channel.id`) or a slash
+    command (`user_id`, `channel_id`).
+    """
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if not user:
+        log.warning("nobody to tell: %s", text)
+        return
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
     if channel and not channel.startswith("D"):
         try:
             services.gateway.ephemeral(channel, user, text)
@@ -29,29 +37,18 @@ def tell(services: Services, body: dict[str, Any], text: str) -> None:
         log.warning("could not tell %s: %s", user, problem.code)
 
 
-def thread_note(
-    services: Services, escalation_id: int, text: str, blocks: list | None = None
-) -> None:
-    """A reply in the escalation's leadership thread, queued in the ledger and delivered by
-    the workers (once the thread exists)."""
-    with services.sessions.begin() as session:
+def send_export(services: Services, user_id: str, escalation_id: int) -> str | None:
+    """DM the Markdown export as a file; returns a problem to tell the person, or None."""
+    with services.sessions() as session:
         escalation = service.load(session, escalation_id)
-        effects.thread_note(session, escalation, text, services.clock.now(), blocks)
-    services.wake()
-
-
-def leadership_people(services: Services) -> list[str]:
-    settings = services.settings
-    people = list(settings.leadership_user_ids)
-    for user in (settings.director_ps_user_id, settings.pmo_manager_user_id):
-        if user and user not in people:
-            people.append(user)
-    return people
-
-
-def who_can(people: list[str]) -> str:
-    return ", ".join(mention(user) for user in people) or "nobody is configured"
-
-
-def refusal(services: Services, what: str) -> str:
-    return f"Only PS leadership can {what}: {who_can(leadership_people(services))}."
+        markdown = export_markdown(session, escalation, services.clock.now())
+        key = escalation.key
+    try:
+        channel = services.gateway.open_dm(user_id)
+        services.gateway.upload_text(
+            channel, f"{key}.md", markdown, f"{key}: full record and timeline"
+        )
+    except SlackProblem as problem:
+        log.warning("export upload failed: %s", problem.code)
+        return f"I couldn't send the export: {problem.plain_words}"
+    return None

@@ -1,0 +1,136 @@
+"""Short messages about a change: notes in an escalation's thread, DMs to the people it
+concerns, and the bot's answers to a command. Whatever a person typed is escaped and clipped
+here, so a note can never broadcast or break its markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from blocks.escalation import title
+from blocks.text import clip, escape, link, mention
+from bot.domain import SalesOpsOutcome, State
+from bot.models import Escalation, UrgentFlag
+
+# Typed text quoted in a note: room for a full input, escaped, within a notification.
+QUOTE = 2000
+
+
+def _title(escalation: Escalation) -> str:
+    return clip(escape(title(escalation)), 300)
+
+
+def reopened_note(escalation: Escalation, actor: str) -> str:
+    return (
+        f":arrows_counterclockwise: {mention(actor)} reopened {escalation.key}; "
+        "prompts resume and the thread is pinned again."
+    )
+
+
+def reassigned_note(escalation: Escalation, actor: str, new_dri: str, old: str | None) -> str:
+    was = f" (was {mention(old)})." if old else "."
+    return (
+        f":arrows_counterclockwise: {mention(actor)} made {mention(new_dri)} "
+        f"the DRI of {escalation.key}{was}"
+    )
+
+
+def new_dri_dm(escalation: Escalation) -> str:
+    return (
+        f"You are now the DRI for *{_title(escalation)}*. "
+        "Prompts follow your time zone from now on."
+    )
+
+
+def old_dri_dm(escalation: Escalation, new_dri: str) -> str:
+    return (
+        f"{mention(new_dri)} is now the DRI for *{_title(escalation)}*; "
+        "you won't get its prompts any more."
+    )
+
+
+def downgraded_note(escalation: Escalation, actor: str, reason: str) -> str:
+    return (
+        f":arrow_double_down: {mention(actor)} downgraded {escalation.key} to Sev 2: "
+        f"{clip(escape(reason), QUOTE)}"
+    )
+
+
+def retro_note(url: str) -> str:
+    return f":memo: Lessons-learned retro: {link(url)}"
+
+
+def promoted_note(escalation: Escalation, actor: str, note: str | None) -> str:
+    level = f" {escalation.level.label}" if escalation.level else ""
+    why = f" {clip(escape(note), QUOTE)}" if note else ""
+    return (
+        f":rotating_light: {mention(actor)} escalated {escalation.key} to *Sev 1{level}*.{why}"
+        " Phase 1 starts again: checklist below."
+    )
+
+
+def remained_note(escalation: Escalation, actor: str) -> str:
+    return f":eyes: {mention(actor)} decided {escalation.key} remains in Sev 2 monitoring."
+
+
+def promotion_requested_text(escalation: Escalation) -> str:
+    return f"{escalation.key}: Sev 1 requested"
+
+
+def waiting_text(escalation: Escalation) -> str:
+    return f"Waiting on {clip(escape(escalation.customer), 200)}"
+
+
+def customer_responded_note(escalation: Escalation, actor: str, took: str) -> str:
+    again = f"; {escalation.key} is active again." if escalation.state is State.ACTIVE else "."
+    return (
+        f":speech_balloon: {mention(actor)}: the customer responded after {took}. "
+        f"The ladder for that request is stopped{again}"
+    )
+
+
+def out_of_office_note(actor: str, until: date) -> str:
+    return (
+        f":palm_tree: {mention(actor)}: the customer is out of office until "
+        f"{until:%Y-%m-%d}; the unresponsiveness ladder is paused until then."
+    )
+
+
+def sales_ops_note(
+    escalation: Escalation, actor: str, outcome: SalesOpsOutcome, dri: str | None
+) -> str:
+    follow = (
+        "carry on with the project and reset the PSA status (Active, dependency: None); "
+        "the escalation is active again."
+        if outcome is SalesOpsOutcome.CONTINUE
+        else "follow the contract path; I closed the escalation and unpinned the thread."
+    )
+    return (
+        f":memo: Sales Ops ({mention(actor)}) recorded *{outcome.label}* for "
+        f"{escalation.key}. {mention(dri)}, please {follow}"
+    )
+
+
+def flag_answered_note(flag: UrgentFlag, user: str) -> str:
+    return f":white_check_mark: Flag #{flag.id} answered by {mention(user)}."
+
+
+def flag_responded_note(flag: UrgentFlag, actor: str) -> str:
+    return f":white_check_mark: Flag #{flag.id} marked responded by {mention(actor)}."
+
+
+def resource_impact_text(
+    escalation: Escalation, actor: str, impact: str, *, channel_configured: bool = True
+) -> str:
+    text = (
+        f":busts_in_silhouette: Resource impact from {escalation.key} "
+        f"({clip(escape(escalation.customer), 200)}), logged by {mention(actor)}: "
+        f"{clip(escape(impact), QUOTE)}"
+    )
+    if not channel_configured:
+        text += "\n_No RESOURCING_CHANNEL is configured, so only this thread knows._"
+    return text
+
+
+def unknown_escalation(typed: str) -> str:
+    """The answer to a command naming an escalation that isn't there."""
+    return f"I can't find an escalation called `{clip(escape(typed), 40)}`."

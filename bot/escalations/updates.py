@@ -1,0 +1,140 @@
+"""Use cases for what the DRI and stakeholders report: updates (from the modal, a prompt or
+a thread reply) and check-ins. Each is one transaction; what Slack should show is queued in
+it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from blocks.update import check_in_text
+from bot import handled_events
+from bot.domain import EventKind, Health, Role, UpdateSource
+from bot.escalations import effects, flags, service
+from bot.escalations.service import NotAllowed
+from bot.models import CheckIn, Escalation, Update
+
+
+@dataclass(frozen=True)
+class UpdateForm:
+    summary: str
+    health: Health | None = None
+    progress: str | None = None
+    blockers: str | None = None
+    next_steps: str | None = None
+    customer_communicated: bool = False
+    customer_message: str | None = None
+
+
+def _open(session: Session, escalation_id: int) -> Escalation:
+    escalation = service.load(session, escalation_id)
+    if not escalation.state.is_open:
+        raise NotAllowed(f"{escalation.key} is resolved; reopen it to post updates.")
+    return escalation
+
+
+def post_update(
+    session: Session,
+    escalation_id: int,
+    form: UpdateForm,
+    *,
+    author: str,
+    now: datetime,
+    source: UpdateSource = UpdateSource.MODAL,
+) -> Update:
+    """An update from the form; posted in the thread, the internal channel and (its
+    customer-safe text) the customer channel."""
+    return service.record_update(
+        session,
+        _open(session, escalation_id),
+        author=author,
+        now=now,
+        source=source,
+        summary=form.summary,
+        health=form.health,
+        progress=form.progress,
+        blockers=form.blockers,
+        next_steps=form.next_steps,
+        customer_communicated=form.customer_communicated,
+        customer_message=form.customer_message,
+    )
+
+
+def nothing_new(session: Session, escalation_id: int, *, author: str, now: datetime) -> Update:
+    """The prompt's "Nothing new" button: an update that says so."""
+    return post_update(
+        session,
+        escalation_id,
+        UpdateForm(summary="No new developments."),
+        author=author,
+        now=now,
+        source=UpdateSource.NOTHING_NEW,
+    )
+
+
+def log_check_in(
+    session: Session,
+    escalation_id: int,
+    *,
+    author: str,
+    attendees: list[str],
+    notes: str,
+    now: datetime,
+) -> CheckIn:
+    """The midday stakeholder check-in, kept with the record and noted in the thread."""
+    escalation = service.load(session, escalation_id)
+    check_in = CheckIn(
+        escalation_id=escalation.id,
+        at=now,
+        author=author,
+        attendees=",".join(attendees),
+        notes=notes,
+    )
+    session.add(check_in)
+    service.record(
+        session,
+        escalation,
+        EventKind.CHECK_IN,
+        author,
+        f"Check-in with {len(attendees)} attendee(s): {notes[:200]}",
+        now,
+    )
+    effects.thread_note(
+        session, escalation, check_in_text(escalation, attendees, notes, author), now
+    )
+    return check_in
+
+
+def take_thread_reply(
+    session: Session,
+    *,
+    channel: str,
+    thread_ts: str,
+    ts: str,
+    author: str,
+    text: str,
+    event_keys: list[str],
+    now: datetime,
+) -> Update | None:
+    """A reply in an open escalation's thread, taken once however often Slack sends it: it
+    closes the flags its author was asked to answer, and the DRI's reply is their update.
+    Returns the update, if it was one."""
+    escalation = service.find_by_thread(session, channel, thread_ts)
+    if escalation is None or not escalation.state.is_open:
+        return None
+    if not handled_events.first_time(session, event_keys, now):
+        return None
+    flags.close_answered_flags(session, escalation, author, now)
+    if author != escalation.person(Role.DRI):
+        return None
+    return service.record_update(
+        session,
+        escalation,
+        author=author,
+        now=now,
+        source=UpdateSource.THREAD,
+        summary=text or "(no text)",
+        thread_ts=ts,
+    )
