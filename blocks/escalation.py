@@ -43,8 +43,8 @@ from bot.domain import (
     State,
     checklist_for,
 )
-from bot.escalations.policy import next_update_due, open_checklist_items
 from bot.models import Escalation
+from bot.policy.escalation import next_update_due, open_checklist_items
 
 # Action IDs of the root message's buttons; the later flows listen for them.
 POST_UPDATE = "esc_post_update"

@@ -32,8 +32,8 @@ from blocks.text import (
     mention,
     when,
 )
-from bot.cadence.flags import FlagReminder
 from bot.models import Escalation, UrgentFlag
+from bot.policy.flags import FlagReminder
 
 FLAG_CALLBACK = "flag_urgent"
 FLAG_RESPONDED = "flag_responded"

@@ -21,8 +21,8 @@ from blocks.layout import section, sections
 from blocks.modal import context_line
 from blocks.text import MESSAGE_BLOCKS, VIEW_BLOCKS, age, clip, escape, mention, when
 from bot.domain import Role
-from bot.escalations.policy import overdue_items
 from bot.models import Escalation
+from bot.policy.escalation import overdue_items
 
 OPEN_SEV1 = "home_open_sev1"
 OPEN_SEV2 = "home_open_sev2"
@@ -100,7 +100,9 @@ def given_up_line(key: str | None, what: str, reason: str, at: datetime | None) 
     """One piece of work the bot gave up on, for the Needs attention list."""
     since = f" ({when(at)})" if at else ""
     subject = f"*{escape(key)}*: " if key else ""
-    return f"{subject}couldn't deliver {escape(clip(what, 100))}{since}: `{escape(clip(reason, 200))}`"
+    return (
+        f"{subject}couldn't deliver {escape(clip(what, 100))}{since}: `{escape(clip(reason, 200))}`"
+    )
 
 
 def home_view(
@@ -127,7 +129,9 @@ def home_view(
     ]
     if attention:
         blocks.append(section("*:warning: Needs attention*"))
-        blocks += sections(list(attention), most=ATTENTION_BLOCKS, what="problems", where="the logs")
+        blocks += sections(
+            list(attention), most=ATTENTION_BLOCKS, what="problems", where="the logs"
+        )
     groups = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
     if everyone is not None:
         groups.append(("All open escalations (leadership)", everyone))

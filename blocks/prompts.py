@@ -16,8 +16,8 @@ from blocks.layout import section
 from blocks.modal import context_line
 from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, age, clip, escape, mention, when
 from bot.domain import Role
-from bot.escalations.policy import open_checklist_items
 from bot.models import Escalation
+from bot.policy.escalation import open_checklist_items
 
 PROMPT_POST_UPDATE = "prompt_post_update"
 PROMPT_NOTHING_NEW = "prompt_nothing_new"

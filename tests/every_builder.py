@@ -31,7 +31,6 @@ from blocks import (
 )
 from blocks.prompts import HEADLINES
 from blocks.records import RecordKind, Tracking
-from bot.cadence.flags import FlagReminder
 from bot.domain import (
     Health,
     Level,
@@ -62,6 +61,7 @@ from bot.models import (
     Update,
     UrgentFlag,
 )
+from bot.policy.flags import FlagReminder
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 PEOPLE = {

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cadence.flags import next_reminder_at
-from bot.cadence.ladder import WaitClock, next_step_at, step_reached
 from bot.cadence.planning import OpenFlag, OpenTask, PlanningSettings, Snapshot, plan_for
-from bot.cadence.policy import CadenceState, next_check
 from bot.domain import Level, Severity, State
+from bot.policy.cadence import CadenceState, next_check
+from bot.policy.flags import next_reminder_at
+from bot.policy.ladder import WaitClock, next_step_at, step_reached
 from bot.settings import Settings, WeeklySlot
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.cadence.policy import (
+from bot.domain import Level, Severity, State
+from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
     PromptKind,
     due_prompts,
     local_occurrence,
 )
-from bot.domain import Level, Severity, State
 from bot.settings import Settings
 
 SETTINGS = CadenceSettings.from_settings(Settings(_env_file=None))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.cadence.flags import FlagReminder, is_siren, reminder_due, reminders
-from bot.cadence.ladder import WaitClock, is_paused, step_reached, waited
+from bot.policy.flags import FlagReminder, is_siren, reminder_due, reminders
+from bot.policy.ladder import WaitClock, is_paused, step_reached, waited
 
 ASKED = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 DAYS = [7, 14, 21, 28]

@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
-from bot.cadence import ladder
 from bot.delivery import ledger
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import customer, effects, service
 from bot.models import CustomerWait, Escalation
+from bot.policy import ladder
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from bot import people
-from bot.cadence import portfolio
-from bot.cadence.policy import (
+from bot.delivery import ledger
+from bot.delivery.runner import Job, Outcome, settle_with
+from bot.domain import EventKind, Role
+from bot.escalations import effects, service
+from bot.models import Delivery, DeliveryStatus, Escalation
+from bot.policy import portfolio
+from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
     DuePrompt,
@@ -26,12 +31,7 @@ from bot.cadence.policy import (
     customer_comm_overdue,
     due_prompts,
 )
-from bot.delivery import ledger
-from bot.delivery.runner import Job, Outcome, settle_with
-from bot.domain import EventKind, Role
-from bot.escalations import effects, service
-from bot.escalations.policy import open_checklist_items
-from bot.models import Delivery, DeliveryStatus, Escalation
+from bot.policy.escalation import open_checklist_items
 from bot.services import Services
 
 log = logging.getLogger(__name__)

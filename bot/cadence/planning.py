@@ -25,10 +25,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot import people
-from bot.cadence import ladder
 from bot.cadence.engine import schedule_portfolio_agenda, schedule_prompt
-from bot.cadence.flags import next_reminder_at, reminder_due
-from bot.cadence.policy import (
+from bot.delivery import ledger
+from bot.delivery.gateway import SlackProblem
+from bot.delivery.kinds import DeliveryKind
+from bot.domain import Role
+from bot.escalations.customer import wait_clock
+from bot.models import CustomerWait, Escalation, Milestone, SlackUser, Task, UrgentFlag
+from bot.policy import ladder
+from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
     DuePrompt,
@@ -36,13 +41,8 @@ from bot.cadence.policy import (
     local_occurrence,
     next_check,
 )
-from bot.delivery import ledger
-from bot.delivery.gateway import SlackProblem
-from bot.delivery.kinds import DeliveryKind
-from bot.domain import Role
-from bot.escalations.customer import wait_clock
-from bot.escalations.policy import open_checklist_items
-from bot.models import CustomerWait, Escalation, Milestone, SlackUser, Task, UrgentFlag
+from bot.policy.escalation import open_checklist_items
+from bot.policy.flags import next_reminder_at, reminder_due
 from bot.services import Services
 from bot.settings import Settings
 

@@ -7,13 +7,13 @@ import logging
 from sqlalchemy.orm import Session
 
 from blocks import flags as flag_views
-from bot.cadence.flags import FlagReminder, reminder_due
 from bot.delivery import ledger
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role
 from bot.escalations import effects, flags, service
 from bot.models import UrgentFlag
+from bot.policy.flags import FlagReminder, reminder_due
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ class DeliveryKind(StrEnum):
     # Edits rebuilt from the record as it is when they run, so the latest state wins.
     REFRESH_ROOT = "refresh_root"
     REFRESH_CHECKLIST = "refresh_checklist"
-    # The cadence (the values are the prompt kinds of bot/cadence/policy.py).
+    # The cadence (the values are the prompt kinds of bot/policy/cadence.py).
     MORNING = "morning"
     MIDDAY = "midday"
     EVENING = "evening"

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from blocks import notices
 from blocks.customer import waiting_started
-from bot.cadence import ladder
 from bot.domain import EventKind, Role, SalesOpsOutcome, State, WaitKind
 from bot.escalations import closure, effects, service
 from bot.escalations.closure import ClosureForm
 from bot.escalations.service import NotAllowed, record
 from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
+from bot.policy import ladder
 from bot.settings import Settings
 
 

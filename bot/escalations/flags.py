@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks import notices
-from bot.cadence.flags import is_siren
 from bot.delivery import ledger
 from bot.domain import EventKind, State
 from bot.escalations import effects, service
 from bot.escalations.form import is_web_url
 from bot.escalations.service import NotAllowed, record
 from bot.models import Escalation, UrgentFlag
+from bot.policy.flags import is_siren
 
 PUBLISH_FLAG = "publish_flag"
 

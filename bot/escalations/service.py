@@ -26,7 +26,6 @@ from bot.domain import (
 from bot.escalations import effects
 from bot.escalations.form import EscalationForm
 from bot.escalations.permissions import NotAllowed, leadership_people, require_leadership
-from bot.escalations.policy import PHASE1_WINDOW
 from bot.models import (
     ChecklistEntry,
     Escalation,
@@ -36,6 +35,7 @@ from bot.models import (
     TimelineEvent,
     Update,
 )
+from bot.policy.escalation import PHASE1_WINDOW
 from bot.settings import Settings
 
 BOT = "bot"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.cadence.policy import local_occurrence
+from bot.policy.cadence import local_occurrence
 from bot.settings import Settings
 
 SUBJECT = "portfolio"
