@@ -14,7 +14,6 @@ import dataclasses
 import json
 import logging
 import re
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from bench.limits import (
 )
 from bench.report import Row, run_alone
 from bench.seed import fresh_database, seed
+from tests.slack_standin import Call
 
 MORNING_IN_NEW_YORK = datetime(2026, 11, 23, 14, 0, 30, tzinfo=UTC)
 PER_DRI = 5
@@ -46,26 +46,52 @@ class RunningClock:
         return self._start + timedelta(seconds=time.monotonic() - self._t0)
 
 
-def deliver_due(services) -> object:  # type: ignore[no-untyped-def]
-    """One pass of delivery; adapt here when a continuous bounded worker replaces the tick."""
-    from bot.scheduler import tick
+def start_delivery(services):  # type: ignore[no-untyped-def]
+    """The production path: plan once (as the scheduler's tick does), then the bounded
+    delivery workers drain the ledger continuously, as `escalation-bot serve` runs them."""
+    from bot.delivery.workers import DeliveryWorkers
+    from bot.scheduler import REGISTRY, plan
 
-    return tick(services)
+    workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
+    services.wake = workers.wake
+    workers.start()
+    plan(services)
+    services.wake()
+    return workers
+
+
+def _key_of(call: Call) -> int | None:
+    """The escalation of a DM Slack accepted (-1 if it names none); None for anything else."""
+    if call.method != "chat.postMessage" or call.status != 200 or not call.response.get("ok"):
+        return None
+    if not str(call.response.get("channel", "")).startswith("D"):
+        return None
+    found = KEY.search(str(call.args.get("text", ""))) or KEY.search(
+        json.dumps(call.args.get("blocks") or [])
+    )
+    return int(found.group(1)) if found else -1
 
 
 def delivered_keys(standin: RateLimitedStandIn) -> list[int]:
     """The escalation of every DM that Slack accepted, one entry per accepted message."""
-    keys = []
-    for call in standin.calls_to("chat.postMessage"):
-        if call.status != 200 or not call.response.get("ok"):
-            continue
-        if not str(call.response.get("channel", "")).startswith("D"):
-            continue
-        found = KEY.search(str(call.args.get("text", ""))) or KEY.search(
-            json.dumps(call.args.get("blocks") or [])
-        )
-        keys.append(int(found.group(1)) if found else -1)
-    return keys
+    return [
+        key for call in standin.calls_to("chat.postMessage") if (key := _key_of(call)) is not None
+    ]
+
+
+class Arrivals:
+    """Counts distinct escalations DMed so far, reading only the calls new since last time
+    (the stand-in shares this process: re-reading every call would slow the bot down)."""
+
+    def __init__(self, standin: RateLimitedStandIn) -> None:
+        self.standin, self.seen, self.keys = standin, 0, set[int]()
+
+    def count(self) -> int:
+        with self.standin._lock:
+            new = self.standin.calls[self.seen :]
+            self.seen = len(self.standin.calls)
+        self.keys.update(key for call in new if (key := _key_of(call)) is not None)
+        return len(self.keys)
 
 
 def measure_size(count: int) -> Row:
@@ -91,17 +117,12 @@ def measure_size(count: int) -> Row:
             build_services(settings, engine), clock=RunningClock(MORNING_IN_NEW_YORK)
         )
         started = time.perf_counter()
-        stop = threading.Event()
-
-        def drive() -> None:
-            while not stop.is_set() and len(set(delivered_keys(standin))) < count:
-                deliver_due(services)
-
-        # A pass can sleep on Retry-After for long; the bound holds whatever a pass does.
-        driver = threading.Thread(target=drive, daemon=True, name="bench-delivery")
-        driver.start()
-        driver.join(timeout=bound)
-        stop.set()
+        workers = start_delivery(services)
+        deadline = started + bound
+        arrivals = Arrivals(standin)
+        while time.perf_counter() < deadline and arrivals.count() < count:
+            time.sleep(0.02)
+        workers.stop()
         wall = time.perf_counter() - started
         keys = delivered_keys(standin)
         duplicates = sum(n - 1 for n in Counter(keys).values() if n > 1)

@@ -189,9 +189,10 @@ def retro_modal(escalation: Escalation) -> View:
 
 
 def retro_reminder_text(escalation: Escalation, now: datetime) -> str:
+    resolved = f"{age(escalation.resolved_at, now)} ago " if escalation.resolved_at else ""
     return clip(
         f":memo: {escalation.key} ({escape(clip(escalation.customer, 200))}) was resolved "
-        f"{age(escalation.resolved_at, now)} ago and has no lessons-learned retro link yet. "
+        f"{resolved}and has no lessons-learned retro link yet. "
         "Please add it.",
         TEXT_LIMIT,
     )

@@ -38,6 +38,7 @@ from blocks.text import (
 from bot.domain import (
     STAKEHOLDER_ROLES,
     TRIGGERS_BY_CODE,
+    ChecklistItem,
     Role,
     Severity,
     State,
@@ -197,7 +198,7 @@ def checklist_text(escalation: Escalation) -> str:
 def checklist_blocks(escalation: Escalation) -> list[Block]:
     """The Phase 1 (or Sev 2) checklist: one tickable group per step, the bot's ticks included."""
     entries = {entry.code: entry for entry in escalation.checklist}
-    steps: dict[str, list] = {}
+    steps: dict[str, list[ChecklistItem]] = {}
     for item in checklist_for(escalation.severity):
         if item.code in entries:
             steps.setdefault(item.step, []).append(item)

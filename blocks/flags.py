@@ -166,6 +166,5 @@ def _reminder_text(escalation: Escalation, flag: UrgentFlag, kind: FlagReminder)
 
 
 def closed_note(flag: UrgentFlag) -> ContextBlock:
-    return context_line(
-        f":white_check_mark: Responded ({mention(flag.closed_by)}, {when(flag.closed_at)})"
-    )
+    closed = f", {when(flag.closed_at)}" if flag.closed_at else ""
+    return context_line(f":white_check_mark: Responded ({mention(flag.closed_by)}{closed})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -11,6 +12,7 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     InputBlock,
+    InputInteractiveElement,
     Option,
     OptionGroup,
     PlainTextInputElement,
@@ -51,7 +53,14 @@ class Field(StrEnum):
     CONTRACT = "contract"
 
 
-def _input(field: Field, label: str, element, *, optional: bool = False, hint: str | None = None):
+def _input(
+    field: Field,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
     element.action_id = field.value
     return InputBlock(
         block_id=field.value, label=label, element=element, optional=optional, hint=hint
@@ -114,7 +123,7 @@ def open_escalation_modal(
     customer: str = "",
     opener: str | None = None,
     director: str | None = None,
-    metadata: dict | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> View:
     """The open-escalation form; `metadata` travels back in `private_metadata` on submit."""
     health_options = [Option(value=h.value, label=f"{h.label}") for h in Health]

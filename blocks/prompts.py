@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -81,9 +82,9 @@ def prompt_blocks(
     slot: str,
     *,
     permalink: str | None,
-    now,
+    now: datetime,
     customer_comm_overdue: bool,
-) -> list[Block]:  # type: ignore[no-untyped-def]
+) -> list[Block]:
     """A DM prompt for the DRI, with the buttons that answer it."""
     emoji, headline, ask = HEADLINES[kind]
     lines = [f"{emoji} *{headline}: {escape(title(escalation))}*", ask]

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
+    InputInteractiveElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -145,7 +146,7 @@ FORMS: dict[RecordKind, tuple[str, tuple[FieldSpec, ...]]] = {
 }
 
 
-def _element(spec: FieldSpec, milestones: list[Milestone], today: date):  # type: ignore[no-untyped-def]
+def _element(spec: FieldSpec, milestones: list[Milestone], today: date) -> InputInteractiveElement:
     if spec.kind in ("text", "multiline"):
         return PlainTextInputElement(
             action_id=spec.name,

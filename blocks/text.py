@@ -92,7 +92,9 @@ def channel(channel_id: str | None) -> str:
 
 def linkable(url: str | None) -> bool:
     """Whether `url` can sit inside `<…>` as a link without changing the markup around it."""
-    return bool(url) and len(url) <= URL_LENGTH and _LINKABLE.fullmatch(url) is not None
+    if not url:
+        return False
+    return len(url) <= URL_LENGTH and _LINKABLE.fullmatch(url) is not None
 
 
 def link(url: str | None, label: str | None = None) -> str:

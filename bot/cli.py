@@ -18,6 +18,10 @@ from bot.db import make_engine, make_session_factory, pending_migrations, upgrad
 from bot.settings import Settings, describe_error
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+    from bot.delivery.workers import DeliveryWorkers
     from bot.services import Services
 
 log = logging.getLogger("escalation-bot")
@@ -48,7 +52,7 @@ def load_settings() -> Settings:
         raise  # unreachable: _fail exits
 
 
-def prepare_database(settings: Settings, *, migrate: bool):  # type: ignore[no-untyped-def]
+def prepare_database(settings: Settings, *, migrate: bool) -> Engine:
     engine = make_engine(settings.database_url)
     try:
         pending = pending_migrations(engine)
@@ -68,7 +72,7 @@ def prepare_database(settings: Settings, *, migrate: bool):  # type: ignore[no-u
     return engine
 
 
-def build_services(settings: Settings, engine) -> Services:  # type: ignore[no-untyped-def]
+def build_services(settings: Settings, engine: Engine) -> Services:
     # Imported here: models, the ledger and slack_sdk are not needed to answer /healthz.
     from bot.clock import SystemClock
     from bot.delivery.gateway import SlackGateway, make_client
@@ -107,7 +111,7 @@ class StartingApp:
 
 
 def serve(settings: Settings, *, with_scheduler: bool) -> None:
-    from waitress import create_server
+    from waitress.server import create_server
 
     from bot.server import make_wsgi_app
 
@@ -166,7 +170,7 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             socket_handler.close()
 
 
-def start_delivery(services: Services):  # type: ignore[no-untyped-def]
+def start_delivery(services: Services) -> DeliveryWorkers:
     """Delivery workers of their own: work after an ack never runs on Bolt's threads."""
     from bot.delivery.workers import DeliveryWorkers
     from bot.scheduler import REGISTRY
@@ -176,7 +180,7 @@ def start_delivery(services: Services):  # type: ignore[no-untyped-def]
     return workers.start()
 
 
-def _run_quietly(server) -> None:  # type: ignore[no-untyped-def]
+def _run_quietly(server: MultiSocketServer | BaseWSGIServer) -> None:
     # close() from the main thread ends waitress's loop with an OSError on the closed socket.
     with contextlib.suppress(OSError):
         server.run()

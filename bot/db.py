@@ -17,7 +17,9 @@ from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine.interfaces import DBAPIConnection
     from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -33,7 +35,9 @@ def make_engine(url: str) -> Engine:
         on_disk = _is_file_database(engine)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(
+            dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+        ) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
@@ -110,7 +114,8 @@ def pending_migrations(engine: Engine) -> list[str]:
     if set(current) == set(script.get_heads()):
         return []
     pending = [
-        rev.revision for rev in script.iterate_revisions(script.get_heads(), current or "base")
+        rev.revision
+        for rev in script.iterate_revisions(tuple(script.get_heads()), current or "base")
     ]
     return list(reversed(pending))
 

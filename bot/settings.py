@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
 
     database_url: str = "sqlite:///escalation-bot.db"
-    port: int = Field(3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=1, le=65535)
 
     escalation_channel: str = "ps-project-leadership"
     leadership_user_ids: CommaList = []
@@ -74,15 +74,15 @@ class Settings(BaseSettings):
     sev1_weekly_prompt: Annotated[WeeklySlot, NoDecode] = WeeklySlot(4, time(10, 0))
     sev2_weekly_prompt: Annotated[WeeklySlot, NoDecode] = WeeklySlot(0, time(10, 0))
     portfolio_review: Annotated[WeeklySlot, NoDecode] = WeeklySlot(3, time(14, 0))
-    portfolio_agenda_lead_minutes: int = Field(60, ge=0)
+    portfolio_agenda_lead_minutes: int = Field(default=60, ge=0)
     quiet_hours_start: time = time(19, 0)
     quiet_hours_end: time = time(8, 0)
     ladder_days: CommaInts = [7, 14, 21, 28]
-    siren_threshold_hours: float = Field(48, gt=0)
-    scheduler_tick_seconds: int = Field(30, ge=1)
+    siren_threshold_hours: float = Field(default=48, gt=0)
+    scheduler_tick_seconds: int = Field(default=30, ge=1)
     # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
     # makes more than a handful pointless.
-    delivery_workers: int = Field(4, ge=1, le=32)
+    delivery_workers: int = Field(default=4, ge=1, le=32)
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(

@@ -28,7 +28,7 @@ def schedule_ladder_steps(services: Services) -> int:
             step = ladder.step_reached(customer.wait_clock(wait), days, now)
             if step is None:
                 continue
-            escalation = service.get(session, wait.escalation_id)
+            escalation = service.load(session, wait.escalation_id)
             if ledger.schedule(
                 session,
                 subject=escalation.key,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -94,7 +95,7 @@ def schedule_prompt(session: Session, escalation_id: int, key: str, due: DueProm
     return True
 
 
-def _drop_superseded(session, key: str, due: DuePrompt) -> None:  # type: ignore[no-untyped-def]
+def _drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
     """An older slot of the same kind still pending (e.g. failing) is no longer worth sending."""
     session.execute(
         update(Delivery)
@@ -143,39 +144,51 @@ def snooze(
 
 
 def send_prompt(services: Services, job: Job) -> Outcome:
-    """Queue one prompt (a DM to the DRI, or a note in the thread) with its timeline entry,
-    in the transaction that completes the row: never sent twice, never lost."""
+    """Send one prompt (a DM to the DRI, or a note in the thread), then record it in the
+    transaction that completes the row.
+
+    The message carries the job's key, so a retry after a crash between sending and
+    recording finds it instead of sending it again: once, and never lost. Sent here rather
+    than queued as a second row because a Sev 1 morning brings one per open escalation at
+    the same minute.
+    """
     assert job.escalation_id is not None
     with services.sessions() as session:
         escalation = service.load(session, job.escalation_id)
         if not escalation.state.is_open:
             return Outcome()
+        channel, root_ts, dri = (
+            escalation.leadership_channel_id,
+            escalation.root_ts,
+            escalation.person(Role.DRI),
+        )
         session.expunge_all()
     # Composed outside any write: the DRI's time zone may need a users.info refresh.
     message = _compose(services, escalation, job.kind, job.slot)
+    if message is not None:
+        target, text, blocks = message
+        if target == "dm" and dri:
+            services.gateway.dm(dri, text, blocks, key=job.key(), look_first=job.retrying)
+        elif target == "thread" and channel and root_ts:
+            services.gateway.post(
+                channel, text, thread_ts=root_ts, key=job.key(), look_first=job.retrying
+            )
     now = services.clock.now()
 
-    def queue(session: Session) -> None:
+    def record(session: Session) -> None:
         if message is None:
             return
-        target, text, blocks = message
-        current = service.load(session, escalation.id)
-        if target == "dm":
-            dri = current.person(Role.DRI)
-            if dri:
-                effects.direct_message(session, dri, text, now, escalation=current, blocks=blocks)
-            event = EventKind.PROMPTED
-        else:
-            effects.thread_note(session, current, text, now)
-            event = EventKind.NUDGED
+        event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
+        current = session.get(Escalation, escalation.id)
+        assert current is not None
         service.record(session, current, event, service.BOT, f"{job.kind} ({job.slot})", now)
 
-    return settle_with(services, job, queue)
+    return settle_with(services, job, record)
 
 
 def _compose(
     services: Services, escalation: Escalation, kind: str, slot: str
-) -> tuple[str, str, list] | None:
+) -> tuple[str, str, list[Block]] | None:
     """(target, text, blocks) for a prompt, or None when it no longer applies."""
     now = services.clock.now()
     if kind in CONDITIONAL_KINDS and SNOOZE_SUFFIX not in slot:

@@ -28,7 +28,7 @@ def schedule_task_nudges(services: Services) -> int:
     written = 0
     with services.sessions.begin() as session:
         for task, milestone in records.overdue_tasks(session, today):
-            escalation = service.get(session, milestone.escalation_id)
+            escalation = service.load(session, milestone.escalation_id)
             if ledger.schedule(
                 session,
                 subject=escalation.key,

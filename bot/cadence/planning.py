@@ -18,9 +18,10 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -187,11 +188,13 @@ def _zone(profile: SlackUser | None, default: ZoneInfo) -> ZoneInfo:
     return default
 
 
-def _is_fresh(profile: SlackUser | None, now: datetime) -> bool:
+def _is_fresh(profile: SlackUser | None, now: datetime) -> TypeGuard[SlackUser]:
     return profile is not None and now - profile.fetched_at < people.FRESH_FOR
 
 
-def _due_escalations(session: Session, now: datetime, limit: int, ids: Iterable[int] | None):  # type: ignore[no-untyped-def]
+def _due_escalations(
+    session: Session, now: datetime, limit: int, ids: Iterable[int] | None
+) -> list[Escalation]:
     query = select(Escalation).where(
         or_(Escalation.next_check_at.is_(None), Escalation.next_check_at <= now)
     )
@@ -209,7 +212,13 @@ def _due_escalations(session: Session, now: datetime, limit: int, ids: Iterable[
     )
 
 
-def _children(session: Session, ids: list[int]):  # type: ignore[no-untyped-def]
+def _children(
+    session: Session, ids: list[int]
+) -> tuple[
+    dict[int, list[tuple[int, ladder.WaitClock]]],
+    dict[int, list[OpenFlag]],
+    dict[int, list[OpenTask]],
+]:
     """Open waits, open flags and open tasks of these escalations: three queries in all."""
     waits: dict[int, list[tuple[int, ladder.WaitClock]]] = {i: [] for i in ids}
     flags: dict[int, list[OpenFlag]] = {i: [] for i in ids}
@@ -312,7 +321,7 @@ def _plan(
             if not dri:
                 recheck = None
             elif _is_fresh(profile, now):
-                recheck = profile.fetched_at + people.FRESH_FOR  # type: ignore[union-attr]
+                recheck = profile.fetched_at + people.FRESH_FOR
             else:
                 recheck = now + PROFILE_RETRY
             try:
@@ -360,6 +369,7 @@ def _store_next_checks(session: Session, values: list[dict[str, object]]) -> Non
     """One statement for the batch. Compare-and-set: an escalation changed since it was read
     (its `next_check_at` moved to "now") keeps that, so it is planned again next tick."""
     table = Escalation.__table__
+    assert isinstance(table, Table)  # declared with columns, so mapped to a Table
     column = Escalation.next_check_at
     session.execute(
         update(table)
@@ -374,7 +384,7 @@ def _store_next_checks(session: Session, values: list[dict[str, object]]) -> Non
 
 def _refresh_profiles(services: Services, user_ids: set[str], now: datetime) -> None:
     """Ask Slack for these people's profiles and store them, in one transaction."""
-    answers: dict[str, dict] = {}  # type: ignore[type-arg]
+    answers: dict[str, dict[str, Any]] = {}
     for user_id in sorted(user_ids):
         try:
             answers[user_id] = services.gateway.user_info(user_id)

@@ -42,7 +42,7 @@ def publish_flag(services: Services, job: Job) -> Outcome:
         )
         responders = list(flag.responder_ids)
         sent = set(filter(None, flag.dms_sent.split(",")))
-    if root_ts is None:
+    if channel is None or root_ts is None:
         return Outcome.failed("the escalation is not posted yet")
     if thread_ts is None:
         try:
@@ -86,7 +86,7 @@ def schedule_flag_reminders(services: Services) -> int:
             due = reminder_due(flag.raised_at, flag.needed_by, now)
             if due is None:
                 continue
-            escalation = service.get(session, flag.escalation_id)
+            escalation = service.load(session, flag.escalation_id)
             if ledger.schedule(
                 session,
                 subject=escalation.key,

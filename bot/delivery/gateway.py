@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,9 +17,16 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.models import JsonObject
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
+
+# Block Kit as slack_sdk's models or as the JSON Slack would send back.
+Blocks = Sequence[Block | dict[str, Any]]
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
@@ -45,7 +52,7 @@ PLAIN_WORDS = {
 }
 
 
-def retry_handlers() -> list:
+def retry_handlers() -> list[RetryHandler]:
     """slack_sdk retries connection errors only by default; rate limits and 5xx are ours to add."""
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
@@ -154,6 +161,8 @@ class SlackGateway:
         # when each channel was last posted to.
         self._cooling: dict[str, datetime] = {}
         self._last_post: dict[str, datetime] = {}
+        self._paced: set[str] = set()  # channels that met their own limit
+
         self._channel_ids: dict[str, str] = {}
         self._members_of: set[str] = set()
         self._dm_channels: dict[str, str] = {}
@@ -175,7 +184,7 @@ class SlackGateway:
                 if _is_json(method)
                 else (client.api_call(method, params=kwargs))
             )
-            return response.data  # type: ignore[return-value]
+            data = response.data
         except SlackApiError as error:
             if error.response.status_code == 429:
                 retry_after = _seconds(error.response.headers.get("Retry-After"))
@@ -187,6 +196,10 @@ class SlackGateway:
         except OSError as error:
             log.warning("Slack %s unreachable: %s", method, error)
             raise SlackProblem(method, "connection_error", channel) from error
+        # Only file downloads answer with bytes; every method called here answers with JSON.
+        if not isinstance(data, dict):
+            raise SlackProblem(method, "invalid_response", channel)
+        return data
 
     # -- channels ---------------------------------------------------------------------------
 
@@ -210,9 +223,10 @@ class SlackGateway:
             )
             for channel in page.get("channels", []):
                 if channel.get("name") == name:
+                    channel_id: str = channel["id"]
                     with self._lock:
-                        self._channel_ids[name] = channel["id"]
-                    return channel["id"]
+                        self._channel_ids[name] = channel_id
+                    return channel_id
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 raise SlackProblem("conversations.list", "channel_not_found", name)
@@ -252,7 +266,7 @@ class SlackGateway:
         self,
         channel: str,
         text: str,
-        blocks: list | None = None,
+        blocks: Blocks | None = None,
         thread_ts: str | None = None,
         join_if_needed: bool = False,
         *,
@@ -300,6 +314,10 @@ class SlackGateway:
         now = self._now()
         with self._lock:
             until = max(self._cooling.get(channel, now), self._cooling.get("*", now))
+            if channel in self._paced and (last := self._last_post.get(channel)):
+                # Slack said this channel was going too fast: keep to its pace from now on
+                # rather than hear a 429 for every message of a burst.
+                until = max(until, last + CHANNEL_PACE)
         if until > now:
             raise SlackProblem(
                 "chat.postMessage",
@@ -314,12 +332,15 @@ class SlackGateway:
         with self._lock:
             last = self._last_post.get(channel)
             scope = channel if last is not None and now - last < CHANNEL_PACE else "*"
+            if scope == channel:
+                self._paced.add(channel)
             self._cooling[scope] = max(self._cooling.get(scope, now), now + wait)
             if len(self._last_post) > 10_000:  # forget channels quiet for a while
                 self._last_post = {
                     c: t for c, t in self._last_post.items() if now - t < CHANNEL_PACE
                 }
                 self._cooling = {c: t for c, t in self._cooling.items() if t > now}
+                self._paced &= set(self._last_post)
 
     def find_posted(self, channel: str, key: str, thread_ts: str | None = None) -> Posted | None:
         """The bot's own message carrying `key` in its metadata, if Slack has it."""
@@ -368,7 +389,7 @@ class SlackGateway:
             if not cursor:
                 return messages
 
-    def update(self, channel: str, ts: str, text: str, blocks: list | None = None) -> None:
+    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
         kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
         if blocks is not None:
             kwargs["blocks"] = _as_dicts(blocks)
@@ -378,14 +399,16 @@ class SlackGateway:
         self,
         user_id: str,
         text: str,
-        blocks: list | None = None,
+        blocks: Blocks | None = None,
         *,
         key: str | None = None,
         look_first: bool = False,
     ) -> Posted:
         return self.post(user_id, text, blocks, key=key, look_first=look_first)
 
-    def ephemeral(self, channel: str, user_id: str, text: str, blocks: list | None = None) -> None:
+    def ephemeral(
+        self, channel: str, user_id: str, text: str, blocks: Blocks | None = None
+    ) -> None:
         kwargs: dict[str, Any] = {"channel": channel, "user": user_id, "text": text}
         if blocks is not None:
             kwargs["blocks"] = _as_dicts(blocks)
@@ -410,25 +433,35 @@ class SlackGateway:
                 raise
 
     def permalink(self, channel: str, ts: str) -> str:
-        return self._call("chat.getPermalink", channel, channel=channel, message_ts=ts)["permalink"]
+        link: str = self._call("chat.getPermalink", channel, channel=channel, message_ts=ts)[
+            "permalink"
+        ]
+        return link
 
     # -- people and views -------------------------------------------------------------------
 
     def user_info(self, user_id: str) -> dict[str, Any]:
-        return self._call("users.info", user=user_id)["user"]
+        user: dict[str, Any] = self._call("users.info", user=user_id)["user"]
+        return user
 
-    def open_view(self, trigger_id: str, view: Any) -> dict[str, Any]:
-        return self._call("views.open", trigger_id=trigger_id, view=_as_dict(view))["view"]
+    def open_view(self, trigger_id: str, view: View | dict[str, Any]) -> dict[str, Any]:
+        opened: dict[str, Any] = self._call(
+            "views.open", trigger_id=trigger_id, view=_as_dict(view)
+        )["view"]
+        return opened
 
-    def push_view(self, trigger_id: str, view: Any) -> dict[str, Any]:
-        return self._call("views.push", trigger_id=trigger_id, view=_as_dict(view))["view"]
+    def push_view(self, trigger_id: str, view: View | dict[str, Any]) -> dict[str, Any]:
+        pushed: dict[str, Any] = self._call(
+            "views.push", trigger_id=trigger_id, view=_as_dict(view)
+        )["view"]
+        return pushed
 
     def open_dm(self, user_id: str) -> str:
         """The bot's DM channel with a person (looked up once per process)."""
         with self._lock:
             if user_id in self._dm_channels:
                 return self._dm_channels[user_id]
-        channel = self._call("conversations.open", users=user_id)["channel"]["id"]
+        channel: str = self._call("conversations.open", users=user_id)["channel"]["id"]
         with self._lock:
             self._dm_channels[user_id] = channel
         return channel
@@ -450,13 +483,13 @@ class SlackGateway:
         except OSError as error:
             raise SlackProblem("files.upload", "connection_error", channel) from error
 
-    def update_view(self, view_id: str, view: Any) -> None:
+    def update_view(self, view_id: str, view: View | dict[str, Any]) -> None:
         self._call("views.update", view_id=view_id, view=_as_dict(view))
 
-    def publish_home(self, user_id: str, view: Any) -> None:
+    def publish_home(self, user_id: str, view: View | dict[str, Any]) -> None:
         self._call("views.publish", user_id=user_id, view=_as_dict(view))
 
-    def respond(self, response_url: str, text: str, blocks: list | None = None) -> bool:
+    def respond(self, response_url: str, text: str, blocks: Blocks | None = None) -> bool:
         """Answer through a slash command's response_url (ephemeral to the person who ran it)."""
         webhook = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
         try:
@@ -491,9 +524,9 @@ def _is_json(method: str) -> bool:
     return method not in _GET_METHODS
 
 
-def _as_dict(item: Any) -> dict[str, Any]:
-    return item.to_dict() if hasattr(item, "to_dict") else item
+def _as_dict(item: JsonObject | dict[str, Any]) -> dict[str, Any]:
+    return item.to_dict() if isinstance(item, JsonObject) else item
 
 
-def _as_dicts(items: list) -> list[dict[str, Any]]:
+def _as_dicts(items: Blocks) -> list[dict[str, Any]]:
     return [_as_dict(item) for item in items]

@@ -185,3 +185,20 @@ def due(
     if exclude:
         query = query.where(Delivery.id.not_in(exclude))
     return [(row.id, row.kind) for row in session.execute(query)]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending row falls due (a claimed row's lease counts too)."""
+    pending = session.scalar(
+        select(Delivery.due_at)
+        .where(Delivery.status == DeliveryStatus.PENDING)
+        .order_by(Delivery.due_at)
+        .limit(1)
+    )
+    lease = session.scalar(
+        select(Delivery.lease_until)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until.is_not(None))
+        .order_by(Delivery.lease_until)
+        .limit(1)
+    )
+    return min((t for t in (pending, lease) if t is not None), default=None)

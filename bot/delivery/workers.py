@@ -58,14 +58,25 @@ class DeliveryWorkers:
 
     def _dispatch(self) -> None:
         while not self._stopping.is_set():
-            handed_out = 0
+            handed_out, pause = 0, self.poll_seconds
             try:
                 handed_out = self._hand_out()
+                if handed_out == 0:
+                    pause = self._until_next_due()
             except Exception:
                 log.exception("could not read due work from the ledger")
             if handed_out == 0:
-                self._wake.wait(self.poll_seconds)
+                self._wake.wait(pause)
                 self._wake.clear()
+
+    def _until_next_due(self) -> float:
+        """Seconds to the next row falling due (a Retry-After, a backoff), at most a poll."""
+        with self.services.sessions() as session:
+            next_due = ledger.next_due_at(session)
+        if next_due is None:
+            return self.poll_seconds
+        seconds = (next_due - self.services.clock.now()).total_seconds()
+        return min(max(seconds, 0.01), self.poll_seconds)
 
     def _hand_out(self) -> int:
         with self._lock:

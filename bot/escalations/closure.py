@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.orm import Session
 
 from blocks import notices
@@ -122,16 +123,24 @@ def validate_closure(severity: Severity, form: ClosureForm, today: date) -> dict
 
 
 def _compare_and_set(
-    session: Session, escalation_id: int, seen_version: int, *conditions, **values
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session,
+    escalation_id: int,
+    seen_version: int,
+    *conditions: ColumnElement[bool],
+    **values: Any,
+) -> None:
     result = session.execute(
         update(Escalation)
         .where(Escalation.id == escalation_id, Escalation.version == seen_version, *conditions)
         .values(version=Escalation.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
+    # An ORM UPDATE answers with the driver's cursor result, which counts the rows it matched.
+    assert isinstance(result, CursorResult)
     if result.rowcount != 1:
         current = session.get(Escalation, escalation_id, populate_existing=True)
+        if current is None:
+            raise service.EscalationNotFound(f"ESC-{escalation_id} does not exist")
         if current.state is State.RESOLVED:
             raise Conflict(
                 f"{current.key} was just resolved by <@{current.resolved_by}>; "
@@ -182,7 +191,7 @@ def resolve(
         artifacts_updated=form.artifacts_updated,
         closure_ts=None,
     )
-    escalation = service.get(session, escalation_id)
+    escalation = service.load(session, escalation_id)
     ledger.cancel_for(session, escalation_id)
     for flag in session.query(UrgentFlag).filter_by(escalation_id=escalation_id, closed_at=None):
         flag.closed_at, flag.closed_by = now, actor
@@ -253,6 +262,7 @@ def reopen(
     seen_version = escalation.version
     if escalation.state is not State.RESOLVED:
         raise NotAllowed(f"{escalation.key} is not resolved.")
+    assert escalation.resolved_at is not None  # resolve() stamps it with the state
     if now - escalation.resolved_at > REOPEN_WINDOW:
         raise NotAllowed(
             f"{escalation.key} was resolved more than 30 days ago; open a new "
@@ -267,7 +277,7 @@ def reopen(
         resolved_at=None,
         cadence_start=now,
     )
-    escalation = service.get(session, escalation_id)
+    escalation = service.load(session, escalation_id)
     record(session, escalation, EventKind.REOPENED, actor, "Reopened; cadence restarted", now)
     ledger.cancel_for(session, escalation_id, {RETRO_REMINDER})
     service.queue_publication(session, escalation, "reopened", now)
@@ -293,7 +303,7 @@ def reassign_dri(
     if new_dri == old:
         raise NotAllowed(f"<@{new_dri}> is already the DRI.")
     _compare_and_set(session, escalation_id, seen_version, Escalation.state != State.RESOLVED)
-    escalation = service.get(session, escalation_id)
+    escalation = service.load(session, escalation_id)
     for person in list(escalation.people):
         if person.role is Role.DRI:
             escalation.people.remove(person)
@@ -346,7 +356,7 @@ def downgrade_to_sev2(
         level=None,
         cadence_start=now,
     )
-    escalation = service.get(session, escalation_id)
+    escalation = service.load(session, escalation_id)
     present = {entry.code for entry in escalation.checklist}
     escalation.checklist += [
         ChecklistEntry(code=item.code)

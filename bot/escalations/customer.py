@@ -15,7 +15,8 @@ from blocks.customer import waiting_started
 from bot.domain import EventKind, Role, SalesOpsOutcome, State, WaitKind
 from bot.escalations import closure, effects, service
 from bot.escalations.closure import ClosureForm
-from bot.escalations.service import NotAllowed, record
+from bot.escalations.permissions import NotAllowed
+from bot.escalations.service import record
 from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
 from bot.policy import ladder
 from bot.settings import Settings

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from blocks.escalation import severity_label
 from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, checklist_for
@@ -19,6 +20,9 @@ from bot.models import (
     Update,
     UrgentFlag,
 )
+
+# The rows the document lists besides the tracking records, each a child of one escalation.
+_Row = TypeVar("_Row", Update, CheckIn, CustomerWait, UrgentFlag, TimelineEvent)
 
 
 def _utc(instant: datetime | None) -> str:
@@ -53,7 +57,7 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
             return "—"
         return f"{names[user_id]} ({user_id})" if user_id in names else user_id
 
-    def rows(model, order):  # type: ignore[no-untyped-def]
+    def rows(model: type[_Row], order: QueryableAttribute[Any]) -> list[_Row]:
         return list(
             session.scalars(
                 select(model).where(model.escalation_id == escalation.id).order_by(order)
@@ -158,10 +162,11 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
         ],
     )
     if escalation.resolved_at:
-        signoff = {
+        signoffs: dict[bool | None, str] = {
             True: f"yes, {escalation.signoff_on}",
             False: f"no: {escalation.no_signoff_reason}",
-        }.get(escalation.customer_signoff, "not recorded")
+        }
+        signoff = signoffs.get(escalation.customer_signoff, "not recorded")
         out += _section(
             "Closure",
             [

@@ -13,7 +13,8 @@ from bot.delivery import ledger
 from bot.domain import EventKind, State
 from bot.escalations import effects, service
 from bot.escalations.form import is_web_url
-from bot.escalations.service import NotAllowed, record
+from bot.escalations.permissions import NotAllowed
+from bot.escalations.service import record
 from bot.models import Escalation, UrgentFlag
 from bot.policy.flags import is_siren
 

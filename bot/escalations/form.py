@@ -46,7 +46,8 @@ class EscalationForm:
 
 
 def _value(values: dict[str, Any], name: Field) -> dict[str, Any]:
-    return values.get(name.value, {}).get(name.value, {})
+    found: dict[str, Any] = values.get(name.value, {}).get(name.value, {})
+    return found
 
 
 def _text(values: dict[str, Any], name: Field) -> str:

@@ -105,6 +105,7 @@ def publish(services: Services, job: Job) -> Outcome:
                 views.root_blocks(e),
             ),
         )
+        assert channel is not None  # found by the step before
         if ts is not None:
             gateway.update(channel, ts, text, blocks)  # e.g. after a promotion: show Sev 1 now
             return
@@ -131,6 +132,7 @@ def publish(services: Services, job: Job) -> Outcome:
             lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_permalink),
         )
         if link is None:
+            assert channel is not None and ts is not None  # posted by the step before
             found = gateway.permalink(channel, ts)
             _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
 
@@ -142,6 +144,7 @@ def publish(services: Services, job: Job) -> Outcome:
         )
         if pinned or not is_open:
             return
+        assert channel is not None and ts is not None  # posted by the step before
         gateway.pin(channel, ts)
         ticked: list[bool] = []
 
@@ -172,6 +175,7 @@ def publish(services: Services, job: Job) -> Outcome:
             ),
         )
         if ts is None:
+            assert channel is not None  # posted by the step before
             posted = gateway.post(
                 channel,
                 text,
@@ -366,7 +370,7 @@ def publish_update(services: Services, job: Job) -> Outcome:
                 update_views.update_blocks(e, u),
             )
         )
-        if done is None and root_ts:
+        if done is None and channel and root_ts:
             posted = gateway.post(
                 channel,
                 text,
@@ -438,7 +442,7 @@ def publish_closure(services: Services, job: Job) -> Outcome:
     is_open, channel, root_ts = _read(
         services, escalation_id, lambda s, e: (e.state.is_open, e.leadership_channel_id, e.root_ts)
     )
-    if is_open or not root_ts:
+    if is_open or not channel or not root_ts:
         return Outcome()  # reopened meanwhile, or never posted
 
     def summary() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -12,7 +12,8 @@ from blocks import notices
 from blocks.records import FORMS, RecordKind, Tracking
 from bot.domain import EventKind, RaidCategory, State
 from bot.escalations import effects, service
-from bot.escalations.service import NotAllowed, record
+from bot.escalations.permissions import NotAllowed
+from bot.escalations.service import record
 from bot.models import (
     Alternative,
     Blocker,
@@ -23,6 +24,9 @@ from bot.models import (
     ResourceImpact,
     Task,
 )
+
+# The records a tracking view lists, each a child row of one escalation.
+_Record = TypeVar("_Record", Blocker, Alternative, RequirementChange, RaidEntry, ResourceImpact)
 
 
 def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -189,7 +193,7 @@ def set_tasks_done(
 
 
 def tracking(session: Session, escalation_id: int) -> Tracking:
-    def rows(model):  # type: ignore[no-untyped-def]
+    def rows(model: type[_Record]) -> list[_Record]:
         return list(
             session.scalars(
                 select(model).where(model.escalation_id == escalation_id).order_by(model.id)

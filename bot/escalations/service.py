@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from blocks import notices
 from blocks.portfolio import promotion_request_blocks
@@ -141,7 +142,7 @@ def queue_publication(session: Session, escalation: Escalation, reason: str, now
     )
 
 
-def _with_children():  # type: ignore[no-untyped-def]
+def _with_children() -> tuple[LoaderOption, ...]:
     return (
         selectinload(Escalation.people),
         selectinload(Escalation.triggers),

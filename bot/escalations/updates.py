@@ -13,7 +13,7 @@ from blocks.update import check_in_text
 from bot import handled_events
 from bot.domain import EventKind, Health, Role, UpdateSource
 from bot.escalations import effects, flags, service
-from bot.escalations.service import NotAllowed
+from bot.escalations.permissions import NotAllowed
 from bot.models import CheckIn, Escalation, Update
 
 

@@ -10,7 +10,8 @@ from slack_bolt import App
 
 from bot.delivery.gateway import SlackProblem
 from bot.escalations.closure import Conflict
-from bot.escalations.service import EscalationNotFound, NotAllowed
+from bot.escalations.permissions import NotAllowed
+from bot.escalations.service import EscalationNotFound
 from bot.services import Services
 from bot.slack import (
     commands,

@@ -14,13 +14,15 @@ from blocks import escalation as views
 from blocks import portfolio as portfolio_views
 from bot import people
 from bot.escalations import closure, service
+from bot.escalations.permissions import NotAllowed
 from bot.services import Services
 from bot.slack.modals import show_modal
 from bot.slack.replies import send_export, tell
 
 
 def _field(values: dict[str, Any], name: str) -> dict[str, Any]:
-    return values.get(name, {}).get(name, {})
+    found: dict[str, Any] = values.get(name, {}).get(name, {})
+    return found
 
 
 def _text(values: dict[str, Any], name: str) -> str | None:
@@ -74,7 +76,7 @@ def register(app: App, services: Services) -> None:
                     today=today_for(actor),
                     settings=settings,
                 )
-        except (closure.Conflict, service.NotAllowed) as refused:
+        except (closure.Conflict, NotAllowed) as refused:
             errors = {"resolution": str(refused)}
         if errors:
             ack(response_action="errors", errors=errors)
@@ -118,8 +120,11 @@ def register(app: App, services: Services) -> None:
     @app.view(closure_views.REASSIGN_CALLBACK)
     def reassign_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         actor, metadata = body["user"]["id"], json.loads(view["private_metadata"])
-        new_dri = _field(view["state"]["values"], "dri").get("selected_user")
-        problem = people.why_not_a_person(services, new_dri) if new_dri else "Choose the new DRI."
+        new_dri: str | None = _field(view["state"]["values"], "dri").get("selected_user")
+        if not new_dri:
+            ack(response_action="errors", errors={"dri": "Choose the new DRI."})
+            return
+        problem = people.why_not_a_person(services, new_dri)
         if problem is not None:
             ack(response_action="errors", errors={"dri": problem})
             return
@@ -134,7 +139,7 @@ def register(app: App, services: Services) -> None:
                     now=services.clock.now(),
                     settings=settings,
                 )
-        except (closure.Conflict, service.NotAllowed) as refused:
+        except (closure.Conflict, NotAllowed) as refused:
             ack(response_action="errors", errors={"dri": str(refused)})
             return
         ack()
@@ -158,7 +163,7 @@ def register(app: App, services: Services) -> None:
                     reason=reason,
                     settings=settings,
                 )
-        except (closure.Conflict, service.NotAllowed) as refused:
+        except (closure.Conflict, NotAllowed) as refused:
             ack(response_action="errors", errors={"reason": str(refused)})
             return
         ack()
@@ -182,7 +187,7 @@ def register(app: App, services: Services) -> None:
                     actor=body["user"]["id"],
                     now=services.clock.now(),
                 )
-        except service.NotAllowed as refused:
+        except NotAllowed as refused:
             ack(response_action="errors", errors={"retro_link": str(refused)})
             return
         ack()

@@ -14,7 +14,7 @@ from blocks import escalation as views
 from bot import people
 from bot.domain import SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
-from bot.escalations.permissions import leadership_people
+from bot.escalations.permissions import NotAllowed, leadership_people
 from bot.models import CustomerWait
 from bot.services import Services
 from bot.slack.modals import show_modal
@@ -62,7 +62,7 @@ def register(app: App, services: Services) -> None:
                     now=services.clock.now(),
                     settings=settings,
                 )
-        except service.NotAllowed as refused:
+        except NotAllowed as refused:
             ack(response_action="errors", errors={"asked_on": str(refused)})
             return
         ack()
@@ -108,7 +108,7 @@ def register(app: App, services: Services) -> None:
                     actor=actor,
                     now=services.clock.now(),
                 )
-        except service.NotAllowed as refused:
+        except NotAllowed as refused:
             ack(response_action="errors", errors={"until": str(refused)})
             return
         ack()

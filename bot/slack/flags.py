@@ -18,7 +18,8 @@ from bot.slack.replies import tell
 
 def flag_form(values: dict[str, Any]) -> flags.FlagForm:
     def field(name: str) -> dict[str, Any]:
-        return values.get(name, {}).get(name, {})
+        found: dict[str, Any] = values.get(name, {}).get(name, {})
+        return found
 
     stamp = field("needed_by").get("selected_date_time")
     return flags.FlagForm(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -48,7 +49,7 @@ def register(app: App, services: Services) -> None:
         if event.get("tab", "home") == "home":
             publish_home(services, event["user"])
 
-    def opener(severity: Severity):  # type: ignore[no-untyped-def]
+    def opener(severity: Severity) -> Callable[[Ack, dict[str, Any]], None]:
         def open_from_home(ack: Ack, body: dict[str, Any]) -> None:
             ack()
             problem = open_escalation_form(

@@ -11,6 +11,7 @@ from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from bot.domain import Level
 from bot.escalations import service
+from bot.escalations.permissions import NotAllowed
 from bot.services import Services
 from bot.slack.modals import show_modal
 from bot.slack.replies import tell
@@ -48,7 +49,7 @@ def register(app: App, services: Services) -> None:
                     note=(values.get("note", {}).get("note", {}).get("value") or "").strip()
                     or None,
                 )
-        except service.NotAllowed as refused:
+        except NotAllowed as refused:
             ack(response_action="errors", errors={"level": str(refused)})
             return
         ack()

@@ -11,7 +11,8 @@ from blocks import escalation as views
 from blocks import update as update_views
 from bot import handled_events
 from bot.domain import Health
-from bot.escalations import service, updates
+from bot.escalations import updates
+from bot.escalations.permissions import NotAllowed
 from bot.services import Services
 from bot.slack.modals import open_update_form
 
@@ -21,7 +22,8 @@ SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def _value(values: dict[str, Any], name: str) -> dict[str, Any]:
-    return values.get(name, {}).get(name, {})
+    found: dict[str, Any] = values.get(name, {}).get(name, {})
+    return found
 
 
 def _text(values: dict[str, Any], name: str) -> str | None:
@@ -79,7 +81,7 @@ def register(app: App, services: Services) -> None:
                     author=body["user"]["id"],
                     now=services.clock.now(),
                 )
-        except service.NotAllowed as refused:
+        except NotAllowed as refused:
             ack(response_action="errors", errors={"summary": str(refused)})
             return
         ack()
