@@ -126,10 +126,19 @@ def build_bot(settings: Any) -> tuple[Any, Any, Any]:
 
 
 def serve_bot(settings: Any) -> Served:
+    """The bot as `escalation-bot serve --no-scheduler` runs it: its delivery workers publish
+    what the listeners saved, on their own threads, while the acks are measured."""
+    from bot.cli import start_delivery
     from bot.server import make_wsgi_app
 
-    engine, _services, app = build_bot(settings)
-    return serve(make_wsgi_app(engine, app), engine.dispose)
+    engine, services, app = build_bot(settings)
+    workers = start_delivery(services)
+
+    def stop() -> None:
+        workers.stop()
+        engine.dispose()
+
+    return serve(make_wsgi_app(engine, app), stop)
 
 
 def _serve_bare_forever() -> None:

@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,7 +62,13 @@ def schedule(
     return session.execute(statement).scalar() is not None
 
 
-def _lease_expired(now: datetime):  # type: ignore[no-untyped-def]
+def _rowcount(result: Result[Any]) -> int:
+    # An UPDATE through Session.execute returns a CursorResult, which has the row count.
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def _lease_expired(now: datetime) -> ColumnElement[bool]:
     return and_(
         Delivery.status == DeliveryStatus.CLAIMED,
         or_(
@@ -95,7 +101,7 @@ def claim(
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    return _rowcount(result) == 1
 
 
 def renew(
@@ -112,7 +118,7 @@ def renew(
         .values(lease_until=now + lease)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    return _rowcount(result) == 1
 
 
 def _settle(session: Session, delivery_id: int, worker: str | None, **values: Any) -> bool:
@@ -126,7 +132,7 @@ def _settle(session: Session, delivery_id: int, worker: str | None, **values: An
         .values(lease_until=None, **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    return _rowcount(result) == 1
 
 
 def finish(session: Session, delivery_id: int, *, now: datetime, worker: str | None = None) -> bool:
@@ -163,7 +169,7 @@ def cancel_for(session: Session, escalation_id: int, kinds: set[str] | None = No
         .values(status=DeliveryStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+    return _rowcount(result)
 
 
 def due(

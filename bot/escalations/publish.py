@@ -40,11 +40,25 @@ def _read(services: Services, escalation_id: int, look: Callable[[Session, Escal
         return look(session, escalation)
 
 
+def _peek(services: Services, escalation_id: int, look: Callable[[Session, Escalation], T]) -> T:
+    """Like `_read`, for columns only: no children loaded."""
+    with services.sessions() as session:
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is None:
+            raise service.EscalationNotFound(f"ESC-{escalation_id} does not exist")
+        return look(session, escalation)
+
+
 def _write(
     services: Services, escalation_id: int, change: Callable[[Session, Escalation], object]
 ) -> None:
     with services.sessions.begin() as session:
-        change(session, service.load(session, escalation_id))
+        # Without its children: a write sets a column or two; whatever else it touches
+        # loads on demand.
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is None:
+            raise service.EscalationNotFound(f"ESC-{escalation_id} does not exist")
+        change(session, escalation)
 
 
 class _Steps:
@@ -88,7 +102,7 @@ def publish(services: Services, job: Job) -> Outcome:
     steps = _Steps(services, job, f"ESC-{escalation_id}")
 
     def leadership_channel() -> None:
-        if _read(services, escalation_id, lambda s, e: e.leadership_channel_id) is None:
+        if _peek(services, escalation_id, lambda s, e: e.leadership_channel_id) is None:
             channel = gateway.resolve_channel(settings.escalation_channel)
             _write(
                 services, escalation_id, lambda s, e: setattr(e, "leadership_channel_id", channel)
@@ -126,7 +140,7 @@ def publish(services: Services, job: Job) -> Outcome:
         _write(services, escalation_id, saved)
 
     def permalink() -> None:
-        channel, ts, link = _read(
+        channel, ts, link = _peek(
             services,
             escalation_id,
             lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_permalink),
@@ -137,7 +151,7 @@ def publish(services: Services, job: Job) -> Outcome:
             _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
 
     def pin() -> None:
-        channel, ts, pinned, is_open = _read(
+        channel, ts, pinned, is_open = _peek(
             services,
             escalation_id,
             lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_pinned, e.state.is_open),
@@ -284,7 +298,7 @@ def _tell_opener(
 
 def _reach(services: Services, job: Job, escalation_id: int, text: str, step: str) -> bool:
     """Tell the opener privately: through the slash command's response_url, else by DM."""
-    opener, response_url = _read(
+    opener, response_url = _peek(
         services, escalation_id, lambda s, e: (e.opened_by, e.opener_response_url)
     )
     if response_url and services.gateway.respond(response_url, text):
@@ -421,7 +435,7 @@ def publish_update(services: Services, job: Job) -> Outcome:
     steps.run("refresh the pinned message", lambda: refresh_root_now(services, escalation_id))
     if steps.problems and job.attempts == 1:
         what, problem = steps.problems[0]
-        key = _read(services, escalation_id, lambda s, e: e.key)
+        key = _peek(services, escalation_id, lambda s, e: e.key)
         text = (
             f":warning: Your update on *{key}* is saved, but I couldn't {what}: "
             f"{problem.plain_words} I'll retry."
@@ -439,7 +453,7 @@ def publish_closure(services: Services, job: Job) -> Outcome:
     escalation_id = job.escalation_id
     gateway = services.gateway
     steps = _Steps(services, job, f"ESC-{escalation_id}")
-    is_open, channel, root_ts = _read(
+    is_open, channel, root_ts = _peek(
         services, escalation_id, lambda s, e: (e.state.is_open, e.leadership_channel_id, e.root_ts)
     )
     if is_open or not channel or not root_ts:
@@ -469,7 +483,7 @@ def publish_closure(services: Services, job: Job) -> Outcome:
             _write(services, escalation_id, lambda s, e: setattr(e, "closure_ts", posted.ts))
 
     def unpin() -> None:
-        if _read(services, escalation_id, lambda s, e: e.root_pinned):
+        if _peek(services, escalation_id, lambda s, e: e.root_pinned):
             gateway.unpin(channel, root_ts)
             _write(services, escalation_id, lambda s, e: setattr(e, "root_pinned", False))
 
@@ -485,7 +499,7 @@ def publish_closure(services: Services, job: Job) -> Outcome:
 def thread_note(services: Services, job: Job) -> Outcome:
     """A note in the escalation's thread; waits (retries) until the thread exists."""
     assert job.escalation_id is not None
-    channel, root_ts = _read(
+    channel, root_ts = _peek(
         services, job.escalation_id, lambda s, e: (e.leadership_channel_id, e.root_ts)
     )
     if not (channel and root_ts):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -48,7 +48,11 @@ KEY_PATTERN = re.compile(r"^\s*(?:ESC-?)?(\d{1,9})\s*$", re.IGNORECASE)
 def record(
     session: Session, escalation: Escalation, kind: EventKind, actor: str, text: str, now: datetime
 ) -> None:
-    escalation.timeline.append(TimelineEvent(at=now, actor=actor, kind=kind, text=text))
+    event = TimelineEvent(escalation_id=escalation.id, at=now, actor=actor, kind=kind, text=text)
+    if "timeline" in inspect(escalation).unloaded:
+        session.add(event)  # appending would first load every earlier event
+    else:
+        escalation.timeline.append(event)
     # Every change to an escalation or its children is recorded here, in its transaction:
     # whatever it changed, the planner looks at the escalation again at its next tick.
     escalation.next_check_at = now
