@@ -96,17 +96,23 @@ def out_of_office_note(actor: str, until: date) -> str:
 
 
 def sales_ops_note(
-    escalation: Escalation, actor: str, outcome: SalesOpsOutcome, dri: str | None
+    escalation: Escalation,
+    actor: str,
+    outcome: SalesOpsOutcome,
+    dri: str | None,
+    opener: str | None = None,
 ) -> str:
     follow = (
         "carry on with the project and reset the PSA status (Active, dependency: None); "
         "the escalation is active again."
         if outcome is SalesOpsOutcome.CONTINUE
-        else "follow the contract path; I closed the escalation and unpinned the thread."
+        else "complete closure with *Resolve* on the pinned message (customer sign-off or "
+        "why not, lessons learned): the escalation is now *resolving*, not resolved."
     )
+    pm = f" ({mention(opener)} opened it.)" if opener and opener != dri else ""
     return (
         f":memo: Sales Ops ({mention(actor)}) recorded *{outcome.label}* for "
-        f"{escalation.key}. {mention(dri)}, please {follow}"
+        f"{escalation.key}. {mention(dri)}, please {follow}{pm}"
     )
 
 

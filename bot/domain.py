@@ -53,11 +53,18 @@ class State(StrEnum):
     OPEN = "open"
     ACTIVE = "active"
     STALLED = "stalled"
+    # Sales Ops moved it to contract cancellation or termination: the DRI completes closure.
+    RESOLVING = "resolving"
     RESOLVED = "resolved"
 
     @property
     def is_open(self) -> bool:
         return self is not State.RESOLVED
+
+    @property
+    def gets_prompts(self) -> bool:
+        """Status prompts stop once only closure is left to do."""
+        return self not in (State.RESOLVING, State.RESOLVED)
 
 
 class Role(StrEnum):

@@ -190,7 +190,7 @@ def test_a_new_msa_project_is_sent_down_the_hours_expired_path_on_day_seven(
     assert "Add a *Stalled* task" not in text
 
 
-def test_sales_ops_moving_to_contract_cancellation_closes_the_escalation(
+def test_contract_cancellation_moves_the_escalation_to_resolving_for_the_dri_to_close(
     make_harness: Callable[..., BotHarness], clock: ManualClock
 ) -> None:
     harness = quiet_customer(make_harness, clock)
@@ -204,12 +204,18 @@ def test_sales_ops_moving_to_contract_cancellation_closes_the_escalation(
         message_ts=handoff.ts,
     )
     escalation = the_escalation(harness)
-    assert escalation.state is State.RESOLVED and escalation.customer_signoff is False
-    assert "Move to contract cancellation" in escalation.no_signoff_reason
-    assert harness.standin.pinned(harness.world.leadership_channel) == []
+    # Never closed silently: still pinned, no closure recorded, the DRI asked to complete it.
+    assert escalation.state is State.RESOLVING and escalation.resolved_at is None
+    assert harness.standin.pinned(harness.world.leadership_channel) == [escalation.root_ts]
     thread = harness.standin.replies(harness.world.leadership_channel, escalation.root_ts)
-    assert any(f"<@{harness.world.pm}>, please follow the contract path" in m.text for m in thread)
-    assert any("is resolved" in json.dumps(m.blocks) for m in thread)
+    asked = [m.text for m in thread if "please complete closure" in m.text]
+    assert len(asked) == 1 and f"<@{harness.world.pm}>" in asked[0]
+    root = harness.standin.messages(harness.world.leadership_channel)[0]
+    assert "Resolving" in json.dumps(root.blocks)
+
+    prompts_before = len(harness.standin.dms_to(harness.world.pm))
+    harness.tick_at(clock.now() + timedelta(days=2))  # no more status prompts meanwhile
+    assert len(harness.standin.dms_to(harness.world.pm)) == prompts_before
 
 
 def test_a_missed_appointment_makes_the_customer_unresponsive_at_once(

@@ -92,7 +92,7 @@ def test_when_sales_ops_is_a_channel_its_members_may_record_and_others_may_not(
     assert outcome_of_the_wait(harness) is None
     record(harness, "customer_terminated", SAM)
     assert outcome_of_the_wait(harness) == "customer_terminated"
-    assert the_escalation(harness).state is State.RESOLVED
+    assert the_escalation(harness).state is State.RESOLVING
 
 
 def test_with_no_sales_ops_configured_only_leadership_may_record(

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from blocks import notices
 from blocks.customer import waiting_started
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Role, SalesOpsOutcome, State, WaitKind
-from bot.escalations import closure, effects, service
-from bot.escalations.closure import ClosureForm
+from bot.escalations import effects, service
 from bot.escalations.permissions import NotAllowed
 from bot.escalations.service import record
 from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
@@ -269,21 +269,6 @@ def describe(duration: timedelta) -> str:
     return f"{days} d {hours} h" if days else f"{hours} h {duration.seconds % 3600 // 60} min"
 
 
-def closure_for(outcome: SalesOpsOutcome, wait: CustomerWait) -> ClosureForm:
-    """The closure Sales Ops' decision amounts to: no sign-off, and why."""
-    return ClosureForm(
-        resolution=f"Sales Ops: {outcome.label}. The customer stopped responding "
-        f"({wait.asked[:200]}).",
-        signoff=False,
-        signoff_on=None,
-        no_signoff_reason=f"customer unresponsive; Sales Ops decided: {outcome.label}",
-        retro_link=None,
-        improvements=None,
-        financials_reconciled=False,
-        artifacts_updated=False,
-    )
-
-
 # -- what people do, each in one transaction with its note in the thread ---------------------
 
 
@@ -368,26 +353,30 @@ def decide_outcome(
     now: datetime,
     settings: Settings,
 ) -> Escalation:
-    """Sales Ops' decision, recorded; anything but "continue" closes the escalation. The DRI
-    is told in the thread what to do next."""
+    """Sales Ops' decision, recorded. Contract cancellation or termination moves the
+    escalation to `resolving`: it is never closed silently, the DRI completes closure (sign-
+    off, lessons learned). The DRI and the PM are told in the thread what to do next."""
     wait, escalation = _wait_of(session, wait_id)
     record_sales_ops_outcome(
         session, escalation, wait, outcome=outcome, actor=actor, deciders=deciders, now=now
     )
     if outcome is not SalesOpsOutcome.CONTINUE:
-        escalation = closure.resolve(
+        escalation.state = State.RESOLVING
+        service.record(
             session,
-            escalation.id,
-            escalation.version,
-            closure_for(outcome, wait),
-            actor=actor,
-            now=now,
-            tz=settings.timezone,
+            escalation,
+            EventKind.STATE_CHANGED,
+            actor,
+            f"Resolving: {outcome.label}; the DRI completes closure",
+            now,
         )
+        effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     effects.thread_note(
         session,
         escalation,
-        notices.sales_ops_note(escalation, actor, outcome, escalation.person(Role.DRI)),
+        notices.sales_ops_note(
+            escalation, actor, outcome, escalation.person(Role.DRI), escalation.opened_by
+        ),
         now,
     )
     return escalation

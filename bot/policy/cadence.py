@@ -275,11 +275,11 @@ def due_prompts(state: CadenceState, settings: CadenceSettings, now: datetime) -
     considered (older ones are never returned, so downtime yields one prompt per kind, not a
     burst), and it is returned only once its deliver_at (DMs moved out of quiet hours, and
     off weekends for Sev 2) has come. The same occurrence always carries the same slot.
-    A resolved escalation gets nothing.
+    A resolved escalation, or one being closed after Sales Ops' decision, gets nothing.
     """
     if now.tzinfo is None:
         raise ValueError("due_prompts needs an aware `now`")
-    if state.state is State.RESOLVED:
+    if not state.state.gets_prompts:
         return []
     if state.severity is Severity.SEV1:
         occurrences = list(_sev1_occurrences(state, settings, now))
@@ -360,7 +360,7 @@ def next_check(state: CadenceState, settings: CadenceSettings, now: datetime) ->
     """
     if now.tzinfo is None:
         raise ValueError("next_check needs an aware `now`")
-    if state.state is State.RESOLVED:
+    if not state.state.gets_prompts:
         return None
     if state.severity is Severity.SEV1:
         occurrences = list(_sev1_occurrences(state, settings, now))
