@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy import update
@@ -49,6 +50,12 @@ CONDITIONAL_KINDS = {
 
 def cadence_state(services: Services, escalation: Escalation) -> CadenceState:
     dri = escalation.person(Role.DRI)
+    zone = people.timezone_of(services, dri) if dri else services.settings.timezone
+    return cadence_state_of(escalation, zone)
+
+
+def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
+    """The policy's view of an escalation whose DRI's zone is already known."""
     return CadenceState(
         severity=escalation.severity,
         level=escalation.level,
@@ -58,7 +65,7 @@ def cadence_state(services: Services, escalation: Escalation) -> CadenceState:
         checklist_open=bool(open_checklist_items(escalation)),
         last_update_at=escalation.last_update_at,
         last_customer_comm_at=escalation.last_customer_comm_at,
-        dri_tz=people.timezone_of(services, dri) if dri else services.settings.timezone,
+        dri_tz=dri_tz,
     )
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot import people
-from bot.cadence.engine import schedule_portfolio_agenda, schedule_prompt
+from bot.cadence.engine import cadence_state_of, schedule_portfolio_agenda, schedule_prompt
 from bot.delivery import ledger
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
@@ -42,7 +42,6 @@ from bot.policy.cadence import (
     local_occurrence,
     next_check,
 )
-from bot.policy.escalation import open_checklist_items
 from bot.policy.flags import next_reminder_at, reminder_due
 from bot.services import Services
 from bot.settings import Settings
@@ -161,21 +160,6 @@ def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> P
 
 
 # -- reading snapshots -------------------------------------------------------------------------
-
-
-def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
-    """The policy's view of an escalation whose DRI's zone is already known."""
-    return CadenceState(
-        severity=escalation.severity,
-        level=escalation.level,
-        state=escalation.state,
-        cadence_start=escalation.cadence_start,
-        phase1_due_at=escalation.phase1_due_at,
-        checklist_open=bool(open_checklist_items(escalation)),
-        last_update_at=escalation.last_update_at,
-        last_customer_comm_at=escalation.last_customer_comm_at,
-        dri_tz=dri_tz,
-    )
 
 
 def _zone(profile: SlackUser | None, default: ZoneInfo) -> ZoneInfo:
