@@ -6,7 +6,9 @@ import json
 from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     CheckboxesElement,
     DatePickerElement,
     InputBlock,
@@ -196,3 +198,20 @@ def retro_reminder_text(escalation: Escalation, now: datetime) -> str:
         "Please add it.",
         TEXT_LIMIT,
     )
+
+
+def retro_reminder_blocks(escalation: Escalation, now: datetime) -> list[Block]:
+    """The reminder DM: what is missing, and a button that opens the retro-link form."""
+    return [
+        section(retro_reminder_text(escalation, now)),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Add retro link",
+                    action_id=RETRO_CALLBACK,
+                    value=str(escalation.id),
+                    style="primary",
+                )
+            ]
+        ),
+    ]

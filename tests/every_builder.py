@@ -301,6 +301,7 @@ BUILDS: dict[str, list[Build]] = {
     "closure.reassign_modal": [lambda r: closure.reassign_modal(r.escalation)],
     "closure.resolve_modal": [lambda r: closure.resolve_modal(r.escalation, NOW.date())],
     "closure.retro_modal": [lambda r: closure.retro_modal(r.escalation)],
+    "closure.retro_reminder_blocks": [lambda r: closure.retro_reminder_blocks(r.resolved, NOW)],
     "closure.retro_reminder_text": [lambda r: closure.retro_reminder_text(r.resolved, NOW)],
     "customer.ae_dm": [lambda r: customer.ae_dm(r.escalation, r.wait, 14)],
     "customer.ladder_dri_prompt": [

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 from sqlalchemy.orm import Session
 
 from blocks import closure as closure_views
@@ -71,19 +70,7 @@ def send_retro_reminder(services: Services, job: Job) -> Outcome:
         if escalation.state is not State.RESOLVED or escalation.retro_link or not dri:
             return
         text = closure_views.retro_reminder_text(escalation, now)
-        blocks = [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Add retro link",
-                        action_id=closure_views.RETRO_CALLBACK,
-                        value=str(escalation.id),
-                        style="primary",
-                    )
-                ]
-            ),
-        ]
+        blocks = closure_views.retro_reminder_blocks(escalation, now)
         effects.direct_message(session, dri, text, now, escalation=escalation, blocks=blocks)
 
     return settle_with(services, job, remind)
