@@ -1,4 +1,4 @@
-"""The closure modal (Step 8), the closure summary, and the other course changes' forms."""
+"""The closure modal, the closure summary, and the other course changes' forms."""
 
 from __future__ import annotations
 

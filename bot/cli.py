@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
     from bot.delivery.workers import DeliveryWorkers
-    from bot.services import Services
+    from bot.runtime import Services
 
 log = logging.getLogger("escalation-bot")
 
@@ -76,7 +76,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     # Imported here: models, the ledger and slack_sdk are not needed to answer /healthz.
     from bot.clock import SystemClock
     from bot.delivery.gateway import SlackGateway, make_client
-    from bot.services import Services
+    from bot.runtime import Services
 
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     clock = SystemClock()

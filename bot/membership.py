@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.delivery.gateway import SlackProblem
 from bot.models import Escalation
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -119,7 +119,7 @@ class Escalation(Base):
     opener_response_url: Mapped[str | None] = mapped_column(String(500))
     slack_problem: Mapped[str | None] = mapped_column(Text)
 
-    # Closure (Step 8).
+    # Closure: what was resolved, with or without sign-off, and the lessons learned.
     resolved_by: Mapped[str | None] = mapped_column(String(32))
     resolution: Mapped[str | None] = mapped_column(Text)
     customer_signoff: Mapped[bool | None] = mapped_column(Boolean)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.gateway import SlackProblem
 from bot.models import SlackUser
-from bot.services import Services
+from bot.runtime import Services
 from bot.settings import SLACK_ID
 
 log = logging.getLogger(__name__)

@@ -15,13 +15,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
+from bot.cadence.flags import publish_flag, send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
-from bot.cadence.urgent import publish_flag, send_flag_reminder
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
 from bot.escalations import publish
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

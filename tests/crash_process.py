@@ -14,8 +14,8 @@ from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
 from bot.delivery.gateway import SlackGateway, make_client
 from bot.delivery.runner import deliver_due
+from bot.runtime import Services
 from bot.scheduler import REGISTRY
-from bot.services import Services
 from bot.settings import Settings
 
 

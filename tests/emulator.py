@@ -38,9 +38,9 @@ from waitress.server import create_server
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
 from bot.delivery.gateway import SlackGateway, make_client
+from bot.runtime import Services
 from bot.scheduler import tick
 from bot.server import make_wsgi_app
-from bot.services import Services
 from bot.settings import Settings
 from bot.slack.app import build_app
 from tests.databases import SqliteDatabases

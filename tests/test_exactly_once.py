@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import ManualClock
 from bot.db import make_engine, make_session_factory
 from bot.delivery.gateway import SlackGateway, make_client
+from bot.runtime import Services
 from bot.scheduler import tick
-from bot.services import Services
 from tests.flows import open_escalation, wait_for_receipt
 from tests.harness import BOT_TOKEN, BotHarness
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, delete, event, insert, select
 
 from bot.cadence.customer_silence import schedule_ladder_steps
 from bot.cadence.engine import schedule_due_prompts, schedule_portfolio_agenda
+from bot.cadence.flags import schedule_flag_reminders
 from bot.cadence.followups import schedule_task_nudges
 from bot.cadence.planning import DORMANT, plan_due_work
-from bot.cadence.urgent import schedule_flag_reminders
 from bot.clock import ManualClock
 from bot.db import make_session_factory
 from bot.domain import EventKind, Health, Level, Role, Severity, State, WaitKind
@@ -30,7 +30,7 @@ from bot.models import (
     Task,
     UrgentFlag,
 )
-from bot.services import Services
+from bot.runtime import Services
 from bot.settings import Settings
 
 NOW = datetime(2026, 11, 25, 18, 7, tzinfo=UTC)  # Wednesday 10:07 in Los Angeles

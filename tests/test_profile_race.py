@@ -14,7 +14,7 @@ from bot import people
 from bot.db import make_engine, make_session_factory
 from bot.delivery.gateway import SlackGateway, make_client
 from bot.models import SlackUser
-from bot.services import Services
+from bot.runtime import Services
 from tests.harness import BOT_TOKEN, BotHarness
 
 

@@ -14,7 +14,7 @@ from bot.domain import EventKind, Role
 from bot.escalations import customer, effects, service
 from bot.models import CustomerWait, Escalation
 from bot.policy import ladder
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

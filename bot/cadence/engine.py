@@ -34,7 +34,7 @@ from bot.policy.cadence import (
     due_prompts,
 )
 from bot.policy.escalation import open_checklist_items
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role, State
 from bot.escalations import effects, records, service
 from bot.models import Milestone, Task
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

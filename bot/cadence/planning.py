@@ -43,7 +43,7 @@ from bot.policy.cadence import (
     next_check,
 )
 from bot.policy.flags import next_reminder_at, reminder_due
-from bot.services import Services
+from bot.runtime import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

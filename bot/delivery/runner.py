@@ -17,7 +17,7 @@ from bot.delivery.gateway import SlackProblem
 from bot.models import Delivery
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from bot.delivery import ledger
 from bot.delivery.runner import Registry, deliver
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The escalation as one Markdown document: seed 004's centralized tracking document."""
+"""The escalation as one Markdown document leadership can file: the tracking document."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from bot.delivery.runner import Job, Outcome, is_permanent
 from bot.domain import EventKind, Role
 from bot.escalations import effects, records, service
 from bot.models import Escalation, Update
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Urgent flags and the 48-hour siren rule (seed 002): pure rules over one flag."""
+"""Urgent flags: a request needed soon gets the siren when it is due within 48 hours."""
 
 from __future__ import annotations
 

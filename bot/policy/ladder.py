@@ -1,4 +1,4 @@
-"""The customer-unresponsiveness ladder (seeds 000 and 002): pure rules over one wait."""
+"""The customer-unresponsiveness ladder: how long a wait has lasted, paused while out of office."""
 
 from __future__ import annotations
 

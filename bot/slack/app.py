@@ -12,17 +12,17 @@ from bot.delivery.gateway import SlackProblem
 from bot.escalations.closure import Conflict
 from bot.escalations.permissions import NotAllowed
 from bot.escalations.service import EscalationNotFound
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack import (
+    closure,
     commands,
-    course,
     customer,
     flags,
     home,
     leadership,
     opening,
     prompts,
-    tracking,
+    records,
     updates,
 )
 from bot.slack.replies import tell
@@ -52,8 +52,8 @@ def build_app(
         client=services.gateway.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=verify_token,
-        # Ack first, work after: Slack gets its answer in milliseconds, the posting and
-        # pinning continue on Bolt's listener threads.
+        # Ack first: Slack gets its answer in milliseconds. What a listener saved reaches
+        # Slack through the ledger and the delivery workers, never these threads.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
         listener_executor=listener_executor,
@@ -62,8 +62,8 @@ def build_app(
     commands.register(app, services)
     opening.register(app, services)
     home.register(app, services)
-    course.register(app, services)
-    tracking.register(app, services)
+    closure.register(app, services)
+    records.register(app, services)
     updates.register(app, services)
     prompts.register(app, services)
     leadership.register(app, services)

@@ -14,7 +14,7 @@ from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
 from bot.policy.escalation import overdue_items
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import open_escalation_form, open_flag_form
 from bot.slack.replies import send_export
 

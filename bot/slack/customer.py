@@ -16,7 +16,7 @@ from bot.domain import SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
 from bot.escalations.permissions import NotAllowed, leadership_people
 from bot.models import CustomerWait
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import show_modal
 from bot.slack.replies import tell
 

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from blocks import escalation as views
 from blocks import flags as flag_views
 from bot.escalations import flags
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import open_flag_form
 from bot.slack.replies import tell
 

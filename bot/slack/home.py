@@ -12,7 +12,7 @@ from blocks.overview import OPEN_SEV1, OPEN_SEV2, given_up_line, home_view
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Role, Severity
 from bot.escalations import attention, service
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import open_escalation_form
 from bot.slack.replies import tell
 

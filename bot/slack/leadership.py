@@ -12,7 +12,7 @@ from blocks import prompts as prompt_views
 from bot.domain import Level
 from bot.escalations import service
 from bot.escalations.permissions import NotAllowed
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import show_modal
 from bot.slack.replies import tell
 

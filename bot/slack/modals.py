@@ -11,7 +11,7 @@ from blocks.open_modal import open_escalation_modal
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)

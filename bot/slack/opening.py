@@ -17,7 +17,7 @@ from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
 from bot.escalations.form import parse_open_form
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from blocks.text import when
 from bot.cadence.engine import snooze
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import service, updates
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import open_update_form, show_modal
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Any
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import service
 from bot.escalations.export import export_markdown
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from bot import handled_events
 from bot.domain import Health
 from bot.escalations import updates
 from bot.escalations.permissions import NotAllowed
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import open_update_form
 
 # Slack escapes these three in the text of a message it sends us; every builder escapes

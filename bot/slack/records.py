@@ -14,7 +14,7 @@ from blocks import escalation as views
 from blocks import records as record_views
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import records, service
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import show_modal
 
 log = logging.getLogger(__name__)

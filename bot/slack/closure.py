@@ -15,7 +15,7 @@ from blocks import portfolio as portfolio_views
 from bot import people
 from bot.escalations import closure, service
 from bot.escalations.permissions import NotAllowed
-from bot.services import Services
+from bot.runtime import Services
 from bot.slack.modals import show_modal
 from bot.slack.replies import send_export, tell
 

@@ -14,7 +14,7 @@ from bot.domain import Role
 from bot.escalations import effects, flags, service
 from bot.models import UrgentFlag
 from bot.policy.flags import FlagReminder, reminder_due
-from bot.services import Services
+from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
