@@ -22,10 +22,9 @@ from slack_sdk.models.views import View
 from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line, form_modal, url_input
-from blocks.records import Tracking
 from blocks.text import TEXT_LIMIT, age, clip, escape, link, mention
 from bot.domain import STAKEHOLDER_ROLES, Severity
-from bot.models import Escalation
+from bot.models import Escalation, Tracking
 
 RESOLVE_CALLBACK = "resolve_escalation"
 REASSIGN_CALLBACK = "reassign_dri"

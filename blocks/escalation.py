@@ -58,15 +58,9 @@ MORE = "esc_more"
 CHECKLIST_PREFIX = "esc_checklist:"
 
 
-def severity_label(escalation: Escalation) -> str:
-    if escalation.severity is Severity.SEV1 and escalation.level is not None:
-        return f"Sev 1 {escalation.level.label}"
-    return escalation.severity.short
-
-
 def title(escalation: Escalation) -> str:
     """Plain text: escape it before it goes into mrkdwn."""
-    return f"{escalation.key} · {severity_label(escalation)} · {clip(escalation.customer, 100)}"
+    return f"{escalation.key} · {escalation.severity_label} · {clip(escalation.customer, 100)}"
 
 
 def _link_fields(escalation: Escalation) -> list[MarkdownTextObject]:

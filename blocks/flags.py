@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.escalation import severity_label, title
+from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line, form_modal, url_input
 from blocks.text import (
@@ -120,7 +120,7 @@ def flag_blocks(escalation: Escalation, flag: UrgentFlag) -> list[Block]:
         f"{lead} for {clip(responders, 400)}: needed by {when(flag.needed_by)}",
         f"*Customer:* {escape(clip(escalation.customer, 60))} "
         f"({escape(clip(escalation.project, 60))})",
-        f"*Issue:* {escalation.key} {severity_label(escalation)}: "
+        f"*Issue:* {escalation.key} {escalation.severity_label}: "
         f"{clip(escape(clip(escalation.summary, 300)), 400)}",
     ]
     if flag.link:

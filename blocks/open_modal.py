@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,36 +24,13 @@ from slack_sdk.models.views import View
 
 from blocks.modal import context_line, form_modal, url_input
 from blocks.text import MODAL_TITLE, clip
-from bot.domain import Health, Level, Severity, triggers_for
+from bot.domain import Health, Level, OpenField, Severity, triggers_for
 
 CALLBACK_ID = "open_escalation"
 
 
-class Field(StrEnum):
-    """Block IDs (and action IDs) of the open-escalation modal; the parser reads them back."""
-
-    CUSTOMER = "customer"
-    PROJECT = "project"
-    LEVEL = "level"
-    TRIGGERS = "triggers"
-    SUMMARY = "summary"
-    HEALTH = "health"
-    PATH_TO_GREEN = "path_to_green"
-    DRI = "dri"
-    AE = "ae"
-    CSM = "csm"
-    MANAGER = "manager"
-    DIRECTOR = "director"
-    INTERNAL_CHANNEL = "internal_channel"
-    CUSTOMER_CHANNEL = "customer_channel"
-    PSA_LINK = "psa_link"
-    TRACKER_LINK = "tracker_link"
-    DOCUMENT_LINK = "document_link"
-    CONTRACT = "contract"
-
-
 def _input(
-    field: Field,
+    field: OpenField,
     label: str,
     element: InputInteractiveElement,
     *,
@@ -68,7 +44,7 @@ def _input(
 
 
 def _text(
-    field: Field,
+    field: OpenField,
     label: str,
     *,
     multiline: bool = False,
@@ -89,13 +65,18 @@ def _text(
 
 
 def _person(
-    field: Field, label: str, *, optional: bool, initial: str | None = None, hint: str | None = None
+    field: OpenField,
+    label: str,
+    *,
+    optional: bool,
+    initial: str | None = None,
+    hint: str | None = None,
 ) -> InputBlock:
     element = UserSelectElement(placeholder="Choose a person", initial_user=initial)
     return _input(field, label, element, optional=optional, hint=hint)
 
 
-def _channel(field: Field, label: str, hint: str) -> InputBlock:
+def _channel(field: OpenField, label: str, hint: str) -> InputBlock:
     element = ConversationSelectElement(
         placeholder="Choose a channel",
         filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
@@ -103,7 +84,7 @@ def _channel(field: Field, label: str, hint: str) -> InputBlock:
     return _input(field, label, element, optional=True, hint=hint)
 
 
-def _link(field: Field, label: str, placeholder: str) -> InputBlock:
+def _link(field: OpenField, label: str, placeholder: str) -> InputBlock:
     return _input(field, label, url_input(placeholder=placeholder), optional=True)
 
 
@@ -133,13 +114,13 @@ def open_escalation_modal(
             if severity is Severity.SEV1
             else "*Sev 2*: internal project health. Leadership reviews it at the Y/R portfolio call."
         ),
-        _text(Field.CUSTOMER, "Customer", initial=customer, placeholder="Acme Corp"),
-        _text(Field.PROJECT, "Project", placeholder="Acme - Phase 2 rollout"),
+        _text(OpenField.CUSTOMER, "Customer", initial=customer, placeholder="Acme Corp"),
+        _text(OpenField.PROJECT, "Project", placeholder="Acme - Phase 2 rollout"),
     ]
     if severity is Severity.SEV1:
         fields.append(
             _input(
-                Field.LEVEL,
+                OpenField.LEVEL,
                 "Level",
                 StaticSelectElement(
                     placeholder="How bad is it?",
@@ -149,16 +130,16 @@ def open_escalation_modal(
             )
         )
     fields += [
-        _input(Field.TRIGGERS, "Triggers", _trigger_select(severity)),
+        _input(OpenField.TRIGGERS, "Triggers", _trigger_select(severity)),
         _text(
-            Field.SUMMARY,
+            OpenField.SUMMARY,
             "Summary",
             multiline=True,
             max_length=3000,
             placeholder="What happened, what the customer said, what is at stake",
         ),
         _input(
-            Field.HEALTH,
+            OpenField.HEALTH,
             "Health",
             StaticSelectElement(
                 options=health_options,
@@ -166,7 +147,7 @@ def open_escalation_modal(
             ),
         ),
         _text(
-            Field.PATH_TO_GREEN,
+            OpenField.PATH_TO_GREEN,
             "Path to green",
             multiline=True,
             max_length=3000,
@@ -174,31 +155,31 @@ def open_escalation_modal(
             placeholder="Mitigations, timeline estimates, resource needs",
         ),
         _person(
-            Field.DRI,
+            OpenField.DRI,
             "DRI (directly responsible)",
             optional=False,
             initial=opener,
             hint="Gets the daily prompts.",
         ),
-        _person(Field.MANAGER, "DRI's direct manager", optional=False),
-        _person(Field.DIRECTOR, "Director PS", optional=False, initial=director),
-        _person(Field.AE, "Account executive (AE)", optional=True),
-        _person(Field.CSM, "Customer success manager (CSM)", optional=True),
+        _person(OpenField.MANAGER, "DRI's direct manager", optional=False),
+        _person(OpenField.DIRECTOR, "Director PS", optional=False, initial=director),
+        _person(OpenField.AE, "Account executive (AE)", optional=True),
+        _person(OpenField.CSM, "Customer success manager (CSM)", optional=True),
         _channel(
-            Field.INTERNAL_CHANNEL,
+            OpenField.INTERNAL_CHANNEL,
             "Internal project channel",
             "Gets a link to the leadership thread.",
         ),
         _channel(
-            Field.CUSTOMER_CHANNEL,
+            OpenField.CUSTOMER_CHANNEL,
             "Customer channel",
             "Only text you mark customer-safe is ever posted here.",
         ),
-        _link(Field.PSA_LINK, "PSA / Kantata project", "https://..."),
-        _link(Field.TRACKER_LINK, "Tracker (e.g. ClickUp)", "https://..."),
-        _link(Field.DOCUMENT_LINK, "Tracking document", "https://..."),
+        _link(OpenField.PSA_LINK, "PSA / Kantata project", "https://..."),
+        _link(OpenField.TRACKER_LINK, "Tracker (e.g. ClickUp)", "https://..."),
+        _link(OpenField.DOCUMENT_LINK, "Tracking document", "https://..."),
         _input(
-            Field.CONTRACT,
+            OpenField.CONTRACT,
             "Contract",
             CheckboxesElement(options=[Option(value="new_msa", label="Sold under the new MSA")]),
             optional=True,

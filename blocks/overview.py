@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.escalation import severity_label
 from blocks.layout import section, sections
 from blocks.modal import context_line
 from blocks.text import MESSAGE_BLOCKS, VIEW_BLOCKS, age, clip, escape, mention, when
@@ -62,7 +61,7 @@ def escalation_line(escalation: Escalation, now: datetime, permalink: str | None
     overdue = overdue_items(escalation, now)
     warning = f"   :alarm_clock: {', '.join(overdue)}" if overdue else ""
     return (
-        f"{escalation.health.emoji} *{key}* {severity_label(escalation)} · "
+        f"{escalation.health.emoji} *{key}* {escalation.severity_label} · "
         f"{escape(clip(escalation.customer, 80))} · {escape(clip(escalation.project, 80))}\n"
         f"      DRI {mention(escalation.person(Role.DRI))} · {escalation.state.value} · "
         f"open {age(escalation.opened_at, now)}{warning}"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -39,16 +37,12 @@ from blocks.text import (
     more_line,
     when,
 )
-from bot.domain import RaidCategory
+from bot.domain import FORMS, FieldSpec, RecordKind
 from bot.models import (
-    Alternative,
-    Blocker,
     Escalation,
     Milestone,
-    RaidEntry,
-    RequirementChange,
-    ResourceImpact,
     Task,
+    Tracking,
 )
 
 RECORD_CALLBACK = "add_record"
@@ -59,91 +53,6 @@ DETAIL_CALLBACK = "escalation_detail"
 MAX_MILESTONES = 15
 MAX_TASKS = 10  # a checkbox group holds 10 options
 LIST_SECTIONS = 5
-
-
-class RecordKind(StrEnum):
-    MILESTONE = "milestone"
-    TASK = "task"
-    BLOCKER = "blocker"
-    ALTERNATIVE = "alternative"
-    REQUIREMENT_CHANGE = "requirement_change"
-    RAID = "raid"
-    RESOURCE_IMPACT = "resource_impact"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    kind: str  # text | multiline | user | date | choice | milestone
-    required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
-
-
-FORMS: dict[RecordKind, tuple[str, tuple[FieldSpec, ...]]] = {
-    RecordKind.MILESTONE: (
-        "Add milestone",
-        (
-            FieldSpec("title", "Milestone", "text"),
-            FieldSpec("success_criteria", "Success criteria", "multiline"),
-        ),
-    ),
-    RecordKind.TASK: (
-        "Add task",
-        (
-            FieldSpec("milestone", "Milestone", "milestone"),
-            FieldSpec("title", "Task", "text"),
-            FieldSpec("owner", "Owner", "user"),
-            FieldSpec("due_on", "Due", "date"),
-        ),
-    ),
-    RecordKind.BLOCKER: (
-        "Add blocker",
-        (
-            FieldSpec(
-                "kind",
-                "Kind",
-                "choice",
-                choices=(("blocker", "Blocker"), ("dependency", "Dependency")),
-            ),
-            FieldSpec("text", "What is blocking progress", "multiline"),
-        ),
-    ),
-    RecordKind.ALTERNATIVE: (
-        "Add alternative",
-        (
-            FieldSpec("approach", "Alternative approach", "multiline"),
-            FieldSpec("pros", "Pros", "multiline", required=False),
-            FieldSpec("cons", "Cons", "multiline", required=False),
-            FieldSpec("risks", "Additional risks", "multiline", required=False),
-        ),
-    ),
-    RecordKind.REQUIREMENT_CHANGE: (
-        "Requirement change",
-        (
-            FieldSpec("change", "Change", "multiline"),
-            FieldSpec("approver", "Approved by", "user"),
-            FieldSpec("approved_on", "Approved on", "date"),
-        ),
-    ),
-    RecordKind.RAID: (
-        "RAID entry",
-        (
-            FieldSpec(
-                "category",
-                "Category",
-                "choice",
-                choices=tuple((c.value, c.label) for c in RaidCategory),
-            ),
-            FieldSpec("text", "Entry", "multiline"),
-            FieldSpec("owner", "Owner", "user", required=False),
-        ),
-    ),
-    RecordKind.RESOURCE_IMPACT: (
-        "Resource impact",
-        (FieldSpec("text", "Impact on people and other projects", "multiline"),),
-    ),
-}
 
 
 def _element(spec: FieldSpec, milestones: list[Milestone], today: date) -> InputInteractiveElement:
@@ -197,23 +106,6 @@ def record_modal(
         ),
         blocks=blocks,
     )
-
-
-@dataclass
-class Tracking:
-    """Everything Phase 3 tracks for one escalation."""
-
-    milestones: list[Milestone]
-    blockers: list[Blocker]
-    alternatives: list[Alternative]
-    requirement_changes: list[RequirementChange]
-    raid: list[RaidEntry]
-    resource_impacts: list[ResourceImpact]
-
-    @property
-    def percent_complete(self) -> int:
-        tasks = [task for m in self.milestones for task in m.tasks]
-        return round(100 * sum(1 for t in tasks if t.done_at) / len(tasks)) if tasks else 0
 
 
 def _task_label(task: Task, now: datetime) -> str:

@@ -277,3 +277,114 @@ SEV2_CHECKLIST = (
 
 def checklist_for(severity: Severity) -> tuple[ChecklistItem, ...]:
     return SEV1_PHASE1_CHECKLIST if severity is Severity.SEV1 else SEV2_CHECKLIST
+
+
+# -- what Phase 3 records: the kinds, and the fields of each form -----------------------------
+
+
+class RecordKind(StrEnum):
+    MILESTONE = "milestone"
+    TASK = "task"
+    BLOCKER = "blocker"
+    ALTERNATIVE = "alternative"
+    REQUIREMENT_CHANGE = "requirement_change"
+    RAID = "raid"
+    RESOURCE_IMPACT = "resource_impact"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str  # text | multiline | user | date | choice | milestone
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+FORMS: dict[RecordKind, tuple[str, tuple[FieldSpec, ...]]] = {
+    RecordKind.MILESTONE: (
+        "Add milestone",
+        (
+            FieldSpec("title", "Milestone", "text"),
+            FieldSpec("success_criteria", "Success criteria", "multiline"),
+        ),
+    ),
+    RecordKind.TASK: (
+        "Add task",
+        (
+            FieldSpec("milestone", "Milestone", "milestone"),
+            FieldSpec("title", "Task", "text"),
+            FieldSpec("owner", "Owner", "user"),
+            FieldSpec("due_on", "Due", "date"),
+        ),
+    ),
+    RecordKind.BLOCKER: (
+        "Add blocker",
+        (
+            FieldSpec(
+                "kind",
+                "Kind",
+                "choice",
+                choices=(("blocker", "Blocker"), ("dependency", "Dependency")),
+            ),
+            FieldSpec("text", "What is blocking progress", "multiline"),
+        ),
+    ),
+    RecordKind.ALTERNATIVE: (
+        "Add alternative",
+        (
+            FieldSpec("approach", "Alternative approach", "multiline"),
+            FieldSpec("pros", "Pros", "multiline", required=False),
+            FieldSpec("cons", "Cons", "multiline", required=False),
+            FieldSpec("risks", "Additional risks", "multiline", required=False),
+        ),
+    ),
+    RecordKind.REQUIREMENT_CHANGE: (
+        "Requirement change",
+        (
+            FieldSpec("change", "Change", "multiline"),
+            FieldSpec("approver", "Approved by", "user"),
+            FieldSpec("approved_on", "Approved on", "date"),
+        ),
+    ),
+    RecordKind.RAID: (
+        "RAID entry",
+        (
+            FieldSpec(
+                "category",
+                "Category",
+                "choice",
+                choices=tuple((c.value, c.label) for c in RaidCategory),
+            ),
+            FieldSpec("text", "Entry", "multiline"),
+            FieldSpec("owner", "Owner", "user", required=False),
+        ),
+    ),
+    RecordKind.RESOURCE_IMPACT: (
+        "Resource impact",
+        (FieldSpec("text", "Impact on people and other projects", "multiline"),),
+    ),
+}
+
+
+class OpenField(StrEnum):
+    """Block IDs (and action IDs) of the open-escalation modal; the parser reads them back."""
+
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    LEVEL = "level"
+    TRIGGERS = "triggers"
+    SUMMARY = "summary"
+    HEALTH = "health"
+    PATH_TO_GREEN = "path_to_green"
+    DRI = "dri"
+    AE = "ae"
+    CSM = "csm"
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    INTERNAL_CHANNEL = "internal_channel"
+    CUSTOMER_CHANNEL = "customer_channel"
+    PSA_LINK = "psa_link"
+    TRACKER_LINK = "tracker_link"
+    DOCUMENT_LINK = "document_link"
+    CONTRACT = "contract"

@@ -5,6 +5,7 @@ Every timestamp is stored in UTC; `UTCDateTime` hands back aware datetimes on SQ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -167,6 +168,13 @@ class Escalation(Base):
 
     def link(self, kind: LinkKind) -> str | None:
         return next((link.url for link in self.links if link.kind is kind), None)
+
+    @property
+    def severity_label(self) -> str:
+        """How people name its severity: "Sev 1 Critical", "Sev 2"."""
+        if self.severity is Severity.SEV1 and self.level is not None:
+            return f"Sev 1 {self.level.label}"
+        return self.severity.short
 
     @property
     def project_link(self) -> str | None:
@@ -499,3 +507,20 @@ class SlackEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+@dataclass
+class Tracking:
+    """Everything Phase 3 tracks for one escalation."""
+
+    milestones: list[Milestone]
+    blockers: list[Blocker]
+    alternatives: list[Alternative]
+    requirement_changes: list[RequirementChange]
+    raid: list[RaidEntry]
+    resource_impacts: list[ResourceImpact]
+
+    @property
+    def percent_complete(self) -> int:
+        tasks = [task for m in self.milestones for task in m.tasks]
+        return round(100 * sum(1 for t in tasks if t.done_at) / len(tasks)) if tasks else 0

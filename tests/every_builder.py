@@ -30,12 +30,12 @@ from blocks import (
     update,
 )
 from blocks.prompts import HEADLINES
-from blocks.records import RecordKind, Tracking
 from bot.domain import (
     Health,
     Level,
     LinkKind,
     RaidCategory,
+    RecordKind,
     Role,
     SalesOpsOutcome,
     Severity,
@@ -58,6 +58,7 @@ from bot.models import (
     RequirementChange,
     ResourceImpact,
     Task,
+    Tracking,
     Update,
     UrgentFlag,
 )
@@ -88,7 +89,6 @@ BUILDER_MODULES = (
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
     "escalation.checklist_progress",  # two counts
-    "escalation.severity_label",  # "Sev 1 Critical", from enums only
     "escalation.title",  # plain text, escaped by whoever puts it into mrkdwn
     "overview.sort_for_attention",  # an order
     "prompts.open_items",  # checklist labels, from the domain

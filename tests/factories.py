@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blocks.open_modal import Field
+from bot.domain import OpenField
 from tests.world import World
 
 _SENTINEL = object()
@@ -37,7 +37,7 @@ def _url(value: str | None) -> dict[str, Any]:
 
 def open_form(world: World, severity: str = "sev1", **overrides: Any) -> dict[str, Any]:
     """State values of a fully and correctly filled open-escalation modal; override any field
-    by its Field name (lower case) with a raw value, or None to leave it empty."""
+    by its OpenField name (lower case) with a raw value, or None to leave it empty."""
     fields: dict[str, Any] = {
         "customer": "Acme Corp",
         "project": "Acme - Phase 2 rollout",
@@ -60,36 +60,36 @@ def open_form(world: World, severity: str = "sev1", **overrides: Any) -> dict[st
     }
     fields.update(overrides)
     builders = {
-        Field.CUSTOMER: _text,
-        Field.PROJECT: _text,
-        Field.SUMMARY: _text,
-        Field.PATH_TO_GREEN: _text,
-        Field.LEVEL: _select,
-        Field.HEALTH: _select,
-        Field.DRI: _user,
-        Field.MANAGER: _user,
-        Field.DIRECTOR: _user,
-        Field.AE: _user,
-        Field.CSM: _user,
-        Field.INTERNAL_CHANNEL: _channel,
-        Field.CUSTOMER_CHANNEL: _channel,
-        Field.PSA_LINK: _url,
-        Field.TRACKER_LINK: _url,
-        Field.DOCUMENT_LINK: _url,
+        OpenField.CUSTOMER: _text,
+        OpenField.PROJECT: _text,
+        OpenField.SUMMARY: _text,
+        OpenField.PATH_TO_GREEN: _text,
+        OpenField.LEVEL: _select,
+        OpenField.HEALTH: _select,
+        OpenField.DRI: _user,
+        OpenField.MANAGER: _user,
+        OpenField.DIRECTOR: _user,
+        OpenField.AE: _user,
+        OpenField.CSM: _user,
+        OpenField.INTERNAL_CHANNEL: _channel,
+        OpenField.CUSTOMER_CHANNEL: _channel,
+        OpenField.PSA_LINK: _url,
+        OpenField.TRACKER_LINK: _url,
+        OpenField.DOCUMENT_LINK: _url,
     }
     values: dict[str, Any] = {}
     for name, build in builders.items():
-        if name is Field.LEVEL and severity != "sev1":
+        if name is OpenField.LEVEL and severity != "sev1":
             continue
         values[name.value] = {name.value: build(fields[name.value])}
-    values[Field.CONTRACT.value] = {
-        Field.CONTRACT.value: {
+    values[OpenField.CONTRACT.value] = {
+        OpenField.CONTRACT.value: {
             "type": "checkboxes",
             "selected_options": [{"value": "new_msa"}] if fields.get("new_msa") else [],
         }
     }
-    values[Field.TRIGGERS.value] = {
-        Field.TRIGGERS.value: {
+    values[OpenField.TRIGGERS.value] = {
+        OpenField.TRIGGERS.value: {
             "type": "multi_static_select",
             "selected_options": [
                 {"value": code, "text": {"type": "plain_text", "text": code}}

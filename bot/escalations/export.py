@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from blocks.escalation import severity_label
 from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, checklist_for
 from bot.escalations.records import tracking
 from bot.models import (
@@ -68,7 +67,7 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
     out = [
         f"# {escalation.key}: {escalation.customer} / {escalation.project}",
         "",
-        f"- Severity: {severity_label(escalation)}",
+        f"- Severity: {escalation.severity_label}",
         f"- State: {escalation.state.value}; health: {escalation.health.value}",
         f"- Opened: {_utc(escalation.opened_at)} by {who(escalation.opened_by)}",
         f"- Resolved: {_utc(escalation.resolved_at)}",

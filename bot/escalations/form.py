@@ -7,24 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from blocks.open_modal import Field
 from blocks.text import INPUT_VALUE, URL_LENGTH
-from bot.domain import Health, Level, LinkKind, Role, Severity, triggers_for
+from bot.domain import Health, Level, LinkKind, OpenField, Role, Severity, triggers_for
 
 # Answers "why can't this person be the DRI?" (None when they can); may consult Slack.
 UserCheck = Callable[[str], str | None]
 
 LINK_FIELDS = {
-    Field.PSA_LINK: LinkKind.PSA,
-    Field.TRACKER_LINK: LinkKind.TRACKER,
-    Field.DOCUMENT_LINK: LinkKind.DOCUMENT,
+    OpenField.PSA_LINK: LinkKind.PSA,
+    OpenField.TRACKER_LINK: LinkKind.TRACKER,
+    OpenField.DOCUMENT_LINK: LinkKind.DOCUMENT,
 }
 PERSON_FIELDS = {
-    Field.DRI: Role.DRI,
-    Field.AE: Role.AE,
-    Field.CSM: Role.CSM,
-    Field.MANAGER: Role.MANAGER,
-    Field.DIRECTOR: Role.DIRECTOR,
+    OpenField.DRI: Role.DRI,
+    OpenField.AE: Role.AE,
+    OpenField.CSM: Role.CSM,
+    OpenField.MANAGER: Role.MANAGER,
+    OpenField.DIRECTOR: Role.DIRECTOR,
 }
 
 
@@ -45,26 +44,26 @@ class EscalationForm:
     new_msa: bool = False
 
 
-def _value(values: dict[str, Any], name: Field) -> dict[str, Any]:
+def _value(values: dict[str, Any], name: OpenField) -> dict[str, Any]:
     found: dict[str, Any] = values.get(name.value, {}).get(name.value, {})
     return found
 
 
-def _text(values: dict[str, Any], name: Field) -> str:
+def _text(values: dict[str, Any], name: OpenField) -> str:
     return (_value(values, name).get("value") or "").strip()
 
 
-def _selected(values: dict[str, Any], name: Field) -> str | None:
+def _selected(values: dict[str, Any], name: OpenField) -> str | None:
     option = _value(values, name).get("selected_option")
     return option["value"] if option else None
 
 
 # What a modal's own max_length allows; a crafted submission can still send more.
 TEXT_LIMITS = {
-    Field.CUSTOMER: 200,
-    Field.PROJECT: 200,
-    Field.SUMMARY: INPUT_VALUE,
-    Field.PATH_TO_GREEN: INPUT_VALUE,
+    OpenField.CUSTOMER: 200,
+    OpenField.PROJECT: 200,
+    OpenField.SUMMARY: INPUT_VALUE,
+    OpenField.PATH_TO_GREEN: INPUT_VALUE,
 }
 WEB_ADDRESS = "Enter a web address starting with https:// (or http://)."
 
@@ -103,48 +102,54 @@ def parse_open_form(
     """The form, or the errors to show beside each field (block_id -> message)."""
     errors: dict[str, str] = {}
 
-    def text(name: Field) -> str:
+    def text(name: OpenField) -> str:
         typed = _text(values, name)
         if len(typed) > (most := TEXT_LIMITS[name]):
             errors[name.value] = f"At most {most} characters, please ({len(typed)} now)."
         return typed
 
-    def required_text(name: Field, label: str) -> str:
+    def required_text(name: OpenField, label: str) -> str:
         typed = text(name)
         if not typed:
             errors[name.value] = f"{label} is required."
         return typed
 
-    customer = required_text(Field.CUSTOMER, "Customer")
-    project = required_text(Field.PROJECT, "Project")
-    summary = required_text(Field.SUMMARY, "A summary")
-    path_to_green = text(Field.PATH_TO_GREEN) or None
+    customer = required_text(OpenField.CUSTOMER, "Customer")
+    project = required_text(OpenField.PROJECT, "Project")
+    summary = required_text(OpenField.SUMMARY, "A summary")
+    path_to_green = text(OpenField.PATH_TO_GREEN) or None
     if severity is Severity.SEV2 and not path_to_green:
-        errors[Field.PATH_TO_GREEN.value] = "Sev 2 needs a path to green (mitigations, timeline)."
+        errors[OpenField.PATH_TO_GREEN.value] = (
+            "Sev 2 needs a path to green (mitigations, timeline)."
+        )
 
     level = None
     if severity is Severity.SEV1:
-        chosen = _selected(values, Field.LEVEL)
+        chosen = _selected(values, OpenField.LEVEL)
         if chosen in {lvl.value for lvl in Level}:
             level = Level(chosen)
         else:
-            errors[Field.LEVEL.value] = "Choose Critical, High or Medium."
+            errors[OpenField.LEVEL.value] = "Choose Critical, High or Medium."
 
     allowed = {t.code for t in triggers_for(severity)}
-    triggers = [o["value"] for o in _value(values, Field.TRIGGERS).get("selected_options") or []]
+    triggers = [
+        o["value"] for o in _value(values, OpenField.TRIGGERS).get("selected_options") or []
+    ]
     if not triggers:
-        errors[Field.TRIGGERS.value] = "Choose at least one trigger: it is why this is escalated."
+        errors[OpenField.TRIGGERS.value] = (
+            "Choose at least one trigger: it is why this is escalated."
+        )
     elif unknown := [t for t in triggers if t not in allowed]:
-        errors[Field.TRIGGERS.value] = f"Not a {severity.short} trigger: {', '.join(unknown)}."
+        errors[OpenField.TRIGGERS.value] = f"Not a {severity.short} trigger: {', '.join(unknown)}."
 
-    health_value = _selected(values, Field.HEALTH) or Health.RED.value
+    health_value = _selected(values, OpenField.HEALTH) or Health.RED.value
     health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
 
     people: dict[Role, str] = {}
     for name, role in PERSON_FIELDS.items():
         user_id = _value(values, name).get("selected_user")
         if not user_id:
-            if name in (Field.DRI, Field.MANAGER, Field.DIRECTOR):
+            if name in (OpenField.DRI, OpenField.MANAGER, OpenField.DIRECTOR):
                 errors[name.value] = f"Choose the {role.label}."
             continue
         if (problem := check_user(user_id)) is not None:
@@ -152,15 +157,15 @@ def parse_open_form(
             continue
         people[role] = user_id
 
-    internal = _value(values, Field.INTERNAL_CHANNEL).get("selected_conversation")
-    customer_channel = _value(values, Field.CUSTOMER_CHANNEL).get("selected_conversation")
+    internal = _value(values, OpenField.INTERNAL_CHANNEL).get("selected_conversation")
+    customer_channel = _value(values, OpenField.CUSTOMER_CHANNEL).get("selected_conversation")
     if customer_channel and customer_channel == leadership_channel_id:
-        errors[Field.CUSTOMER_CHANNEL.value] = (
+        errors[OpenField.CUSTOMER_CHANNEL.value] = (
             "That is the leadership channel. Internal notes go there, so it can't be the "
             "customer channel."
         )
     elif customer_channel and customer_channel == internal:
-        errors[Field.CUSTOMER_CHANNEL.value] = (
+        errors[OpenField.CUSTOMER_CHANNEL.value] = (
             "That is also the internal project channel; choose the channel shared with the customer."
         )
 
@@ -191,6 +196,6 @@ def parse_open_form(
         links=links,
         new_msa=any(
             option["value"] == "new_msa"
-            for option in _value(values, Field.CONTRACT).get("selected_options") or []
+            for option in _value(values, OpenField.CONTRACT).get("selected_options") or []
         ),
     ), {}

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from blocks import notices
-from blocks.records import FORMS, RecordKind, Tracking
-from bot.domain import EventKind, RaidCategory, State
+from bot.domain import FORMS, EventKind, RaidCategory, RecordKind, State
 from bot.escalations import effects, service
 from bot.escalations.permissions import NotAllowed
 from bot.escalations.service import record
@@ -23,6 +22,7 @@ from bot.models import (
     RequirementChange,
     ResourceImpact,
     Task,
+    Tracking,
 )
 
 # The records a tracking view lists, each a child row of one escalation.

@@ -11,10 +11,10 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import SQLAlchemyError
 
 from blocks import escalation as views
-from blocks.open_modal import CALLBACK_ID, Field, opened_modal
+from blocks.open_modal import CALLBACK_ID, opened_modal
 from bot import people
 from bot.delivery.gateway import SlackProblem
-from bot.domain import Severity
+from bot.domain import OpenField, Severity
 from bot.escalations import service
 from bot.escalations.form import parse_open_form
 from bot.runtime import Services
@@ -58,7 +58,7 @@ def register(app: App, services: Services) -> None:
                 ).key
         except SQLAlchemyError:
             log.exception("could not save an escalation")
-            ack(response_action="errors", errors={Field.SUMMARY.value: NOT_SAVED})
+            ack(response_action="errors", errors={OpenField.SUMMARY.value: NOT_SAVED})
             return
         channel = f"#{services.settings.escalation_channel.lstrip('#')}"
         ack(response_action="update", view=opened_modal(key, channel))

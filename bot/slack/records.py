@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 from blocks import escalation as views
 from blocks import records as record_views
 from bot.delivery.gateway import SlackProblem
+from bot.domain import RecordKind
 from bot.escalations import records, service
 from bot.runtime import Services
 from bot.slack.modals import show_modal
@@ -48,16 +49,14 @@ def register(app: App, services: Services) -> None:
     @app.action(re.compile(f"^{record_views.ADD_RECORD_PREFIX}"))
     def add_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        kind = record_views.RecordKind(
-            action["action_id"].removeprefix(record_views.ADD_RECORD_PREFIX)
-        )
+        kind = RecordKind(action["action_id"].removeprefix(record_views.ADD_RECORD_PREFIX))
         escalation_id = int(action["value"])
         with services.sessions() as session:
             view = record_views.record_modal(
                 kind,
                 service.load(session, escalation_id),
                 milestones=records.milestones_for_tasks(session, escalation_id)
-                if kind is record_views.RecordKind.TASK
+                if kind is RecordKind.TASK
                 else records.tracking(session, escalation_id).milestones,
                 today=services.clock.now().astimezone(services.settings.timezone).date(),
                 parent_view_id=(body.get("view") or {}).get("id"),
@@ -67,7 +66,7 @@ def register(app: App, services: Services) -> None:
     @app.view(record_views.RECORD_CALLBACK)
     def record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata = json.loads(view["private_metadata"])
-        kind = record_views.RecordKind(metadata["kind"])
+        kind = RecordKind(metadata["kind"])
         values, errors = records.parse_record(kind, view["state"]["values"])
         if errors:
             ack(response_action="errors", errors=errors)
