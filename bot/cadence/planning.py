@@ -57,8 +57,8 @@ DORMANT = datetime(3000, 1, 1, tzinfo=UTC)
 PROFILE_RETRY = timedelta(minutes=15)
 # An escalation whose planning raised is looked at again after this (and the error logged).
 FAILURE_RETRY = timedelta(minutes=5)
-BATCH = 500
-MAX_BATCHES = 20
+BATCH = 200
+MAX_BATCHES = 50
 
 
 # -- the pure part -----------------------------------------------------------------------------
@@ -248,6 +248,8 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     for _ in range(max_batches):
         looked_at, new_rows = _plan_batch(services, batch)
         written += new_rows
+        if new_rows:
+            services.wake()  # deliver this batch while the next one is planned
         if looked_at < batch:
             break
     # Last, as before: on a tie in due_at the ledger delivers in the order rows were written.

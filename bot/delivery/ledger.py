@@ -16,7 +16,17 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Result, and_, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CursorResult,
+    Result,
+    and_,
+    cast,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +35,7 @@ from bot.models import Delivery, DeliveryStatus
 # Long enough for one delivery's Slack calls (each times out after 10 s), short enough that
 # a crashed process's work resumes within a minute. Multi-step handlers renew it per step.
 LEASE = timedelta(seconds=60)
+SCRAMBLE = 2654435761  # Knuth's multiplicative hash: a fixed permutation of row ids
 
 
 def worker_name() -> str:
@@ -185,7 +196,10 @@ def due(
                 _lease_expired(now),
             )
         )
-        .order_by(Delivery.due_at, Delivery.id)
+        # Rows due at the same instant in a scrambled (but fixed) order: consecutive rows are
+        # often one person's (a DRI's five morning prompts), and taking them together would
+        # meet that DM channel's own limit of about one message a second.
+        .order_by(Delivery.due_at, (cast(Delivery.id, BigInteger) * SCRAMBLE) % 2**32)
         .limit(limit)
     )
     if exclude:
