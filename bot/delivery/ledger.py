@@ -23,6 +23,7 @@ from sqlalchemy import (
     Result,
     and_,
     cast,
+    func,
     or_,
     select,
     update,
@@ -95,13 +96,17 @@ def claim(
 ) -> bool:
     """Take the row for this worker; True only for the one process whose UPDATE won.
 
-    A pending row, or a claimed one whose lease has run out, can be taken.
+    A pending row whose time has come, or a claimed one whose lease has run out, can be
+    taken.
     """
     result = session.execute(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
-            or_(Delivery.status == DeliveryStatus.PENDING, _lease_expired(now)),
+            or_(
+                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
+                _lease_expired(now),
+            ),
         )
         .values(
             status=DeliveryStatus.CLAIMED,
@@ -196,10 +201,15 @@ def due(
                 _lease_expired(now),
             )
         )
-        # Rows due at the same instant in a scrambled (but fixed) order: consecutive rows are
-        # often one person's (a DRI's five morning prompts), and taking them together would
-        # meet that DM channel's own limit of about one message a second.
-        .order_by(Delivery.due_at, (cast(Delivery.id, BigInteger) * SCRAMBLE) % 2**32)
+        # Escalations due at the same instant in a scrambled (but fixed) order: consecutive
+        # ones are often one person's (a DRI's five morning prompts), and taking them together
+        # would meet that DM channel's own limit of about one message a second. One
+        # escalation's rows keep the order they were written in (notes in its thread).
+        .order_by(
+            Delivery.due_at,
+            (cast(func.coalesce(Delivery.escalation_id, 0), BigInteger) * SCRAMBLE) % 2**32,
+            Delivery.id,
+        )
         .limit(limit)
     )
     if exclude:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ class DeliveryWorkers:
         self.poll_seconds = poll_seconds
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
         self._in_flight: set[int] = set()
+        self._queue: deque[int] = deque()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -79,18 +81,28 @@ class DeliveryWorkers:
         return min(max(seconds, 0.01), self.poll_seconds)
 
     def _hand_out(self) -> int:
+        """Give free workers rows from a small local queue, refilled from the ledger in
+        batches: one query per batch, not one per row delivered."""
         with self._lock:
             free = self.threads - len(self._in_flight)
-            busy = set(self._in_flight)
+            busy = self._in_flight | set(self._queue)
         if free <= 0:
             return 0
-        with self.services.sessions() as session:
-            due = ledger.due(session, self.services.clock.now(), limit=free, exclude=busy)
-        for delivery_id, _kind in due:
+        if not self._queue:
+            with self.services.sessions() as session:
+                due = ledger.due(
+                    session, self.services.clock.now(), limit=self.threads * 8, exclude=busy
+                )
             with self._lock:
+                self._queue.extend(delivery_id for delivery_id, _kind in due)
+        handed = 0
+        with self._lock:
+            while self._queue and len(self._in_flight) < self.threads:
+                delivery_id = self._queue.popleft()
                 self._in_flight.add(delivery_id)
-            self._pool.submit(self._run, delivery_id)
-        return len(due)
+                self._pool.submit(self._run, delivery_id)
+                handed += 1
+        return handed
 
     def _run(self, delivery_id: int) -> None:
         try:
