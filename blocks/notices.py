@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from blocks.escalation import title
-from blocks.text import clip, escape, link, mention
+from blocks.text import TEXT_LIMIT, clip, escape, link, mention
 from bot.domain import SalesOpsOutcome, State
 from bot.models import Escalation, UrgentFlag
 
@@ -140,3 +140,22 @@ def resource_impact_text(
 def unknown_escalation(typed: str) -> str:
     """The answer to a command naming an escalation that isn't there."""
     return f"I can't find an escalation called `{clip(escape(typed), 40)}`."
+
+
+def update_not_posted(key: str, what: str, why: str) -> str:
+    """To an update's author, the first time one of its posts fails (`why`: plain words)."""
+    return clip(
+        f":warning: Your update on *{escape(key)}* is saved, but I couldn't {what}: {why} "
+        "I'll retry.",
+        TEXT_LIMIT,
+    )
+
+
+def gave_up(key: str, attempts: int, error: str) -> str:
+    """To the owner of work the bot gave up on for good."""
+    return clip(
+        f":warning: I gave up on part of *{escape(key)}* after {attempts} attempts "
+        f"({escape(clip(error, 300))}). What you entered is saved; it is listed under "
+        "*Needs attention* in my App Home.",
+        TEXT_LIMIT,
+    )

@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
-from bot.cadence.flags import publish_flag, send_flag_reminder
+from bot.cadence.flags import send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
 from bot.delivery.kinds import DeliveryKind as Kind
@@ -47,7 +47,7 @@ def _publication(handler: Handler) -> KindPolicy:
 REGISTRY: Registry = {
     Kind.PUBLISH: _publication(publish.publish),
     Kind.PUBLISH_UPDATE: _publication(publish.publish_update),
-    Kind.PUBLISH_FLAG: _publication(publish_flag),
+    Kind.PUBLISH_FLAG: _publication(publish.publish_flag),
     Kind.PUBLISH_CLOSURE: _publication(publish.publish_closure),
     Kind.THREAD_NOTE: KindPolicy(publish.thread_note, max_attempts=20),
     Kind.DIRECT_MESSAGE: KindPolicy(publish.direct_message),

@@ -410,6 +410,12 @@ BUILDS: dict[str, list[Build]] = {
 BUILDS.update(
     {
         "notices.reopened_note": [lambda r: notices.reopened_note(r.escalation, "UPM00001")],
+        "notices.update_not_posted": [
+            lambda r: notices.update_not_posted(
+                r.text, "reply in the leadership thread", "Slack is rate-limiting me right now."
+            )
+        ],
+        "notices.gave_up": [lambda r: notices.gave_up(r.text, 40, r.text)],
         "notices.reassigned_note": [
             lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", "UPM00001"),
             lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", None),

@@ -1,4 +1,4 @@
-"""Delivering urgent flags: the post and DMs (retry-safe), then the reminders (once each)."""
+"""Urgent flags' reminders: planned when due, each sent once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from blocks import flags as flag_views
 from bot.delivery import ledger
-from bot.delivery.gateway import SlackProblem
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role
 from bot.escalations import effects, flags, service
@@ -19,63 +18,6 @@ from bot.runtime import Services
 log = logging.getLogger(__name__)
 
 REMINDER_KINDS = {kind.value for kind in FlagReminder}
-
-
-def publish_flag(services: Services, job: Job) -> Outcome:
-    """Post the flag in the escalation thread and DM every responder, skipping what's done."""
-    flag_id = int(job.slot)
-    gateway = services.gateway
-    problems: list[str] = []
-    with services.sessions() as session:
-        flag = session.get(UrgentFlag, flag_id)
-        if flag is None:
-            return Outcome()
-        escalation = service.load(session, flag.escalation_id)
-        text, blocks = (
-            flag_views.flag_text(escalation, flag),
-            flag_views.flag_blocks(escalation, flag),
-        )
-        channel, root_ts, thread_ts = (
-            escalation.leadership_channel_id,
-            escalation.root_ts,
-            flag.thread_ts,
-        )
-        responders = list(flag.responder_ids)
-        sent = set(filter(None, flag.dms_sent.split(",")))
-    if channel is None or root_ts is None:
-        return Outcome.failed("the escalation is not posted yet")
-    if thread_ts is None:
-        try:
-            posted = gateway.post(
-                channel,
-                text,
-                blocks,
-                thread_ts=root_ts,
-                key=job.key("thread"),
-                look_first=job.retrying,
-            )
-            with services.sessions.begin() as session:
-                stored = session.get(UrgentFlag, flag_id)
-                assert stored is not None
-                stored.thread_ts = posted.ts
-        except SlackProblem as problem:
-            problems.append(f"thread: {problem.code}")
-    for responder in responders:
-        if responder in sent:
-            continue
-        try:
-            gateway.dm(
-                responder, text, blocks, key=job.key(f"dm:{responder}"), look_first=job.retrying
-            )
-        except SlackProblem as problem:
-            problems.append(f"DM {responder}: {problem.code}")
-            continue
-        sent.add(responder)
-        with services.sessions.begin() as session:
-            stored = session.get(UrgentFlag, flag_id)
-            assert stored is not None
-            stored.dms_sent = ",".join(sorted(sent))
-    return Outcome(complete=not problems, problems=problems)
 
 
 def schedule_flag_reminders(services: Services) -> int:

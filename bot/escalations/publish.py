@@ -11,27 +11,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from blocks import closure as closure_views
 from blocks import escalation as views
+from blocks import flags as flag_views
+from blocks import notices
 from blocks import update as update_views
-from blocks.text import clip, escape
 from bot.delivery.gateway import SlackProblem
+from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, is_permanent
 from bot.domain import EventKind, Role
 from bot.escalations import effects, records, service
-from bot.models import Escalation, Update
+from bot.models import Escalation, Update, UrgentFlag
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# Slack refuses a message over 40 000 characters; a customer-safe message is a few lines.
-CUSTOMER_MESSAGE_LIMIT = 3000
 
 
 def _read(services: Services, escalation_id: int, look: Callable[[Session, Escalation], T]) -> T:
@@ -223,7 +223,7 @@ def publish(services: Services, job: Job) -> Outcome:
             lambda s, e: (
                 e.person(Role.DRI),
                 e.dri_dm_ts,
-                f"You are the DRI for {escape(views.title(e))}",
+                views.dri_welcome_text(e),
                 views.dri_welcome_blocks(e, e.root_permalink),
             ),
         )
@@ -418,12 +418,16 @@ def publish_update(services: Services, job: Job) -> Outcome:
     def customer_post() -> None:
         # The customer channel gets the customer-safe text, escaped, and nothing else.
         channel, done, message = look(
-            lambda e, u: (e.customer_channel_id, u.customer_ts, u.customer_message)
+            lambda e, u: (
+                e.customer_channel_id,
+                u.customer_ts,
+                update_views.customer_message_text(u) if u.customer_message else None,
+            )
         )
         if message and channel and done is None:
             posted = gateway.post(
                 channel,
-                escape(clip(message, CUSTOMER_MESSAGE_LIMIT)),
+                message,
                 key=job.key("customer"),
                 look_first=job.retrying,
             )
@@ -436,14 +440,60 @@ def publish_update(services: Services, job: Job) -> Outcome:
     if steps.problems and job.attempts == 1:
         what, problem = steps.problems[0]
         key = _peek(services, escalation_id, lambda s, e: e.key)
-        text = (
-            f":warning: Your update on *{key}* is saved, but I couldn't {what}: "
-            f"{problem.plain_words} I'll retry."
-        )
+        text = notices.update_not_posted(key, what, problem.plain_words)
         try:
             gateway.dm(author, text, key=job.key("problem"))
         except SlackProblem:
             log.warning("could not tell %s about the failed update", author)
+    return steps.outcome()
+
+
+def publish_flag(services: Services, job: Job) -> Outcome:
+    """Post the flag in the escalation thread and DM every responder, skipping what's done."""
+    flag_id = int(job.slot)
+    gateway = services.gateway
+    with services.sessions() as session:
+        flag = session.get(UrgentFlag, flag_id)
+        if flag is None:
+            return Outcome()
+        escalation = service.load(session, flag.escalation_id)
+        text, blocks = (
+            flag_views.flag_text(escalation, flag),
+            flag_views.flag_blocks(escalation, flag),
+        )
+        channel, root_ts = escalation.leadership_channel_id, escalation.root_ts
+        responders, dms_sent = list(flag.responder_ids), flag.dms_sent
+    if channel is None or root_ts is None:
+        return Outcome.failed("the escalation is not posted yet")
+    steps = _Steps(services, job, f"ESC-{escalation.id}")
+
+    def stored(change: Callable[[UrgentFlag], object]) -> None:
+        with services.sessions.begin() as session:
+            found = session.get(UrgentFlag, flag_id)
+            assert found is not None  # it was there when the job began; flags are never deleted
+            change(found)
+
+    def thread_post() -> None:
+        with services.sessions() as session:
+            found = session.get(UrgentFlag, flag_id)
+            if found is None or found.thread_ts is not None:
+                return
+        posted = gateway.post(
+            channel, text, blocks, thread_ts=root_ts, key=job.key("thread"), look_first=job.retrying
+        )
+        stored(lambda f: setattr(f, "thread_ts", posted.ts))
+
+    sent = set(filter(None, dms_sent.split(",")))
+
+    def dm(responder: str) -> None:
+        gateway.dm(responder, text, blocks, key=job.key(f"dm:{responder}"), look_first=job.retrying)
+        sent.add(responder)
+        stored(lambda f: setattr(f, "dms_sent", ",".join(sorted(sent))))
+
+    steps.run("post the flag in the thread", thread_post)
+    for responder in responders:
+        if responder not in sent:
+            steps.run(f"DM {responder}", partial(dm, responder))
     return steps.outcome()
 
 
@@ -542,22 +592,20 @@ def channel_post(services: Services, job: Job) -> Outcome:
 def tell_of_failure(services: Services, job: Job, error: str) -> None:
     """Work given up for good is never silent: its owner gets a DM (itself a ledger row),
     and App Home lists it under "needs attention"."""
-    from bot.models import UrgentFlag
-
     with services.sessions.begin() as session:
         if job.escalation_id is None:
             return
         escalation = service.load(session, job.escalation_id)
         owner = escalation.opened_by
-        if job.kind == "publish_update" and (update := session.get(Update, int(job.slot))):
+        if job.kind == DeliveryKind.PUBLISH_UPDATE and (
+            update := session.get(Update, int(job.slot))
+        ):
             owner = update.author
-        elif job.kind == "publish_flag" and (flag := session.get(UrgentFlag, int(job.slot))):
+        elif job.kind == DeliveryKind.PUBLISH_FLAG and (
+            flag := session.get(UrgentFlag, int(job.slot))
+        ):
             owner = flag.raised_by
-        text = (
-            f":warning: I gave up on part of *{escalation.key}* after {job.attempts} attempts "
-            f"({escape(clip(error, 300))}). What you entered is saved; it is listed under "
-            "*Needs attention* in my App Home."
-        )
+        text = notices.gave_up(escalation.key, job.attempts, error)
         effects.direct_message(
             session,
             owner,
