@@ -21,22 +21,16 @@ from bot.cadence.planning import plan_due_work
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
 from bot.escalations import publish
+from bot.policy.cadence import PromptKind
+from bot.policy.flags import FlagReminder
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
-_PROMPTS = (
-    Kind.MORNING,
-    Kind.MIDDAY,
-    Kind.EVENING,
-    Kind.EVENING_NUDGE,
-    Kind.SEV1_WEEKLY,
-    Kind.SEV2_WEEKLY,
-    Kind.PHASE1_DEADLINE,
-    Kind.PHASE1_MANAGER,
-    Kind.SILENCE_MANAGER,
-)
-_FLAG_REMINDERS = (Kind.FLAG_HALFWAY, Kind.FLAG_TWO_HOURS, Kind.FLAG_DEADLINE)
+# Derived from the policies' own kinds: a prompt or reminder kind the ledger doesn't know
+# stops the import here, instead of leaving its rows without a handler.
+_PROMPTS = tuple(Kind(kind.value) for kind in PromptKind)
+_FLAG_REMINDERS = tuple(Kind(kind.value) for kind in FlagReminder)
 
 
 def _publication(handler: Handler) -> KindPolicy:

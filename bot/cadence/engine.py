@@ -38,7 +38,6 @@ from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
-PROMPT_KINDS = {kind.value for kind in PromptKind}
 SNOOZE_SUFFIX = "+snooze"
 CONDITIONAL_KINDS = {
     PromptKind.EVENING_NUDGE.value,

@@ -17,7 +17,6 @@ from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
-REMINDER_KINDS = {kind.value for kind in FlagReminder}
 
 
 def schedule_flag_reminders(services: Services) -> int:
