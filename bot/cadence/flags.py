@@ -18,7 +18,6 @@ from bot.runtime import Services
 log = logging.getLogger(__name__)
 
 
-
 def schedule_flag_reminders(services: Services) -> int:
     now = services.clock.now()
     written = 0

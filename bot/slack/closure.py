@@ -16,7 +16,7 @@ from bot import people
 from bot.escalations import closure, service
 from bot.escalations.permissions import NotAllowed
 from bot.runtime import Services
-from bot.slack.modals import show_modal
+from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import send_export, tell
 
 
@@ -128,22 +128,20 @@ def register(app: App, services: Services) -> None:
         if problem is not None:
             ack(response_action="errors", errors={"dri": problem})
             return
-        try:
-            with services.sessions.begin() as session:
-                closure.reassign_dri(
-                    session,
-                    metadata["escalation_id"],
-                    metadata["version"],
-                    new_dri,
-                    actor=actor,
-                    now=services.clock.now(),
-                    settings=settings,
-                )
-        except (closure.Conflict, NotAllowed) as refused:
-            ack(response_action="errors", errors={"dri": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "dri",
+            lambda session: closure.reassign_dri(
+                session,
+                metadata["escalation_id"],
+                metadata["version"],
+                new_dri,
+                actor=actor,
+                now=services.clock.now(),
+                settings=settings,
+            ),
+        )
 
     @app.view(closure_views.DOWNGRADE_CALLBACK)
     def downgrade_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -152,22 +150,20 @@ def register(app: App, services: Services) -> None:
         if not reason:
             ack(response_action="errors", errors={"reason": "Say why."})
             return
-        try:
-            with services.sessions.begin() as session:
-                closure.downgrade_to_sev2(
-                    session,
-                    metadata["escalation_id"],
-                    metadata["version"],
-                    actor=body["user"]["id"],
-                    now=services.clock.now(),
-                    reason=reason,
-                    settings=settings,
-                )
-        except (closure.Conflict, NotAllowed) as refused:
-            ack(response_action="errors", errors={"reason": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "reason",
+            lambda session: closure.downgrade_to_sev2(
+                session,
+                metadata["escalation_id"],
+                metadata["version"],
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                reason=reason,
+                settings=settings,
+            ),
+        )
 
     @app.action(closure_views.RETRO_CALLBACK)
     def retro_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -178,17 +174,15 @@ def register(app: App, services: Services) -> None:
 
     @app.view(closure_views.RETRO_CALLBACK)
     def retro_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        try:
-            with services.sessions.begin() as session:
-                closure.link_retro(
-                    session,
-                    json.loads(view["private_metadata"])["escalation_id"],
-                    _text(view["state"]["values"], "retro_link") or "",
-                    actor=body["user"]["id"],
-                    now=services.clock.now(),
-                )
-        except NotAllowed as refused:
-            ack(response_action="errors", errors={"retro_link": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "retro_link",
+            lambda session: closure.link_retro(
+                session,
+                json.loads(view["private_metadata"])["escalation_id"],
+                _text(view["state"]["values"], "retro_link") or "",
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+            ),
+        )

@@ -14,10 +14,10 @@ from blocks import escalation as views
 from bot import people
 from bot.domain import SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
-from bot.escalations.permissions import NotAllowed, leadership_people
+from bot.escalations.permissions import leadership_people
 from bot.models import CustomerWait
 from bot.runtime import Services
-from bot.slack.modals import show_modal
+from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import tell
 
 
@@ -48,25 +48,23 @@ def register(app: App, services: Services) -> None:
             return
         kind = (_selected(values, "kind", "selected_option") or {}).get("value", "request")
         asked_on = _selected(values, "asked_on", "selected_date")
-        try:
-            with services.sessions.begin() as session:
-                customer.wait_on_customer(
-                    session,
-                    json.loads(view["private_metadata"])["escalation_id"],
-                    kind=WaitKind(kind),
-                    asked=asked,
-                    how=(_selected(values, "how", "selected_option") or {}).get("value"),
-                    asked_on=date.fromisoformat(asked_on) if asked_on else None,
-                    asked_tz=people.timezone_of(services, actor),
-                    actor=actor,
-                    now=services.clock.now(),
-                    settings=settings,
-                )
-        except NotAllowed as refused:
-            ack(response_action="errors", errors={"asked_on": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "asked_on",
+            lambda session: customer.wait_on_customer(
+                session,
+                json.loads(view["private_metadata"])["escalation_id"],
+                kind=WaitKind(kind),
+                asked=asked,
+                how=(_selected(values, "how", "selected_option") or {}).get("value"),
+                asked_on=date.fromisoformat(asked_on) if asked_on else None,
+                asked_tz=people.timezone_of(services, actor),
+                actor=actor,
+                now=services.clock.now(),
+                settings=settings,
+            ),
+        )
 
     @app.action(customer_views.CUSTOMER_RESPONDED)
     def responded(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -99,20 +97,18 @@ def register(app: App, services: Services) -> None:
         back = datetime.combine(
             date.fromisoformat(until), time(0, 0), people.timezone_of(services, actor)
         )
-        try:
-            with services.sessions.begin() as session:
-                customer.mark_out_of_office(
-                    session,
-                    json.loads(view["private_metadata"])["wait_id"],
-                    until=back,
-                    actor=actor,
-                    now=services.clock.now(),
-                )
-        except NotAllowed as refused:
-            ack(response_action="errors", errors={"until": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "until",
+            lambda session: customer.mark_out_of_office(
+                session,
+                json.loads(view["private_metadata"])["wait_id"],
+                until=back,
+                actor=actor,
+                now=services.clock.now(),
+            ),
+        )
 
     @app.action(re.compile(f"^{customer_views.SALES_OPS_OUTCOME}:"))
     def sales_ops_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -11,9 +11,8 @@ from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from bot.domain import Level
 from bot.escalations import service
-from bot.escalations.permissions import NotAllowed
 from bot.runtime import Services
-from bot.slack.modals import show_modal
+from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import tell
 
 
@@ -37,23 +36,20 @@ def register(app: App, services: Services) -> None:
         if level not in {lvl.value for lvl in Level}:
             ack(response_action="errors", errors={"level": "Choose Critical, High or Medium."})
             return
-        try:
-            with services.sessions.begin() as session:
-                service.promote_to_sev1(
-                    session,
-                    json.loads(view["private_metadata"])["escalation_id"],
-                    level=Level(level),
-                    actor=body["user"]["id"],
-                    now=services.clock.now(),
-                    settings=settings,
-                    note=(values.get("note", {}).get("note", {}).get("value") or "").strip()
-                    or None,
-                )
-        except NotAllowed as refused:
-            ack(response_action="errors", errors={"level": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "level",
+            lambda session: service.promote_to_sev1(
+                session,
+                json.loads(view["private_metadata"])["escalation_id"],
+                level=Level(level),
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                settings=settings,
+                note=(values.get("note", {}).get("note", {}).get("value") or "").strip() or None,
+            ),
+        )
 
     @app.action(portfolio_views.DECIDE_REMAIN)
     def remain_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
+
+from slack_bolt import Ack
+from sqlalchemy.orm import Session
 
 from blocks import flags as flag_views
 from blocks import update as update_views
@@ -11,6 +15,8 @@ from blocks.open_modal import open_escalation_modal
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
+from bot.escalations.closure import Conflict
+from bot.escalations.permissions import NotAllowed
 from bot.runtime import Services
 from bot.slack.replies import tell
 
@@ -82,3 +88,20 @@ def open_update_form(
     with services.sessions() as session:
         view = update_views.update_modal(service.load(session, escalation_id), origin=origin)
     return show_modal(services, body, view)
+
+
+def save_submission(
+    services: Services, ack: Ack, field: str, change: Callable[[Session], object]
+) -> bool:
+    """Apply a submitted form's use case in one transaction, then close the modal and wake
+    the delivery workers. A refusal (not allowed, or someone changed it meanwhile) is shown
+    beside `field` and the modal stays open with everything typed; False then."""
+    try:
+        with services.sessions.begin() as session:
+            change(session)
+    except (Conflict, NotAllowed) as refused:
+        ack(response_action="errors", errors={field: str(refused)})
+        return False
+    ack()
+    services.wake()
+    return True

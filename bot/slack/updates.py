@@ -12,9 +12,8 @@ from blocks import update as update_views
 from bot import handled_events
 from bot.domain import Health
 from bot.escalations import updates
-from bot.escalations.permissions import NotAllowed
 from bot.runtime import Services
-from bot.slack.modals import open_update_form
+from bot.slack.modals import open_update_form, save_submission
 
 # Slack escapes these three in the text of a message it sends us; every builder escapes
 # them again, so what we store is what the person typed.
@@ -72,20 +71,18 @@ def register(app: App, services: Services) -> None:
         if form is None:
             ack(response_action="errors", errors=errors)
             return
-        try:
-            with services.sessions.begin() as session:
-                updates.post_update(
-                    session,
-                    int(json.loads(view.get("private_metadata") or "{}")["escalation_id"]),
-                    form,
-                    author=body["user"]["id"],
-                    now=services.clock.now(),
-                )
-        except NotAllowed as refused:
-            ack(response_action="errors", errors={"summary": str(refused)})
-            return
-        ack()
-        services.wake()
+        save_submission(
+            services,
+            ack,
+            "summary",
+            lambda session: updates.post_update(
+                session,
+                int(json.loads(view.get("private_metadata") or "{}")["escalation_id"]),
+                form,
+                author=body["user"]["id"],
+                now=services.clock.now(),
+            ),
+        )
 
     @app.view(update_views.CHECK_IN_CALLBACK)
     def check_in_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
