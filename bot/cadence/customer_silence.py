@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import customer, effects, service
@@ -32,7 +33,7 @@ def schedule_ladder_steps(services: Services) -> int:
             if ledger.schedule(
                 session,
                 subject=escalation.key,
-                kind=ladder.KIND,
+                kind=DeliveryKind.LADDER,
                 slot=ladder.slot(wait.id, step),
                 due_at=now,
                 escalation_id=escalation.id,

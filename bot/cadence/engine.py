@@ -20,6 +20,7 @@ from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
 from bot import people
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import effects, service
@@ -235,7 +236,7 @@ def schedule_portfolio_agenda(services: Services) -> bool:
         return ledger.schedule(
             session,
             subject=portfolio.SUBJECT,
-            kind=portfolio.KIND,
+            kind=DeliveryKind.PORTFOLIO_AGENDA,
             slot=due.slot,
             due_at=due.post_at,
         )

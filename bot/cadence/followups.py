@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from blocks import closure as closure_views
 from blocks.text import escape
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role, State
 from bot.escalations import effects, records, service
@@ -17,8 +18,6 @@ from bot.models import Milestone, Task
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
-
-TASK_OVERDUE = "task_overdue"
 
 
 def schedule_task_nudges(services: Services) -> int:
@@ -31,7 +30,7 @@ def schedule_task_nudges(services: Services) -> int:
             if ledger.schedule(
                 session,
                 subject=escalation.key,
-                kind=TASK_OVERDUE,
+                kind=DeliveryKind.TASK_OVERDUE,
                 slot=str(task.id),
                 due_at=now,
                 escalation_id=escalation.id,

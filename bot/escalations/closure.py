@@ -23,8 +23,6 @@ from bot.escalations.service import record
 from bot.models import ChecklistEntry, Escalation, EscalationPerson, UrgentFlag
 from bot.settings import Settings
 
-PUBLISH_CLOSURE = "publish_closure"
-RETRO_REMINDER = "retro_reminder"
 REOPEN_WINDOW = timedelta(days=30)
 RETRO_AFTER_BUSINESS_DAYS = 3
 
@@ -213,7 +211,7 @@ def resolve(
     ledger.schedule(
         session,
         subject=escalation.key,
-        kind=PUBLISH_CLOSURE,
+        kind=DeliveryKind.PUBLISH_CLOSURE,
         slot=f"resolved:{now.isoformat()}",
         due_at=now,
         escalation_id=escalation_id,
@@ -222,7 +220,7 @@ def resolve(
         ledger.schedule(
             session,
             subject=escalation.key,
-            kind=RETRO_REMINDER,
+            kind=DeliveryKind.RETRO_REMINDER,
             slot=f"resolved:{now.isoformat()}",
             due_at=add_business_days(now, RETRO_AFTER_BUSINESS_DAYS, tz),
             escalation_id=escalation_id,
@@ -279,7 +277,7 @@ def reopen(
     )
     escalation = service.load(session, escalation_id)
     record(session, escalation, EventKind.REOPENED, actor, "Reopened; cadence restarted", now)
-    ledger.cancel_for(session, escalation_id, {RETRO_REMINDER})
+    ledger.cancel_for(session, escalation_id, {DeliveryKind.RETRO_REMINDER})
     service.queue_publication(session, escalation, "reopened", now)
     effects.thread_note(session, escalation, notices.reopened_note(escalation, actor), now)
     return escalation

@@ -134,7 +134,7 @@ def _cancel_ladder(session: Session, escalation: Escalation, wait: CustomerWait)
         update(Delivery)
         .where(
             Delivery.subject == escalation.key,
-            Delivery.kind == ladder.KIND,
+            Delivery.kind == DeliveryKind.LADDER,
             Delivery.slot.like(f"{wait.id}:%"),
             Delivery.status == DeliveryStatus.PENDING,
         )

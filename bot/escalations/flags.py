@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from blocks import notices
 from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, State
 from bot.escalations import effects, service
 from bot.escalations.form import is_web_url
@@ -17,8 +18,6 @@ from bot.escalations.permissions import NotAllowed
 from bot.escalations.service import record
 from bot.models import Escalation, UrgentFlag
 from bot.policy.flags import is_siren
-
-PUBLISH_FLAG = "publish_flag"
 
 
 @dataclass
@@ -97,7 +96,7 @@ def raise_flag(
     ledger.schedule(
         session,
         subject=escalation.key,
-        kind=PUBLISH_FLAG,
+        kind=DeliveryKind.PUBLISH_FLAG,
         slot=str(flag.id),
         due_at=now,
         escalation_id=escalation.id,

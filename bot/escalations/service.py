@@ -40,8 +40,6 @@ from bot.policy.escalation import PHASE1_WINDOW
 from bot.settings import Settings
 
 BOT = "bot"
-PUBLISH = "publish"
-PUBLISH_UPDATE = "publish_update"
 KEY_PATTERN = re.compile(r"^\s*(?:ESC-?)?(\d{1,9})\s*$", re.IGNORECASE)
 
 
@@ -139,7 +137,7 @@ def queue_publication(session: Session, escalation: Escalation, reason: str, now
     ledger.schedule(
         session,
         subject=escalation.key,
-        kind=PUBLISH,
+        kind=DeliveryKind.PUBLISH,
         slot=slot,
         due_at=now,
         escalation_id=escalation.id,
@@ -314,7 +312,7 @@ def record_update(
     ledger.schedule(
         session,
         subject=escalation.key,
-        kind=PUBLISH_UPDATE,
+        kind=DeliveryKind.PUBLISH_UPDATE,
         slot=str(update.id),
         due_at=now,
         escalation_id=escalation.id,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-KIND = "ladder"
-
 
 @dataclass(frozen=True)
 class WaitClock:

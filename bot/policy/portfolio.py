@@ -9,7 +9,6 @@ from bot.policy.cadence import local_occurrence
 from bot.settings import Settings
 
 SUBJECT = "portfolio"
-KIND = "portfolio_agenda"
 
 
 @dataclass(frozen=True)
