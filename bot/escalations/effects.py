@@ -91,8 +91,8 @@ def channel_post(
 
 
 def refresh(session: Session, escalation: Escalation, kind: DeliveryKind, now: datetime) -> None:
-    """Edit the root or checklist message to show the record as it will be when sent; one
-    pending refresh per escalation and kind is enough."""
+    """Edit the root or checklist message to show the record as it is when the edit is sent
+    (so a late edit never shows an older state); asked twice at one instant, it runs once."""
     ledger.schedule(
         session,
         subject=escalation.key,
