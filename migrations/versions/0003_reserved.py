@@ -1,4 +1,4 @@
-"""watched projects, ladder attempts, sales ops outcomes (issue 16)
+"""watched projects, ladder attempts, sales ops outcomes (issue 16, part 1)
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""stakeholder loop, syncs, check-ins, weekly reviews (issue 11)
+"""stakeholder loop, syncs, check-ins, weekly reviews (issue 11, part 1)
 
 Revision ID: 0005
 Revises: 0004
