@@ -1,23 +1,28 @@
 """Ack latency: the bot and a bare Bolt app, side by side, 20 concurrent signed clients.
 
-Both are served by waitress through bot/server.py's WSGI app on loopback, against the Slack
-stand-in. Rounds alternate which app goes first; after each burst the bench waits until the
-stand-in has been quiet for a moment, so work one app does after its acks (the bot's
-views.open and publication on Bolt's listener pool, today) does not land on the other's turn.
+Each app runs as its own process, as deployed: the bot is `escalation-bot serve
+--no-scheduler` (the Procfile's `web`: it acks, saves, and delivers on its own workers), the
+bare app `python -m bench.apps bare`, both behind bot/server.py's WSGI app and waitress. The
+Slack stand-in and the clients live in this process, so Slack's own work is not charged to
+either app. Rounds alternate which app goes first; after each burst the bench waits until the
+stand-in has been quiet for a moment, so work one app does after its acks (views.open,
+publication) does not land on the other's turn.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.apps import Served, bot_settings, serve_bare, serve_bot
+from bench.apps import Served, serve_process
 from bench.report import Row, ms, percentile, run_alone
 from bench.signed import post_signed, slash_body, submission_body
+from bench.startup import REPO, environment, free_port
 
 CLIENTS = 20
 QUIET_FOR = 0.3
@@ -76,13 +81,19 @@ def measure(quick: bool) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder, SlackStandIn() as standin:
         world = build_world(standin)
-        settings = bot_settings(
-            standin.base_url,
-            f"sqlite:///{Path(folder) / 'ack.db'}",
-            leadership_user_ids=[world.leader],
-            director_ps_user_id=world.director,
-        )
-        apps: dict[str, Served] = {"bot": serve_bot(settings), "bare": serve_bare(standin.base_url)}
+        database = f"sqlite:///{Path(folder) / 'ack.db'}"
+        bot_env = environment(standin.base_url, database, free_port())
+        bot_env.update(LEADERSHIP_USER_IDS=world.leader, DIRECTOR_PS_USER_ID=world.director)
+        bare_env = environment(standin.base_url, database, free_port())
+        apps: dict[str, Served] = {
+            # From an empty folder, so no .env of the developer's is read.
+            "bot": serve_process(
+                [sys.executable, "-m", "bot.cli", "serve", "--no-scheduler"], bot_env, folder
+            ),
+            "bare": serve_process(
+                [sys.executable, "-m", "bench.apps", "bare"], bare_env, str(REPO)
+            ),
+        }
         try:
 
             def slash() -> str:

@@ -58,16 +58,18 @@ def bare_wsgi(slack_app: Any) -> Callable[..., Iterable[bytes]]:
 
 @dataclass
 class Served:
-    """A WSGI app on a loopback port, served by waitress from a daemon thread."""
+    """An app on a loopback port: served by waitress from a daemon thread, or a process."""
 
     url: str
-    server: Any
-    thread: threading.Thread
+    server: Any = None
+    thread: threading.Thread | None = None
     on_stop: Callable[[], None] | None = None
 
     def stop(self) -> None:
-        self.server.close()
-        self.thread.join(timeout=5)
+        if self.server is not None:
+            self.server.close()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
         if self.on_stop is not None:
             self.on_stop()
 
@@ -138,7 +140,44 @@ def serve_bot(settings: Any) -> Served:
         workers.stop()
         engine.dispose()
 
-    return serve(make_wsgi_app(engine, app), stop)
+    return serve(make_wsgi_app(engine, app, traffic=services.traffic), stop)
+
+
+def serve_process(command: list[str], env: dict[str, str], cwd: str, bound: float = 30.0) -> Served:
+    """`command` as its own process (as it is deployed: its own interpreter, Slack's work
+    elsewhere), served once a signed `/escalate help` gets a 200."""
+    import signal
+    import subprocess
+    import time
+
+    from bench.signed import post_signed, slash_body
+
+    url = f"http://127.0.0.1:{env['PORT']}"
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    body = slash_body("help", user="UPM00001", channel="C0001", trigger_id="t", response_url="")
+    started = time.monotonic()
+    while time.monotonic() - started < bound:
+        if process.poll() is not None:
+            raise RuntimeError(f"{command} exited with {process.returncode}")
+        with contextlib.suppress(OSError):
+            if post_signed(url, body, timeout=bound)[0] == 200:
+                break
+        time.sleep(0.02)
+    else:
+        process.kill()
+        raise RuntimeError(f"{command} did not answer within {bound} s")
+
+    def stop() -> None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    return Served(url, on_stop=stop)
 
 
 def _serve_bare_forever() -> None:

@@ -151,6 +151,16 @@ def update_not_posted(key: str, what: str, why: str) -> str:
     )
 
 
+def escalation_not_opened(customer: str, project: str, summary: str, error: str) -> str:
+    """To a PM whose saved form could not be made into an escalation, with what they typed."""
+    return clip(
+        f":warning: I saved your escalation for *{escape(customer)} / {escape(project)}* but "
+        f"could not open it ({escape(clip(error, 300))}). Please open it again with "
+        f"`/escalate`; your summary was:\n>{escape(clip(summary, 2000))}",
+        TEXT_LIMIT,
+    )
+
+
 def gave_up(key: str, attempts: int, error: str) -> str:
     """To the owner of work the bot gave up on for good."""
     return clip(

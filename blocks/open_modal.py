@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.modal import context_line, form_modal, url_input
-from blocks.text import MODAL_TITLE, clip
+from blocks.text import clip, escape
 from bot.domain import Health, Level, OpenField, Severity, triggers_for
 
 CALLBACK_ID = "open_escalation"
@@ -195,16 +195,16 @@ def open_escalation_modal(
     )
 
 
-def opened_modal(key: str, channel_label: str) -> View:
-    """What the modal turns into once the escalation is saved."""
+def opened_modal(customer: str, channel_label: str) -> View:
+    """What the modal turns into once the form is saved (the record follows in moments)."""
     return View(
         type="modal",
-        title=PlainTextObject(text=clip(f"{key} opened", MODAL_TITLE)),
+        title=PlainTextObject(text="Escalation saved"),
         close=PlainTextObject(text="Done"),
         blocks=[
             context_line(
-                f"*{key}* is saved. I'm posting and pinning it in {channel_label} now and will send "
-                "you the link."
+                f"Your escalation for *{escape(clip(customer, 200))}* is saved. I'm opening it, "
+                f"posting and pinning it in {channel_label} now, and will send you the link."
             )
         ],
     )

@@ -151,7 +151,7 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             socket_handler.connect()
             log.info("connected to Slack over Socket Mode")
             slack_app = None  # Socket Mode carries Slack's requests; HTTP serves health only
-        application.ready(make_wsgi_app(engine, slack_app))
+        application.ready(make_wsgi_app(engine, slack_app, traffic=services.traffic))
         log.info(
             "listening on port %s (Slack requests at /slack/events, health at /healthz)",
             settings.port,

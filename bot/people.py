@@ -25,9 +25,13 @@ SLACKBOT = "USLACKBOT"
 def lookup(services: Services, user_id: str) -> SlackUser | None:
     """The cached profile, refreshed from `users.info` once a day; None if Slack can't say."""
     now = services.clock.now()
+    remembered = services.profiles.get(user_id)
+    if remembered is not None and now - remembered.fetched_at < FRESH_FOR:
+        return remembered  # no database round trip on the way to an ack
     with services.sessions.begin() as session:
         cached = session.get(SlackUser, user_id)
         if cached is not None and now - cached.fetched_at < FRESH_FOR:
+            services.profiles[user_id] = _detached(cached)
             return cached
     try:
         info = services.gateway.user_info(user_id)
@@ -43,7 +47,20 @@ def lookup(services: Services, user_id: str) -> SlackUser | None:
     }
     with services.sessions.begin() as session:
         _store(session, user_id, profile)
-    return SlackUser(user_id=user_id, **profile)
+    services.profiles[user_id] = SlackUser(user_id=user_id, **profile)
+    return services.profiles[user_id]
+
+
+def _detached(user: SlackUser) -> SlackUser:
+    """A copy no session owns, safe to share between request threads."""
+    return SlackUser(
+        user_id=user.user_id,
+        name=user.name,
+        tz=user.tz,
+        is_bot=user.is_bot,
+        deleted=user.deleted,
+        fetched_at=user.fetched_at,
+    )
 
 
 def _store(session: Session, user_id: str, profile: dict[str, Any]) -> None:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.delivery.gateway import SlackGateway
 from bot.delivery.ledger import worker_name
+from bot.delivery.traffic import AckTraffic
+from bot.models import SlackUser
 from bot.settings import Settings
 
 
@@ -26,3 +28,7 @@ class Services:
     # Problems a person must fix (a private leadership channel the bot isn't in), by topic;
     # shown in App Home.
     warnings: dict[str, str] = field(default_factory=dict)
+    # Slack requests waiting for their ack; the delivery workers give way to them.
+    traffic: AckTraffic = field(default_factory=AckTraffic)
+    # Profiles read this process's lifetime (bot/people.py), so acks skip the database.
+    profiles: dict[str, SlackUser] = field(default_factory=dict)

@@ -20,7 +20,7 @@ from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
-from bot.escalations import publish
+from bot.escalations import intake, publish
 from bot.policy.cadence import PromptKind
 from bot.policy.flags import FlagReminder
 from bot.runtime import Services
@@ -39,6 +39,9 @@ def _publication(handler: Handler) -> KindPolicy:
 
 
 REGISTRY: Registry = {
+    Kind.OPEN_ESCALATION: KindPolicy(
+        intake.make_record, max_attempts=40, on_failure=intake.tell_record_failed
+    ),
     Kind.PUBLISH: _publication(publish.publish),
     Kind.PUBLISH_UPDATE: _publication(publish.publish_update),
     Kind.PUBLISH_FLAG: _publication(publish.publish_flag),

@@ -14,6 +14,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
+from bot.delivery.traffic import AckTraffic
+
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
@@ -97,7 +99,11 @@ def _signing_secret(slack_app: App) -> str | None:
 
 
 def make_wsgi_app(
-    engine: Engine, slack_app: App | None, *, signing_secret: str | None = None
+    engine: Engine,
+    slack_app: App | None,
+    *,
+    signing_secret: str | None = None,
+    traffic: AckTraffic | None = None,
 ) -> Callable[..., Iterable[bytes]]:
     slack_handler = SlackRequestHandler(slack_app, path=SLACK_PATH) if slack_app else None
     secret = signing_secret or (_signing_secret(slack_app) if slack_app else None)
@@ -163,7 +169,10 @@ def make_wsgi_app(
                 )
             if method == "POST" and (refused := refusal(environ)) is not None:
                 return respond(start_response, *refused)
-            return slack_handler(environ, start_response)
+            if traffic is None:
+                return slack_handler(environ, start_response)
+            with traffic.request():
+                return slack_handler(environ, start_response)
         return respond(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return application

@@ -344,7 +344,7 @@ BUILDS: dict[str, list[Build]] = {
         )
         for severity in Severity
     ],
-    "open_modal.opened_modal": [lambda r: open_modal.opened_modal("ESC-1", "#ps-leadership")],
+    "open_modal.opened_modal": [lambda r: open_modal.opened_modal(r.text, "#ps-leadership")],
     "overview.escalation_line": [
         lambda r: overview.escalation_line(r.escalation, NOW, PERMALINK),
     ],
@@ -416,6 +416,9 @@ BUILDS.update(
             )
         ],
         "notices.gave_up": [lambda r: notices.gave_up(r.text, 40, r.text)],
+        "notices.escalation_not_opened": [
+            lambda r: notices.escalation_not_opened(r.text, r.text, r.text, r.text)
+        ],
         "notices.reassigned_note": [
             lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", "UPM00001"),
             lambda r: notices.reassigned_note(r.escalation, "ULEAD001", "UCSM0001", None),

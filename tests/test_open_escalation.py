@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Role, Severity, State
 from bot.models import Delivery, DeliveryStatus, Escalation, TimelineEvent
 from tests.factories import open_form
@@ -99,8 +100,12 @@ def test_submitting_the_modal_opens_posts_pins_and_loops_everyone_in(harness: Bo
         EventKind.CHECKLIST_CHANGED,
     ]
     with harness.services.sessions() as session:
-        delivery = session.scalars(select(Delivery)).one()
-        assert delivery.status is DeliveryStatus.DONE
+        deliveries = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+        # The form kept before the ack, then the publication its record queued.
+        assert [(d.kind, d.status) for d in deliveries] == [
+            (DeliveryKind.OPEN_ESCALATION, DeliveryStatus.DONE),
+            (DeliveryKind.PUBLISH, DeliveryStatus.DONE),
+        ]
 
 
 def test_the_bot_joins_the_leadership_channel_when_it_is_not_a_member(harness: BotHarness) -> None:

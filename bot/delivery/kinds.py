@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class DeliveryKind(StrEnum):
+    # A submitted open-escalation form, saved before the ack, becoming its record.
+    OPEN_ESCALATION = "open_escalation"
     # Putting an escalation into Slack, step by step.
     PUBLISH = "publish"
     PUBLISH_UPDATE = "publish_update"

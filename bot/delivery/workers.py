@@ -106,6 +106,7 @@ class DeliveryWorkers:
 
     def _run(self, delivery_id: int) -> None:
         try:
+            self.services.traffic.give_way()
             deliver(self.services, delivery_id, self.registry)
         except Exception:
             log.exception("delivery %s failed outside its handler", delivery_id)

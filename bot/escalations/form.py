@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -42,6 +42,25 @@ class EscalationForm:
     customer_channel_id: str | None = None
     links: dict[LinkKind, str] = field(default_factory=dict)
     new_msa: bool = False
+
+
+def form_to_payload(form: EscalationForm) -> dict[str, Any]:
+    """The form as JSON, to be kept in the ledger until the record is made from it."""
+    data = asdict(form)
+    data["people"] = {str(role): user for role, user in form.people.items()}
+    data["links"] = {str(kind): url for kind, url in form.links.items()}
+    return data
+
+
+def form_from_payload(data: dict[str, Any]) -> EscalationForm:
+    """The form `form_to_payload` kept; a field with an enum type needs its conversion here."""
+    values = dict(data)
+    values["severity"] = Severity(values["severity"])
+    values["health"] = Health(values["health"])
+    values["level"] = Level(values["level"]) if values.get("level") else None
+    values["people"] = {Role(role): user for role, user in values.get("people", {}).items()}
+    values["links"] = {LinkKind(kind): url for kind, url in values.get("links", {}).items()}
+    return EscalationForm(**values)
 
 
 def _value(values: dict[str, Any], name: OpenField) -> dict[str, Any]:

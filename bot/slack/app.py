@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
@@ -26,6 +26,11 @@ from bot.slack import (
     updates,
 )
 from bot.slack.replies import tell
+
+# Bolt's default pool has 5 threads. A listener holds its thread after the ack while it opens
+# a modal (views.open waits on Slack), so with 5 the sixth request's ack waited for one of
+# those calls to return; acking needs a free thread, and threads waiting on Slack cost little.
+LISTENER_THREADS = 32
 
 
 def answer_refusals(services: Services, app: App) -> None:
@@ -56,7 +61,8 @@ def build_app(
         # Slack through the ledger and the delivery workers, never these threads.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
-        listener_executor=listener_executor,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt-listener"),
     )
     answer_refusals(services, app)
     commands.register(app, services)

@@ -15,7 +15,7 @@ from blocks.open_modal import CALLBACK_ID, opened_modal
 from bot import people
 from bot.delivery.gateway import SlackProblem
 from bot.domain import OpenField, Severity
-from bot.escalations import service
+from bot.escalations import intake, service
 from bot.escalations.form import parse_open_form
 from bot.runtime import Services
 
@@ -49,19 +49,19 @@ def register(app: App, services: Services) -> None:
             return
         try:
             with services.sessions.begin() as session:
-                key = service.open_escalation(
+                intake.keep_open_form(
                     session,
                     form,
                     opened_by=body["user"]["id"],
                     now=services.clock.now(),
                     response_url=metadata.get("response_url"),
-                ).key
+                )
         except SQLAlchemyError:
             log.exception("could not save an escalation")
             ack(response_action="errors", errors={OpenField.SUMMARY.value: NOT_SAVED})
             return
         channel = f"#{services.settings.escalation_channel.lstrip('#')}"
-        ack(response_action="update", view=opened_modal(key, channel))
+        ack(response_action="update", view=opened_modal(form.customer, channel))
         services.wake()
 
     @app.action(re.compile(f"^{re.escape(views.CHECKLIST_PREFIX)}"))

@@ -1,0 +1,113 @@
+"""The open form is kept before the ack and made into its record afterwards, exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from bot.clock import ManualClock
+from bot.db import make_session_factory
+from bot.delivery.gateway import SlackGateway, make_client
+from bot.delivery.kinds import DeliveryKind
+from bot.delivery.runner import Job
+from bot.domain import Severity
+from bot.escalations import intake
+from bot.escalations.form import EscalationForm, form_from_payload, form_to_payload, parse_open_form
+from bot.models import Delivery, DeliveryStatus, Escalation
+from bot.runtime import Services
+from bot.settings import Settings
+from tests.factories import open_form
+from tests.flows import open_modal
+from tests.harness import BotHarness
+from tests.world import World
+
+NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+HOSTILE = "<!channel> <@U999> <https://evil.example|Acme> & ü 🚨"
+
+
+def a_form(world: World, severity: Severity = Severity.SEV1, **fields: object) -> EscalationForm:
+    form, errors = parse_open_form(
+        severity,
+        open_form(world, severity.value, **fields),
+        leadership_channel_id=None,
+        check_user=lambda _user: None,
+    )
+    assert form is not None, errors
+    return form
+
+
+def test_a_form_survives_its_stay_in_the_ledger_unchanged() -> None:
+    for severity in Severity:
+        form = a_form(World(), severity, summary=HOSTILE, customer=HOSTILE)
+        assert form_from_payload(form_to_payload(form)) == form
+
+
+def test_keeping_a_form_writes_one_row_and_no_record(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        intake.keep_open_form(session, a_form(World()), opened_by="UPM", now=NOW)
+    with sessions() as session:
+        [row] = session.scalars(select(Delivery)).all()
+        assert row.kind == DeliveryKind.OPEN_ESCALATION and row.status is DeliveryStatus.PENDING
+        assert row.payload is not None and row.payload["opened_by"] == "UPM"
+        assert session.scalars(select(Escalation)).all() == []
+
+
+def test_the_record_is_made_once_dated_when_the_form_was_submitted(harness: BotHarness) -> None:
+    view, _ = open_modal(harness)
+    submitted_at = harness.clock.now()
+    harness.listeners.after_drain = None  # the delivery workers have not run yet
+    answer = harness.submit_view(view, open_form(harness.world, summary=HOSTILE))
+    assert answer.json["response_action"] == "update"
+    assert "is saved" in str(answer.json["view"])
+    with harness.services.sessions() as session:
+        assert session.scalars(select(Escalation)).all() == []  # acked before the record
+    harness.clock.advance(timedelta(seconds=5))
+    harness.deliver()
+    harness.deliver()  # a second pass finds nothing left to make
+    with harness.services.sessions() as session:
+        [escalation] = session.scalars(select(Escalation)).all()
+        assert escalation.summary == HOSTILE and escalation.opened_at == submitted_at
+        kinds = [
+            (d.kind, d.status) for d in session.scalars(select(Delivery).order_by(Delivery.id))
+        ]
+        assert kinds[:2] == [
+            (DeliveryKind.OPEN_ESCALATION, DeliveryStatus.DONE),
+            (DeliveryKind.PUBLISH, DeliveryStatus.DONE),
+        ]
+
+
+def test_a_form_given_up_on_is_sent_back_to_its_author(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    world = World()
+    form = a_form(world, summary=HOSTILE)
+    job = Job(
+        id=7,
+        kind=DeliveryKind.OPEN_ESCALATION,
+        subject="form:x",
+        slot="open",
+        escalation_id=None,
+        payload={
+            "form": form_to_payload(form),
+            "opened_by": world.pm,
+            "submitted_at": NOW.isoformat(),
+        },
+        attempts=40,
+        worker="w",
+    )
+
+    services = Services(
+        settings=Settings(_env_file=None),
+        sessions=sessions,
+        gateway=SlackGateway(make_client("xoxb-unused", "http://127.0.0.1:9/api/")),
+        clock=ManualClock(NOW),
+    )
+    intake.tell_record_failed(services, job, "database constraint")
+    with sessions() as session:
+        [dm] = session.scalars(select(Delivery)).all()
+    assert dm.kind == DeliveryKind.DIRECT_MESSAGE and dm.payload is not None
+    assert dm.payload["user"] == world.pm
+    text = dm.payload["text"]
+    assert "could not open it" in text and "database constraint" in text
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
