@@ -174,6 +174,7 @@ def test_a_sev1_from_milestones_through_a_dri_change_to_closure_and_export(
         detail,
         "resource_impact",
         world.manager,
+        impact_kind=("static_select", "resource"),
         text=("plain_text_input", "Priya moves off Globex for two weeks"),
     )
     refreshed = standin.calls_to("views.update")[-1].args["view"]
