@@ -34,6 +34,7 @@ def field(kind: str, value: Any) -> dict[str, Any]:
         "radio_buttons": "selected_option",
         "url_text_input": "value",
         "checkboxes": "selected_options",
+        "multi_users_select": "selected_users",
     }[kind]
     if kind in ("static_select", "radio_buttons") and value is not None:
         value = {"value": value}

@@ -261,7 +261,8 @@ def _children(
 
 
 def _stale_blocker_candidates(session: Session, ids: list[int]) -> dict[int, list[OpenBlocker]]:
-    """Open blockers of these escalations that are not Sev 1 and lack the blocker trigger."""
+    """Open blockers (not dependencies) of these escalations that are not Sev 1 and lack
+    the blocker trigger."""
     found: dict[int, list[OpenBlocker]] = {}
     if not ids:
         return found
@@ -279,6 +280,7 @@ def _stale_blocker_candidates(session: Session, ids: list[int]) -> dict[int, lis
         .where(
             Blocker.escalation_id.in_(ids),
             Blocker.resolved_at.is_(None),
+            Blocker.is_dependency.is_(False),
             Escalation.severity != Severity.SEV1,
             ~has_trigger,
         )

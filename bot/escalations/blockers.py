@@ -43,7 +43,7 @@ def resolve_blocker(
         f"{what} resolved: {blocker.text[:200]} -- how: {how[:200]}",
         now,
     )
-    effects.thread_note(
+    effects.timeline_note(
         session,
         escalation,
         tracking_notes.blocker_resolved_note(
@@ -57,9 +57,9 @@ def resolve_blocker(
 def suggest_stale_blocker_trigger(session: Session, blocker_id: int, now: datetime) -> bool:
     """DM the DRI the Sev 2 trigger a blocker open 5 business days matches, unless it was
     resolved meanwhile, the escalation is a Sev 1 or resolved, already carries the trigger,
-    or has no DRI. Returns whether the DRI was asked."""
+    has no DRI, or its DRI was already asked. Returns whether the DRI was asked now."""
     blocker = session.get(Blocker, blocker_id)
-    if blocker is None or blocker.resolved_at is not None:
+    if blocker is None or blocker.resolved_at is not None or blocker.is_dependency:
         return False
     escalation = service.load(session, blocker.escalation_id)
     dri = escalation.person(Role.DRI)
@@ -74,15 +74,17 @@ def suggest_stale_blocker_trigger(session: Session, blocker_id: int, now: dateti
     blocks = tracking_notes.trigger_suggestion_blocks(
         escalation, trigger, blocker.text, STALE_AFTER_BUSINESS_DAYS
     )
-    effects.direct_message(
+    # One suggestion per escalation and DRI, however many blockers go stale.
+    if not effects.direct_message(
         session,
         dri,
         tracking_notes.trigger_suggestion_text(escalation, trigger),
         now,
         escalation=escalation,
         blocks=blocks,
-        slot=f"stale_blocker:{blocker.id}",
-    )
+        slot=f"suggest:{STALE_BLOCKER_TRIGGER}",
+    ):
+        return False
     record(
         session,
         escalation,
@@ -121,6 +123,8 @@ def add_suggested_trigger(
     record(
         session, escalation, EventKind.TRIGGER_ADDED, actor, f"Trigger added: {trigger.label}", now
     )
-    effects.thread_note(session, escalation, tracking_notes.trigger_added_note(actor, trigger), now)
+    effects.timeline_note(
+        session, escalation, tracking_notes.trigger_added_note(actor, trigger), now
+    )
     effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     return True

@@ -102,7 +102,7 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
     milestones: list[str] = []
     for milestone in track.milestones:
         milestones += [
-            f"### {milestone.title} ({milestone.percent_complete}%)",
+            f"### {_cell(milestone.title)} ({milestone.percent_complete}%)",
             f"Success criteria: {milestone.success_criteria}",
         ]
         milestones += [
@@ -148,7 +148,7 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
             else "not signed off"
         )
         requirements += [
-            f"### {r.text}",
+            f"### {_cell(r.text)}",
             f"Recorded {_utc(r.created_at)} by {who(r.created_by)}; "
             f"{r.checks_done}/{len(r.checks)} checks; {signoff}",
         ]

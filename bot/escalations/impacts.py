@@ -71,7 +71,7 @@ def record_impact(
                 now,
                 escalation=escalation,
             )
-    effects.thread_note(
+    effects.timeline_note(
         session,
         escalation,
         tracking_notes.impact_note(

@@ -241,7 +241,7 @@ def add_record(
     session.add(row)
     session.flush()
     record(session, escalation, EventKind.RECORD_ADDED, actor, summary, now)
-    effects.thread_note(session, escalation, note, now)
+    effects.timeline_note(session, escalation, note, now)
     return row
 
 
@@ -288,7 +288,7 @@ def set_tasks_done(
             f"{milestone.title} ({milestone.percent_complete}%): " + "; ".join(changes),
             now,
         )
-        effects.thread_note(
+        effects.timeline_note(
             session,
             escalation,
             tracking_notes.tasks_note(
