@@ -649,12 +649,6 @@ BUILDS.update(
         ],
         "notices.flag_answered_note": [lambda r: notices.flag_answered_note(r.flag, "UAE00001")],
         "notices.flag_responded_note": [lambda r: notices.flag_responded_note(r.flag, "UAE00001")],
-        "notices.resource_impact_text": [
-            lambda r: notices.resource_impact_text(r.escalation, "UMGR0001", r.text),
-            lambda r: notices.resource_impact_text(
-                r.escalation, "UMGR0001", r.text, channel_configured=False
-            ),
-        ],
         "notices.unknown_escalation": [lambda r: notices.unknown_escalation(r.text)],
     }
 )

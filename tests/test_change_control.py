@@ -9,10 +9,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.domain import ChangeOrderStatus, EventKind, ImpactKind, Severity
+from bot.domain import ChangeOrderStatus, EventKind, ImpactKind, RecordKind, Severity
 from bot.escalations.impacts import impacts_since
+from bot.escalations.records import check_lines, parse_record
 from bot.models import Blocker, ChangeOrder, Requirement, TimelineEvent
+from bot.policy.blockers import business_days_later
 from tests.flows import (
     click_prompt,
     open_escalation,
@@ -680,3 +683,53 @@ def test_a_sev2_that_uses_every_record_kind_tells_its_story_in_the_thread_and_th
     with harness.services.sessions() as session:
         kinds = {e.kind for e in session.query(TimelineEvent).all()}
     assert {EventKind.TRIGGER_SUGGESTED, EventKind.TASK_DONE, EventKind.PROMOTED} <= kinds
+
+
+# -- the pure parts ----------------------------------------------------------------------------
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_blocker_is_five_business_days_old_a_calendar_week_later_whatever_the_weekday() -> None:
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=NEW_YORK)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=NEW_YORK)
+    assert business_days_later(friday, 5, NEW_YORK) == datetime(2026, 12, 4, 10, 0, tzinfo=NEW_YORK)
+    # Logged on a weekend, Monday to Friday are the five.
+    assert business_days_later(saturday, 5, NEW_YORK) == datetime(
+        2026, 12, 4, 10, 0, tzinfo=NEW_YORK
+    )
+    # Across the end of daylight saving time it keeps the local hour.
+    october = datetime(2026, 10, 30, 10, 0, tzinfo=NEW_YORK)
+    later = business_days_later(october.astimezone(UTC), 5, NEW_YORK)
+    assert later.astimezone(NEW_YORK).hour == 10 and later.tzinfo is UTC
+
+
+def requirement_form(checks_text: str) -> dict[str, Any]:
+    return values(
+        text=("plain_text_input", "Reports export to CSV"), checks=("plain_text_input", checks_text)
+    )
+
+
+def test_a_requirement_takes_one_check_a_line_and_at_most_ten() -> None:
+    parsed, errors = parse_record(
+        RecordKind.REQUIREMENT, requirement_form("- [ ] Opens in Excel\n\n* UTF-8 names\n")
+    )
+    assert errors == {} and check_lines(parsed["checks"]) == ["Opens in Excel", "UTF-8 names"]
+    _, errors = parse_record(
+        RecordKind.REQUIREMENT, requirement_form("\n".join(f"check {n}" for n in range(11)))
+    )
+    assert errors == {"checks": "At most 10 checks (11 lines given): split the requirement in two."}
+    _, errors = parse_record(RecordKind.REQUIREMENT, requirement_form("-\n*\n"))
+    assert errors == {"checks": "Write at least one check, one a line."}
+
+
+def test_a_link_must_be_a_web_address_and_its_kind_one_of_the_choices() -> None:
+    _, errors = parse_record(
+        RecordKind.LINK,
+        values(
+            link_kind=("static_select", "wiki"),
+            label=("plain_text_input", "x"),
+            url=("plain_text_input", "https://ok.example.com/a|b"),
+        ),
+    )
+    assert set(errors) == {"link_kind", "url"}

@@ -80,7 +80,9 @@ def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, An
         parsed[spec.name] = value
     if kind is RecordKind.REQUIREMENT and parsed.get("checks"):
         checks = check_lines(parsed["checks"])
-        if len(checks) > MAX_REQUIREMENT_CHECKS:
+        if not checks:
+            errors["checks"] = "Write at least one check, one a line."
+        elif len(checks) > MAX_REQUIREMENT_CHECKS:
             errors["checks"] = (
                 f"At most {MAX_REQUIREMENT_CHECKS} checks ({len(checks)} lines given): "
                 "split the requirement in two."
@@ -90,7 +92,8 @@ def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, An
 
 def check_lines(text: str) -> list[str]:
     """The validation checks typed one a line, bullets and blank lines dropped."""
-    return [line.strip().lstrip("-*• ").strip() for line in text.splitlines() if line.strip()]
+    checks = (line.strip().lstrip("-*•[] ").strip() for line in text.splitlines())
+    return [check for check in checks if check]
 
 
 def add_record(
