@@ -124,19 +124,6 @@ def flag_responded_note(flag: UrgentFlag, actor: str) -> str:
     return f":white_check_mark: Flag #{flag.id} marked responded by {mention(actor)}."
 
 
-def resource_impact_text(
-    escalation: Escalation, actor: str, impact: str, *, channel_configured: bool = True
-) -> str:
-    text = (
-        f":busts_in_silhouette: Resource impact from {escalation.key} "
-        f"({clip(escape(escalation.customer), 200)}), logged by {mention(actor)}: "
-        f"{clip(escape(impact), QUOTE)}"
-    )
-    if not channel_configured:
-        text += "\n_No RESOURCING_CHANNEL is configured, so only this thread knows._"
-    return text
-
-
 def unknown_escalation(typed: str) -> str:
     """The answer to a command naming an escalation that isn't there."""
     return f"I can't find an escalation called `{clip(escape(typed), 40)}`."

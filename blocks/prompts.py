@@ -25,6 +25,9 @@ PROMPT_NOTHING_NEW = "prompt_nothing_new"
 PROMPT_SNOOZE = "prompt_snooze"
 PROMPT_CHECK_IN = "prompt_check_in"
 PROMPT_REQUEST_SEV1 = "prompt_request_sev1"
+# Step 6, asked every morning: one button opens the impact form.
+PROMPT_IMPACTS = "prompt_impacts"
+IMPACTS_QUESTION = "Did resources, budget or timeline change?"
 
 HEADLINES = {
     "morning": (
@@ -90,6 +93,8 @@ def prompt_blocks(
     lines = [f"{emoji} *{headline}: {escape(title(escalation))}*", ask]
     if kind == "phase1_deadline":
         lines += [f"• {item}" for item in open_items(escalation)]
+    if kind == "morning":
+        lines.append(f"{IMPACTS_QUESTION} Record it with *Record an impact*.")
     notes = []
     if escalation.last_update_at:
         notes.append(f"Last update {age(escalation.last_update_at, now)} ago")
@@ -119,6 +124,10 @@ def prompt_blocks(
             ButtonElement(
                 text="Post update", action_id=PROMPT_POST_UPDATE, value=value, style="primary"
             )
+        )
+    if kind == "morning":
+        buttons.append(
+            ButtonElement(text="Record an impact", action_id=PROMPT_IMPACTS, value=value)
         )
     if kind in ("morning", "evening", "evening_nudge"):
         buttons.append(ButtonElement(text="Nothing new", action_id=PROMPT_NOTHING_NEW, value=value))

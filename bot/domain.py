@@ -167,6 +167,12 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     RETRO_LINKED = "retro_linked"
+    BLOCKER_RESOLVED = "blocker_resolved"
+    REQUIREMENT_VALIDATED = "requirement_validated"
+    REQUIREMENT_SIGNED_OFF = "requirement_signed_off"
+    CHANGE_ORDER_DECIDED = "change_order_decided"
+    TRIGGER_SUGGESTED = "trigger_suggested"
+    TRIGGER_ADDED = "trigger_added"
 
 
 @dataclass(frozen=True)
@@ -290,13 +296,54 @@ class RecordKind(StrEnum):
     REQUIREMENT_CHANGE = "requirement_change"
     RAID = "raid"
     RESOURCE_IMPACT = "resource_impact"
+    REQUIREMENT = "requirement"
+    CHANGE_ORDER = "change_order"
+    ARTIFACT_VERSION = "artifact_version"
+    LINK = "link"
+
+
+class ImpactKind(StrEnum):
+    """What an impact changes (Step 6): people, money or dates."""
+
+    RESOURCE = "resource"
+    BUDGET = "budget"
+    TIMELINE = "timeline"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ChangeOrderStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ExtraLinkKind(StrEnum):
+    """Links beyond the PSA project, tracker and tracking document: any number of each."""
+
+    DASHBOARD = "dashboard"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"dashboard": "Dashboard", "other": "Link"}[self.value]
+
+
+# Each line of a requirement's validation checklist is one check; a checkbox group holds 10.
+MAX_REQUIREMENT_CHECKS = 10
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
-    kind: str  # text | multiline | user | date | choice | milestone
+    kind: str  # text | multiline | user | users | date | choice | milestone | url
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
 
@@ -361,8 +408,54 @@ FORMS: dict[RecordKind, tuple[str, tuple[FieldSpec, ...]]] = {
         ),
     ),
     RecordKind.RESOURCE_IMPACT: (
-        "Resource impact",
-        (FieldSpec("text", "Impact on people and other projects", "multiline"),),
+        "Impact",
+        (
+            FieldSpec(
+                "impact_kind",
+                "What changed",
+                "choice",
+                choices=tuple((k.value, k.label) for k in ImpactKind),
+            ),
+            FieldSpec("text", "Impact", "multiline"),
+            FieldSpec("other_projects", "Other projects affected", "text", required=False),
+            FieldSpec("other_pms", "Their PMs (they get a DM)", "users", required=False),
+        ),
+    ),
+    RecordKind.REQUIREMENT: (
+        "Add requirement",
+        (
+            FieldSpec("text", "Requirement", "multiline"),
+            FieldSpec("checks", "Validation checklist (one check a line, up to 10)", "multiline"),
+        ),
+    ),
+    RecordKind.CHANGE_ORDER: (
+        "Change order",
+        (
+            FieldSpec("description", "Description", "multiline"),
+            FieldSpec("approver", "Approver", "user"),
+        ),
+    ),
+    RecordKind.ARTIFACT_VERSION: (
+        "Artifact version",
+        (
+            FieldSpec("artifact", "Artifact", "text"),
+            FieldSpec("version", "Version", "text"),
+            FieldSpec("change", "What changed", "multiline"),
+            FieldSpec("url", "Link", "url", required=False),
+        ),
+    ),
+    RecordKind.LINK: (
+        "Add link",
+        (
+            FieldSpec(
+                "link_kind",
+                "Kind",
+                "choice",
+                choices=tuple((k.value, k.label) for k in ExtraLinkKind),
+            ),
+            FieldSpec("label", "Name", "text"),
+            FieldSpec("url", "URL", "url"),
+        ),
     ),
 }
 

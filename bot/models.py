@@ -5,7 +5,7 @@ Every timestamp is stored in UTC; `UTCDateTime` hands back aware datetimes on SQ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -28,8 +28,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import (
+    ChangeOrderStatus,
     EventKind,
+    ExtraLinkKind,
     Health,
+    ImpactKind,
     Level,
     LinkKind,
     RaidCategory,
@@ -379,6 +382,9 @@ class Blocker(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    # How it was resolved, in the resolver's words.
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class Alternative(Base):
@@ -427,7 +433,8 @@ class RaidEntry(Base):
 
 
 class ResourceImpact(Base):
-    """A staffing impact, posted to the resourcing channel so other PMs hear of it."""
+    """A resource, budget or timeline impact (Step 6). One on people or other projects is
+    posted to the resourcing channel, and the other projects' PMs are told by DM."""
 
     __tablename__ = "resource_impacts"
 
@@ -439,6 +446,104 @@ class ResourceImpact(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     posted_ts: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[ImpactKind] = mapped_column(_enum(ImpactKind), default=ImpactKind.RESOURCE)
+    other_projects: Mapped[str | None] = mapped_column(Text)
+    # Comma-separated user IDs of the other projects' PMs.
+    other_pms: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def other_pm_ids(self) -> list[str]:
+        return [user for user in (self.other_pms or "").split(",") if user]
+
+
+class Requirement(Base):
+    """A requirement of the escalation (Step 5), validated check by check, then signed off."""
+
+    __tablename__ = "requirements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signed_off_by: Mapped[str | None] = mapped_column(String(32))
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checks: Mapped[list[RequirementCheck]] = relationship(
+        cascade="all, delete-orphan", order_by="RequirementCheck.id"
+    )
+
+    @property
+    def checks_done(self) -> int:
+        return sum(1 for check in self.checks if check.done_at)
+
+
+class RequirementCheck(Base):
+    """One item of a requirement's validation checklist: who ticked it, and when."""
+
+    __tablename__ = "requirement_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("requirements.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ChangeOrder(Base):
+    """A formal change order: proposed, then approved or rejected by its approver."""
+
+    __tablename__ = "change_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    approver: Mapped[str] = mapped_column(String(32))
+    status: Mapped[ChangeOrderStatus] = mapped_column(
+        _enum(ChangeOrderStatus), default=ChangeOrderStatus.PROPOSED
+    )
+    proposed_by: Mapped[str] = mapped_column(String(32))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ArtifactVersion(Base):
+    """One version of a project artifact; all versions of one artifact are its history."""
+
+    __tablename__ = "artifact_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    artifact: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str] = mapped_column(String(300))
+    change: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ExtraLink(Base):
+    """A dashboard or any other link, as many as needed, beside the PSA / tracker / doc."""
+
+    __tablename__ = "extra_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ExtraLinkKind] = mapped_column(_enum(ExtraLinkKind))
+    label: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(1000))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SlackUser(Base):
@@ -519,6 +624,10 @@ class Tracking:
     requirement_changes: list[RequirementChange]
     raid: list[RaidEntry]
     resource_impacts: list[ResourceImpact]
+    requirements: list[Requirement] = field(default_factory=list)
+    change_orders: list[ChangeOrder] = field(default_factory=list)
+    artifact_versions: list[ArtifactVersion] = field(default_factory=list)
+    extra_links: list[ExtraLink] = field(default_factory=list)
 
     @property
     def percent_complete(self) -> int:

@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
-from bot.cadence.followups import send_retro_reminder, send_task_nudge
+from bot.cadence.followups import send_retro_reminder, send_task_nudge, send_trigger_suggestion
 from bot.cadence.planning import plan_due_work
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
@@ -55,6 +55,7 @@ REGISTRY: Registry = {
     Kind.LADDER: KindPolicy(send_ladder_step),
     Kind.TASK_OVERDUE: KindPolicy(send_task_nudge),
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
+    Kind.BLOCKER_TRIGGER: KindPolicy(send_trigger_suggestion),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }

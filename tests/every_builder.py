@@ -27,11 +27,16 @@ from blocks import (
     portfolio,
     prompts,
     records,
+    tracking_notes,
     update,
 )
 from blocks.prompts import HEADLINES
 from bot.domain import (
+    TRIGGERS_BY_CODE,
+    ChangeOrderStatus,
+    ExtraLinkKind,
     Health,
+    ImpactKind,
     Level,
     LinkKind,
     RaidCategory,
@@ -46,16 +51,21 @@ from bot.domain import (
 )
 from bot.models import (
     Alternative,
+    ArtifactVersion,
     Blocker,
+    ChangeOrder,
     ChecklistEntry,
     CustomerWait,
     Escalation,
     EscalationLink,
     EscalationPerson,
     EscalationTrigger,
+    ExtraLink,
     Milestone,
     RaidEntry,
+    Requirement,
     RequirementChange,
+    RequirementCheck,
     ResourceImpact,
     Task,
     Tracking,
@@ -85,6 +95,7 @@ BUILDER_MODULES = (
     portfolio,
     prompts,
     records,
+    tracking_notes,
 )
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
@@ -234,6 +245,71 @@ def a_tracking(text: str, many: int) -> Tracking:
     )
 
 
+def a_requirement(text: str, many: int, *, signed: bool) -> Requirement:
+    requirement = Requirement(id=1, text=text, created_by=PEOPLE[Role.DRI], created_at=NOW)
+    requirement.checks = [
+        RequirementCheck(
+            id=n,
+            text=text,
+            done_by=PEOPLE[Role.CSM] if signed or n % 2 else None,
+            done_at=NOW if signed or n % 2 else None,
+        )
+        for n in range(many)
+    ]
+    if signed:
+        requirement.signed_off_by, requirement.signed_off_at = PEOPLE[Role.DIRECTOR], NOW
+    return requirement
+
+
+def step5_and_6(tracking: Tracking, text: str, url: str, many: int) -> Tracking:
+    """`tracking` with `many` of every Step 5 / Step 6 record, half of each decided."""
+    for n, blocker in enumerate(tracking.blockers):
+        blocker.id, blocker.created_at, blocker.created_by = n, NOW, PEOPLE[Role.DRI]
+        if n % 2:
+            blocker.resolved_at, blocker.resolved_by, blocker.resolution = NOW, "UCSM0001", text
+    tracking.resource_impacts = [
+        ResourceImpact(
+            kind=list(ImpactKind)[n % 3],
+            text=text,
+            other_projects=text,
+            other_pms=",".join(f"UP{m:07d}" for m in range(many)),
+            created_by=PEOPLE[Role.DRI],
+            created_at=NOW,
+        )
+        for n in range(many)
+    ]
+    tracking.requirements = [a_requirement(text, many, signed=n % 2 == 0) for n in range(many)]
+    tracking.change_orders = [
+        ChangeOrder(
+            id=n,
+            description=text,
+            approver=PEOPLE[Role.DIRECTOR],
+            status=list(ChangeOrderStatus)[n % 3],
+            proposed_by=PEOPLE[Role.DRI],
+            proposed_at=NOW,
+            decided_by=PEOPLE[Role.DIRECTOR] if n % 3 else None,
+            decided_at=NOW if n % 3 else None,
+        )
+        for n in range(many)
+    ]
+    tracking.artifact_versions = [
+        ArtifactVersion(
+            id=n,
+            artifact=f"{text}{n % 3}",
+            version=text,
+            change=text,
+            url=url,
+            created_by=PEOPLE[Role.DRI],
+            created_at=NOW,
+        )
+        for n in range(many)
+    ]
+    tracking.extra_links = [
+        ExtraLink(kind=list(ExtraLinkKind)[n % 2], label=text, url=url) for n in range(many)
+    ]
+    return tracking
+
+
 def records_typed(text: str, url: str, *, many: int) -> Records:
     """Records in which a person typed `text` into every field and `url` into every link."""
     portfolio_of = [
@@ -246,7 +322,7 @@ def records_typed(text: str, url: str, *, many: int) -> Records:
         update=an_update(text),
         wait=a_wait(text),
         flag=a_flag(text, url, responders=many),
-        tracking=a_tracking(text, many),
+        tracking=step5_and_6(a_tracking(text, many), text, url, many),
         portfolio=portfolio_of,
         text=text,
     )
@@ -405,7 +481,126 @@ BUILDS: dict[str, list[Build]] = {
         )
         for kind in RecordKind
     ],
+    "records.resolve_blocker_modal": [
+        lambda r: records.resolve_blocker_modal(
+            r.escalation, r.tracking.blockers[0], parent_view_id="V1"
+        )
+    ],
+    "records.validate_requirement_modal": [
+        lambda r: records.validate_requirement_modal(
+            r.escalation, a_requirement(r.text, 10, signed=False)
+        ),
+        lambda r: records.validate_requirement_modal(
+            r.escalation, a_requirement(r.text, 10, signed=True)
+        ),
+    ],
 }
+
+BUILDS.update(
+    {
+        "tracking_notes.milestone_note": [
+            lambda r: tracking_notes.milestone_note("UPM00001", r.text)
+        ],
+        "tracking_notes.task_note": [
+            lambda r: tracking_notes.task_note("UPM00001", r.text, r.text, "UCSM0001", NOW.date())
+        ],
+        "tracking_notes.tasks_note": [
+            lambda r: tracking_notes.tasks_note(
+                "UPM00001", r.text, 50, [r.text] * len(r.portfolio), [r.text] * len(r.portfolio)
+            )
+        ],
+        "tracking_notes.blocker_note": [
+            lambda r: tracking_notes.blocker_note("UPM00001", r.text, dependency=True)
+        ],
+        "tracking_notes.blocker_resolved_note": [
+            lambda r: tracking_notes.blocker_resolved_note(
+                "UPM00001", r.text, r.text, dependency=False
+            )
+        ],
+        "tracking_notes.alternative_note": [
+            lambda r: tracking_notes.alternative_note("UPM00001", r.text)
+        ],
+        "tracking_notes.requirement_change_note": [
+            lambda r: tracking_notes.requirement_change_note(
+                "UPM00001", r.text, "UDIR0001", NOW.date()
+            )
+        ],
+        "tracking_notes.raid_note": [
+            lambda r: tracking_notes.raid_note("UPM00001", RaidCategory.RISK, r.text)
+        ],
+        "tracking_notes.requirement_note": [
+            lambda r: tracking_notes.requirement_note("UPM00001", r.text, 3)
+        ],
+        "tracking_notes.requirement_validated_note": [
+            lambda r: tracking_notes.requirement_validated_note(
+                "UPM00001", r.text, 2, 3, signed_off=False
+            ),
+            lambda r: tracking_notes.requirement_validated_note(
+                "UPM00001", r.text, 3, 3, signed_off=True
+            ),
+        ],
+        "tracking_notes.change_order_note": [
+            lambda r: tracking_notes.change_order_note("UPM00001", r.text, "UDIR0001")
+        ],
+        "tracking_notes.change_order_decided_note": [
+            (
+                lambda r, status=status: tracking_notes.change_order_decided_note(
+                    "UDIR0001", r.text, status
+                )
+            )
+            for status in (ChangeOrderStatus.APPROVED, ChangeOrderStatus.REJECTED)
+        ],
+        "tracking_notes.artifact_note": [
+            lambda r: tracking_notes.artifact_note("UPM00001", r.text, r.text, r.text)
+        ],
+        "tracking_notes.link_note": [
+            lambda r: tracking_notes.link_note(
+                "UPM00001", ExtraLinkKind.DASHBOARD, r.text, r.escalation.links[0].url
+            )
+        ],
+        "tracking_notes.impact_note": [
+            lambda r: tracking_notes.impact_note(
+                "UPM00001",
+                ImpactKind.BUDGET,
+                r.text,
+                r.text,
+                [f"UP{n:07d}" for n in range(len(r.portfolio))],
+                channel_told=False,
+            ),
+            lambda r: tracking_notes.impact_note(
+                "UPM00001", ImpactKind.TIMELINE, r.text, None, [], channel_told=None
+            ),
+        ],
+        "tracking_notes.impact_channel_text": [
+            lambda r: tracking_notes.impact_channel_text(
+                r.escalation, "UPM00001", ImpactKind.RESOURCE, r.text, r.text
+            )
+        ],
+        "tracking_notes.other_pm_dm": [
+            lambda r: tracking_notes.other_pm_dm(
+                r.escalation, "UPM00001", ImpactKind.TIMELINE, r.text, r.text
+            ),
+            lambda r: tracking_notes.other_pm_dm(
+                r.escalation, "UPM00001", ImpactKind.TIMELINE, r.text, None
+            ),
+        ],
+        "tracking_notes.trigger_suggestion_text": [
+            lambda r: tracking_notes.trigger_suggestion_text(
+                r.portfolio[1], TRIGGERS_BY_CODE["technical_blocker"]
+            )
+        ],
+        "tracking_notes.trigger_suggestion_blocks": [
+            lambda r: tracking_notes.trigger_suggestion_blocks(
+                r.portfolio[1], TRIGGERS_BY_CODE["technical_blocker"], r.text, 5
+            )
+        ],
+        "tracking_notes.trigger_added_note": [
+            lambda r: tracking_notes.trigger_added_note(
+                "UPM00001", TRIGGERS_BY_CODE["technical_blocker"]
+            )
+        ],
+    }
+)
 
 BUILDS.update(
     {
@@ -457,18 +652,14 @@ BUILDS.update(
         ],
         "notices.flag_answered_note": [lambda r: notices.flag_answered_note(r.flag, "UAE00001")],
         "notices.flag_responded_note": [lambda r: notices.flag_responded_note(r.flag, "UAE00001")],
-        "notices.resource_impact_text": [
-            lambda r: notices.resource_impact_text(r.escalation, "UMGR0001", r.text),
-            lambda r: notices.resource_impact_text(
-                r.escalation, "UMGR0001", r.text, channel_configured=False
-            ),
-        ],
         "notices.unknown_escalation": [lambda r: notices.unknown_escalation(r.text)],
     }
 )
 
 # Builders whose text is a whole message on its own (no blocks): room for a full input.
 TEXT_ONLY_MESSAGES = {
+    "tracking_notes.impact_channel_text",
+    "tracking_notes.other_pm_dm",
     "escalation.opener_receipt",
     "update.check_in_text",
     "update.customer_message_text",

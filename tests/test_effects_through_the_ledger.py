@@ -239,7 +239,12 @@ def test_a_resource_impact_reaches_the_resourcing_channel_once(
     impact = "Priya <!channel> moves off Globex"
     with slack_refusing(standin, "chat.postMessage"):
         add_record(
-            harness, detail, "resource_impact", world.manager, text=("plain_text_input", impact)
+            harness,
+            detail,
+            "resource_impact",
+            world.manager,
+            impact_kind=("static_select", "resource"),
+            text=("plain_text_input", impact),
         )
 
     def posted() -> list[Message]:

@@ -34,6 +34,7 @@ def field(kind: str, value: Any) -> dict[str, Any]:
         "radio_buttons": "selected_option",
         "url_text_input": "value",
         "checkboxes": "selected_options",
+        "multi_users_select": "selected_users",
     }[kind]
     if kind in ("static_select", "radio_buttons") and value is not None:
         value = {"value": value}
@@ -174,6 +175,7 @@ def test_a_sev1_from_milestones_through_a_dri_change_to_closure_and_export(
         detail,
         "resource_impact",
         world.manager,
+        impact_kind=("static_select", "resource"),
         text=("plain_text_input", "Priya moves off Globex for two weeks"),
     )
     refreshed = standin.calls_to("views.update")[-1].args["view"]

@@ -13,7 +13,7 @@ from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import Role, State
-from bot.escalations import effects, records, service
+from bot.escalations import blockers, effects, records, service
 from bot.models import Milestone, Task
 from bot.runtime import Services
 
@@ -73,3 +73,13 @@ def send_retro_reminder(services: Services, job: Job) -> Outcome:
         effects.direct_message(session, dri, text, now, escalation=escalation, blocks=blocks)
 
     return settle_with(services, job, remind)
+
+
+def send_trigger_suggestion(services: Services, job: Job) -> Outcome:
+    """A blocker open 5 business days: the DRI is asked to add the matching Sev 2 trigger."""
+    now = services.clock.now()
+    return settle_with(
+        services,
+        job,
+        lambda session: blockers.suggest_stale_blocker_trigger(session, int(job.slot), now),
+    )

@@ -30,10 +30,20 @@ from bot.cadence.engine import cadence_state_of, schedule_portfolio_agenda, sche
 from bot.delivery import ledger
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
-from bot.domain import Role
+from bot.domain import Role, Severity
 from bot.escalations.customer import wait_clock
-from bot.models import CustomerWait, Escalation, Milestone, SlackUser, Task, UrgentFlag
+from bot.models import (
+    Blocker,
+    CustomerWait,
+    Escalation,
+    EscalationTrigger,
+    Milestone,
+    SlackUser,
+    Task,
+    UrgentFlag,
+)
 from bot.policy import ladder
+from bot.policy.blockers import STALE_BLOCKER_TRIGGER, suggest_trigger_at
 from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
@@ -94,6 +104,14 @@ class OpenTask:
 
 
 @dataclass(frozen=True)
+class OpenBlocker:
+    """An open blocker of a Sev 2 (or watch) not yet carrying the blocker trigger."""
+
+    blocker_id: int
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What planning needs to know about one escalation, as plain values."""
 
@@ -106,6 +124,7 @@ class Snapshot:
     # When the DRI's time zone must be read again (cached profile going stale); None if
     # there is no DRI or the zone cannot change (the configured default).
     recheck_zone_at: datetime | None = None
+    blockers: Sequence[OpenBlocker] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,12 @@ def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> P
             rows.append(LedgerRow(DeliveryKind.TASK_OVERDUE.value, str(task.task_id), now))
         else:
             upcoming.append(_task_overdue_from(task.due_on, settings.task_tz))
+    for blocker in snapshot.blockers:
+        suggest_at = suggest_trigger_at(blocker.opened_at, settings.task_tz)
+        if suggest_at <= now:
+            rows.append(LedgerRow(DeliveryKind.BLOCKER_TRIGGER.value, str(blocker.blocker_id), now))
+        else:
+            upcoming.append(suggest_at)
     return Plan(rows, min((at for at in upcoming if at is not None and at > now), default=None))
 
 
@@ -235,6 +260,36 @@ def _children(
     return waits, flags, tasks
 
 
+def _stale_blocker_candidates(session: Session, ids: list[int]) -> dict[int, list[OpenBlocker]]:
+    """Open blockers (not dependencies) of these escalations that are not Sev 1 and lack
+    the blocker trigger."""
+    found: dict[int, list[OpenBlocker]] = {}
+    if not ids:
+        return found
+    has_trigger = (
+        select(EscalationTrigger.id)
+        .where(
+            EscalationTrigger.escalation_id == Blocker.escalation_id,
+            EscalationTrigger.code == STALE_BLOCKER_TRIGGER,
+        )
+        .exists()
+    )
+    for blocker_id, opened_at, escalation_id in session.execute(
+        select(Blocker.id, Blocker.created_at, Blocker.escalation_id)
+        .join(Escalation, Escalation.id == Blocker.escalation_id)
+        .where(
+            Blocker.escalation_id.in_(ids),
+            Blocker.resolved_at.is_(None),
+            Blocker.is_dependency.is_(False),
+            Escalation.severity != Severity.SEV1,
+            ~has_trigger,
+        )
+        .order_by(Blocker.id)
+    ):
+        found.setdefault(escalation_id, []).append(OpenBlocker(blocker_id, opened_at))
+    return found
+
+
 # -- the entry point ---------------------------------------------------------------------------
 
 
@@ -297,6 +352,7 @@ def _plan(
             else {}
         )
         waits, flags, tasks = _children(session, [e.id for e in open_ones])
+        stale_blockers = _stale_blocker_candidates(session, [e.id for e in open_ones])
         next_checks: list[dict[str, object]] = []
         for escalation in escalations:
             dri = dris.get(escalation.id)
@@ -319,6 +375,7 @@ def _plan(
                     flags=flags.get(escalation.id, ()),
                     tasks=tasks.get(escalation.id, ()),
                     recheck_zone_at=recheck,
+                    blockers=stale_blockers.get(escalation.id, ()),
                 )
                 plan = plan_for(snapshot, settings, now)
             except Exception:

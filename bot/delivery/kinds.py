@@ -37,3 +37,5 @@ class DeliveryKind(StrEnum):
     FLAG_DEADLINE = "flag_deadline"
     TASK_OVERDUE = "task_overdue"
     RETRO_REMINDER = "retro_reminder"
+    # A blocker open 5 business days: its Sev 2 trigger suggested to the DRI (issue 12).
+    BLOCKER_TRIGGER = "blocker_trigger"

@@ -86,7 +86,11 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
     out += _section(
         "People", [f"- {role.label}: {who(escalation.person(role))}" for role in STAKEHOLDER_ROLES]
     )
-    out += _section("Links", [f"- {link.kind.label}: {link.url}" for link in escalation.links])
+    out += _section(
+        "Links",
+        [f"- {link.kind.label}: {link.url}" for link in escalation.links]
+        + [f"- {x.kind.label}: {x.label} ({x.url})" for x in track.extra_links],
+    )
     out += _section(
         "Checklist",
         [
@@ -98,7 +102,7 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
     milestones: list[str] = []
     for milestone in track.milestones:
         milestones += [
-            f"### {milestone.title} ({milestone.percent_complete}%)",
+            f"### {_cell(milestone.title)} ({milestone.percent_complete}%)",
             f"Success criteria: {milestone.success_criteria}",
         ]
         milestones += [
@@ -108,7 +112,16 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
     out += _section(f"Milestones ({track.percent_complete}% of tasks complete)", milestones)
     out += _section(
         "Blockers and dependencies",
-        [f"- {'Dependency' if b.is_dependency else 'Blocker'}: {b.text}" for b in track.blockers],
+        [
+            f"- {'Dependency' if b.is_dependency else 'Blocker'}: {b.text} (logged "
+            f"{_utc(b.created_at)} by {who(b.created_by)}; "
+            + (
+                f"resolved {_utc(b.resolved_at)} by {who(b.resolved_by)}: {b.resolution})"
+                if b.resolved_at
+                else "open)"
+            )
+            for b in track.blockers
+        ],
     )
     out += _section(
         "Alternative approaches",
@@ -127,8 +140,77 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
             ],
         ),
     )
+    requirements: list[str] = []
+    for r in track.requirements:
+        signoff = (
+            f"signed off {_utc(r.signed_off_at)} by {who(r.signed_off_by)}"
+            if r.signed_off_at
+            else "not signed off"
+        )
+        requirements += [
+            f"### {_cell(r.text)}",
+            f"Recorded {_utc(r.created_at)} by {who(r.created_by)}; "
+            f"{r.checks_done}/{len(r.checks)} checks; {signoff}",
+        ]
+        requirements += [
+            f"- [{'x' if c.done_at else ' '}] {c.text}"
+            + (f" ({who(c.done_by)}, {_utc(c.done_at)})" if c.done_at else "")
+            for c in r.checks
+        ]
+    out += _section("Requirements and validation", requirements)
+    out += _section(
+        "Change orders",
+        _table(
+            ["Proposed", "By", "Description", "Approver", "Status", "Decided", "Decided by"],
+            [
+                [
+                    _utc(c.proposed_at),
+                    who(c.proposed_by),
+                    c.description,
+                    who(c.approver),
+                    c.status.value,
+                    _utc(c.decided_at),
+                    who(c.decided_by),
+                ]
+                for c in track.change_orders
+            ],
+        ),
+    )
+    out += _section(
+        "Artifact versions",
+        _table(
+            ["Artifact", "Version", "When", "By", "What changed", "Link"],
+            [
+                [
+                    v.artifact,
+                    v.version,
+                    _utc(v.created_at),
+                    who(v.created_by),
+                    v.change,
+                    v.url or "—",
+                ]
+                for v in sorted(track.artifact_versions, key=lambda v: (v.artifact, v.id))
+            ],
+        ),
+    )
     out += _section("RAID register", [f"- {r.category.label}: {r.text}" for r in track.raid])
-    out += _section("Resource impacts", [f"- {i.text}" for i in track.resource_impacts])
+    out += _section(
+        "Resource, budget and timeline impacts",
+        _table(
+            ["When", "By", "Kind", "Impact", "Other projects", "Their PMs (told)"],
+            [
+                [
+                    _utc(i.created_at),
+                    who(i.created_by),
+                    i.kind.value,
+                    i.text,
+                    i.other_projects or "—",
+                    ", ".join(who(pm) for pm in i.other_pm_ids) or "—",
+                ]
+                for i in track.resource_impacts
+            ],
+        ),
+    )
     out += _section(
         "Updates",
         [

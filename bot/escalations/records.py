@@ -8,25 +8,51 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from blocks import notices
-from bot.domain import FORMS, EventKind, RaidCategory, RecordKind, State
-from bot.escalations import effects, service
+from blocks import tracking_notes
+from bot.domain import (
+    FORMS,
+    MAX_REQUIREMENT_CHECKS,
+    ChangeOrderStatus,
+    EventKind,
+    ExtraLinkKind,
+    ImpactKind,
+    RaidCategory,
+    RecordKind,
+    State,
+)
+from bot.escalations import effects, impacts, service
+from bot.escalations.form import url_problem
 from bot.escalations.permissions import NotAllowed
 from bot.escalations.service import record
 from bot.models import (
     Alternative,
+    ArtifactVersion,
     Blocker,
+    ChangeOrder,
     Escalation,
+    ExtraLink,
     Milestone,
     RaidEntry,
+    Requirement,
     RequirementChange,
+    RequirementCheck,
     ResourceImpact,
     Task,
     Tracking,
 )
 
 # The records a tracking view lists, each a child row of one escalation.
-_Record = TypeVar("_Record", Blocker, Alternative, RequirementChange, RaidEntry, ResourceImpact)
+_Record = TypeVar(
+    "_Record",
+    Blocker,
+    Alternative,
+    RequirementChange,
+    RaidEntry,
+    ResourceImpact,
+    ChangeOrder,
+    ArtifactVersion,
+    ExtraLink,
+)
 
 
 def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -35,18 +61,39 @@ def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, An
     errors: dict[str, str] = {}
     for spec in FORMS[kind][1]:
         raw = values.get(spec.name, {}).get(spec.name, {})
-        if spec.kind in ("text", "multiline"):
+        if spec.kind in ("text", "multiline", "url"):
             value: Any = (raw.get("value") or "").strip() or None
         elif spec.kind == "user":
             value = raw.get("selected_user")
+        elif spec.kind == "users":
+            value = list(raw.get("selected_users") or [])
         elif spec.kind == "date":
             value = date.fromisoformat(raw["selected_date"]) if raw.get("selected_date") else None
         else:
             value = (raw.get("selected_option") or {}).get("value")
         if value is None and spec.required:
             errors[spec.name] = f"{spec.label} is required."
+        elif spec.kind == "url" and value and (problem := url_problem(value)):
+            errors[spec.name] = problem
+        elif spec.kind == "choice" and value and value not in {v for v, _ in spec.choices}:
+            errors[spec.name] = f"Choose one of the {spec.label.lower()} options."
         parsed[spec.name] = value
+    if kind is RecordKind.REQUIREMENT and parsed.get("checks"):
+        checks = check_lines(parsed["checks"])
+        if not checks:
+            errors["checks"] = "Write at least one check, one a line."
+        elif len(checks) > MAX_REQUIREMENT_CHECKS:
+            errors["checks"] = (
+                f"At most {MAX_REQUIREMENT_CHECKS} checks ({len(checks)} lines given): "
+                "split the requirement in two."
+            )
     return parsed, errors
+
+
+def check_lines(text: str) -> list[str]:
+    """The validation checks typed one a line, bullets and blank lines dropped."""
+    checks = (line.strip().lstrip("-*•[] ").strip() for line in text.splitlines())
+    return [check for check in checks if check]
 
 
 def add_record(
@@ -59,11 +106,25 @@ def add_record(
     now: datetime,
     resourcing_channel: str | None,
 ) -> object:
-    """Store one record and its timeline entry; returns the new row. A resource impact is
-    posted to the resourcing channel (or, with none configured, the escalation's thread)."""
+    """Store one record, its timeline entry and one short note in the escalation's thread;
+    returns the new row. An impact also reaches the resourcing channel and the PMs of the
+    other projects it names (`impacts.record_impact`)."""
     escalation = service.load(session, escalation_id)
     common = {"created_by": actor, "created_at": now}
     row: object
+    if kind is RecordKind.RESOURCE_IMPACT:
+        impact = impacts.record_impact(
+            session,
+            escalation,
+            kind=ImpactKind(values["impact_kind"]),
+            text=values["text"],
+            other_projects=values.get("other_projects"),
+            other_pms=values.get("other_pms") or [],
+            actor=actor,
+            now=now,
+            resourcing_channel=resourcing_channel,
+        )
+        return impact
     if kind is RecordKind.MILESTONE:
         row = Milestone(
             escalation_id=escalation.id,
@@ -72,6 +133,7 @@ def add_record(
             **common,
         )
         summary = f"Milestone added: {values['title']}"
+        note = tracking_notes.milestone_note(actor, values["title"])
     elif kind is RecordKind.TASK:
         milestone = session.get(Milestone, int(values["milestone"]))
         if milestone is None or milestone.escalation_id != escalation.id:
@@ -86,12 +148,16 @@ def add_record(
             f"Task added to '{milestone.title}': {values['title']} "
             f"(owner {values['owner']}, due {values['due_on']:%Y-%m-%d})"
         )
+        note = tracking_notes.task_note(
+            actor, milestone.title, values["title"], values["owner"], values["due_on"]
+        )
     elif kind is RecordKind.BLOCKER:
         dependency = values["kind"] == "dependency"
         row = Blocker(
             escalation_id=escalation.id, is_dependency=dependency, text=values["text"], **common
         )
         summary = f"{'Dependency' if dependency else 'Blocker'} logged: {values['text'][:200]}"
+        note = tracking_notes.blocker_note(actor, values["text"], dependency=dependency)
     elif kind is RecordKind.ALTERNATIVE:
         row = Alternative(
             escalation_id=escalation.id,
@@ -102,6 +168,7 @@ def add_record(
             **common,
         )
         summary = f"Alternative approach: {values['approach'][:200]}"
+        note = tracking_notes.alternative_note(actor, values["approach"])
     elif kind is RecordKind.REQUIREMENT_CHANGE:
         row = RequirementChange(
             escalation_id=escalation.id,
@@ -114,6 +181,9 @@ def add_record(
             f"Requirement change approved by {values['approver']} on "
             f"{values['approved_on']:%Y-%m-%d}: {values['change'][:200]}"
         )
+        note = tracking_notes.requirement_change_note(
+            actor, values["change"], values["approver"], values["approved_on"]
+        )
     elif kind is RecordKind.RAID:
         category = RaidCategory(values["category"])
         row = RaidEntry(
@@ -124,30 +194,58 @@ def add_record(
             **common,
         )
         summary = f"RAID {category.value}: {values['text'][:200]}"
+        note = tracking_notes.raid_note(actor, category, values["text"])
+    elif kind is RecordKind.REQUIREMENT:
+        checks = check_lines(values["checks"])
+        requirement = Requirement(escalation_id=escalation.id, text=values["text"], **common)
+        requirement.checks = [RequirementCheck(text=check) for check in checks]
+        row = requirement
+        summary = f"Requirement recorded ({len(checks)} checks): {values['text'][:200]}"
+        note = tracking_notes.requirement_note(actor, values["text"], len(checks))
+    elif kind is RecordKind.CHANGE_ORDER:
+        row = ChangeOrder(
+            escalation_id=escalation.id,
+            description=values["description"],
+            approver=values["approver"],
+            status=ChangeOrderStatus.PROPOSED,
+            proposed_by=actor,
+            proposed_at=now,
+        )
+        summary = (
+            f"Change order proposed, approver {values['approver']}: {values['description'][:200]}"
+        )
+        note = tracking_notes.change_order_note(actor, values["description"], values["approver"])
+    elif kind is RecordKind.ARTIFACT_VERSION:
+        row = ArtifactVersion(
+            escalation_id=escalation.id,
+            artifact=values["artifact"],
+            version=values["version"],
+            change=values["change"],
+            url=values.get("url"),
+            **common,
+        )
+        summary = (
+            f"Artifact '{values['artifact']}' version {values['version']}: {values['change'][:200]}"
+        )
+        note = tracking_notes.artifact_note(
+            actor, values["artifact"], values["version"], values["change"]
+        )
     else:
-        row = ResourceImpact(escalation_id=escalation.id, text=values["text"], **common)
-        summary = f"Resource impact: {values['text'][:200]}"
-        _share_resource_impact(session, escalation, values["text"], actor, now, resourcing_channel)
+        link_kind = ExtraLinkKind(values["link_kind"])
+        row = ExtraLink(
+            escalation_id=escalation.id,
+            kind=link_kind,
+            label=values["label"],
+            url=values["url"],
+            **common,
+        )
+        summary = f"{link_kind.label} added: {values['label']} {values['url']}"
+        note = tracking_notes.link_note(actor, link_kind, values["label"], values["url"])
     session.add(row)
     session.flush()
     record(session, escalation, EventKind.RECORD_ADDED, actor, summary, now)
+    effects.timeline_note(session, escalation, note, now)
     return row
-
-
-def _share_resource_impact(
-    session: Session,
-    escalation: Escalation,
-    impact: str,
-    actor: str,
-    now: datetime,
-    channel: str | None,
-) -> None:
-    if channel:
-        text = notices.resource_impact_text(escalation, actor, impact)
-        effects.channel_post(session, channel, text, now, escalation=escalation)
-    else:
-        text = notices.resource_impact_text(escalation, actor, impact, channel_configured=False)
-        effects.thread_note(session, escalation, text, now)
 
 
 def milestones_for_tasks(session: Session, escalation_id: int) -> list[Milestone]:
@@ -173,13 +271,17 @@ def set_tasks_done(
     if milestone is None or milestone.escalation_id != escalation.id:
         return []
     changes = []
+    done: list[str] = []
+    reopened: list[str] = []
     for task in milestone.tasks:
         if task.id in done_ids and task.done_at is None:
             task.done_at = now
             changes.append(f"done: {task.title}")
+            done.append(task.title)
         elif task.id not in done_ids and task.done_at is not None:
             task.done_at = None
             changes.append(f"reopened: {task.title}")
+            reopened.append(task.title)
     if changes:
         record(
             session,
@@ -187,6 +289,14 @@ def set_tasks_done(
             EventKind.TASK_DONE,
             actor,
             f"{milestone.title} ({milestone.percent_complete}%): " + "; ".join(changes),
+            now,
+        )
+        effects.timeline_note(
+            session,
+            escalation,
+            tracking_notes.tasks_note(
+                actor, milestone.title, milestone.percent_complete, done, reopened
+            ),
             now,
         )
     return changes
@@ -208,6 +318,14 @@ def tracking(session: Session, escalation_id: int) -> Tracking:
             .order_by(Milestone.id)
         )
     )
+    requirements = list(
+        session.scalars(
+            select(Requirement)
+            .where(Requirement.escalation_id == escalation_id)
+            .options(selectinload(Requirement.checks))
+            .order_by(Requirement.id)
+        )
+    )
     return Tracking(
         milestones=milestones,
         blockers=rows(Blocker),
@@ -215,6 +333,10 @@ def tracking(session: Session, escalation_id: int) -> Tracking:
         requirement_changes=rows(RequirementChange),
         raid=rows(RaidEntry),
         resource_impacts=rows(ResourceImpact),
+        requirements=requirements,
+        change_orders=rows(ChangeOrder),
+        artifact_versions=rows(ArtifactVersion),
+        extra_links=rows(ExtraLink),
     )
 
 

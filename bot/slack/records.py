@@ -1,4 +1,6 @@
-"""Listeners for Phase 3 tracking: the detail view, adding records, ticking tasks."""
+"""Listeners for Phase 3 tracking: the detail view, adding records, ticking tasks, resolving
+blockers, validating requirements, deciding change orders, the morning impacts question
+and a suggested trigger."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from slack_bolt import Ack, App
 from slack_sdk.models.views import View
 
 from blocks import escalation as views
+from blocks import prompts as prompt_views
 from blocks import records as record_views
+from blocks import tracking_notes
 from bot.delivery.gateway import SlackProblem
-from bot.domain import RecordKind
-from bot.escalations import records, service
+from bot.domain import ChangeOrderStatus, RecordKind
+from bot.escalations import blockers, records, requirements, service
 from bot.runtime import Services
-from bot.slack.modals import show_modal
+from bot.slack.modals import save_submission, show_modal
+from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +108,137 @@ def register(app: App, services: Services) -> None:
                 now=services.clock.now(),
             )
         _refresh_detail(services, (body.get("view") or {}).get("id"), escalation_id)
+
+    def escalation_of(action: dict[str, Any]) -> int:
+        return int(action["block_id"].split(":")[1])
+
+    def parent_of(body: dict[str, Any]) -> str | None:
+        return (body.get("view") or {}).get("id")
+
+    @app.action(record_views.RESOLVE_BLOCKER)
+    def blocker_picked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        escalation_id = escalation_of(action)
+        with services.sessions() as session:
+            view = record_views.resolve_blocker_modal(
+                service.load(session, escalation_id),
+                blockers.blocker_of(
+                    session, escalation_id, int(action["selected_option"]["value"])
+                ),
+                parent_view_id=parent_of(body),
+            )
+        show_modal(services, body, view, push=True)
+
+    @app.view(record_views.RESOLVE_BLOCKER_CALLBACK)
+    def blocker_resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        metadata = json.loads(view["private_metadata"])
+        how = (view["state"]["values"].get("how", {}).get("how", {}).get("value") or "").strip()
+        if not how:
+            ack(response_action="errors", errors={"how": "Say how it was resolved."})
+            return
+        if save_submission(
+            services,
+            ack,
+            "how",
+            lambda session: blockers.resolve_blocker(
+                session,
+                metadata["escalation_id"],
+                metadata["blocker_id"],
+                how,
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+            ),
+        ):
+            _refresh_detail(services, metadata.get("parent_view_id"), metadata["escalation_id"])
+
+    @app.action(record_views.VALIDATE_REQUIREMENT)
+    def requirement_picked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        escalation_id = escalation_of(action)
+        with services.sessions() as session:
+            view = record_views.validate_requirement_modal(
+                service.load(session, escalation_id),
+                requirements.requirement_of(
+                    session, escalation_id, int(action["selected_option"]["value"])
+                ),
+                parent_view_id=parent_of(body),
+            )
+        show_modal(services, body, view, push=True)
+
+    @app.view(record_views.VALIDATE_CALLBACK)
+    def requirement_validated(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        metadata = json.loads(view["private_metadata"])
+        values = view["state"]["values"]
+        ticked = {
+            int(option["value"])
+            for option in values.get("checks", {}).get("checks", {}).get("selected_options") or []
+        }
+        sign_off = bool(values.get("sign_off", {}).get("sign_off", {}).get("selected_options"))
+        if save_submission(
+            services,
+            ack,
+            "sign_off" if sign_off else "checks",
+            lambda session: requirements.validate_requirement(
+                session,
+                metadata["escalation_id"],
+                metadata["requirement_id"],
+                ticked,
+                sign_off=sign_off,
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+            ),
+        ):
+            _refresh_detail(services, metadata.get("parent_view_id"), metadata["escalation_id"])
+
+    @app.action(record_views.DECIDE_CHANGE_ORDER)
+    def change_order_decided(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        escalation_id = escalation_of(action)
+        status, order_id = action["selected_option"]["value"].split(":")
+        with services.sessions.begin() as session:
+            requirements.decide_change_order(
+                session,
+                escalation_id,
+                int(order_id),
+                ChangeOrderStatus(status),
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                settings=services.settings,
+            )
+        services.wake()
+        _refresh_detail(services, parent_of(body), escalation_id)
+
+    @app.action(prompt_views.PROMPT_IMPACTS)
+    def impacts_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        escalation_id = json.loads(action["value"])["e"]
+        with services.sessions() as session:
+            view = record_views.record_modal(
+                RecordKind.RESOURCE_IMPACT,
+                service.load(session, escalation_id),
+                milestones=[],
+                today=services.clock.now().astimezone(services.settings.timezone).date(),
+            )
+        show_modal(services, body, view)
+
+    @app.action(tracking_notes.ADD_SUGGESTED_TRIGGER)
+    def trigger_accepted(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        with services.sessions.begin() as session:
+            added = blockers.add_suggested_trigger(
+                session,
+                int(value["e"]),
+                value["t"],
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                settings=services.settings,
+            )
+        services.wake()
+        tell(
+            services,
+            body,
+            "Added the trigger to the record and noted it in the thread."
+            if added
+            else "That trigger is already on the record.",
+        )
