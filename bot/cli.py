@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +81,9 @@ def build_services(settings: Settings, engine: Engine) -> Services:
 
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     clock = SystemClock()
-    gateway = SlackGateway(make_client(token, settings.slack_api_url), now=clock.now)
+    gateway = SlackGateway(
+        make_client(token, settings.slack_api_url), now=clock.now, pause=time.sleep
+    )
     return Services(
         settings=settings,
         sessions=make_session_factory(engine),

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import ledger
-from bot.delivery.gateway import SlackProblem
+from bot.delivery.gateway import SlackGateway, SlackProblem, make_client
 from bot.delivery.kinds import DeliveryKind
 from bot.models import Delivery, DeliveryStatus
 from tests.flows import open_escalation, post_update, the_escalation, wait_for_receipt
-from tests.harness import BotHarness
+from tests.harness import BOT_TOKEN, BotHarness
 from tests.test_exactly_once import second_process, tick_together
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,6 +194,40 @@ def test_a_429_right_after_posting_to_a_channel_holds_back_only_that_channel(
     assert held.value.code == "ratelimited" and len(standin.calls_to("chat.postMessage")) == 4
     harness.clock.set(harness.clock.now() + timedelta(seconds=5))
     gateway.dm(world.csm, "and resumes when Slack said")
+
+
+def test_a_short_workspace_hold_is_waited_out_in_place_and_a_channel_pace_is_not(
+    harness: BotHarness,
+) -> None:
+    """With a pause (production's time.sleep), a workspace-wide Retry-After of a second is
+    waited where the post is instead of bouncing the row through the ledger; a long one, or
+    one channel's own pace, is still refused at once so the worker can do other work."""
+    standin, world, clock = harness.standin, harness.world, harness.clock
+    paused: list[float] = []
+
+    def pause(seconds: float) -> None:
+        paused.append(seconds)
+        clock.set(clock.now() + timedelta(seconds=seconds))
+
+    gateway = SlackGateway(make_client(BOT_TOKEN, harness.settings.slack_api_url), clock.now, pause)
+    standin.fail_next("chat.postMessage", status=429, retry_after=1)
+    with pytest.raises(SlackProblem):
+        gateway.dm(world.ae, "a 429 out of the blue: the workspace's")
+    gateway.dm(world.csm, "waits a second, then posts")
+    assert paused == [1.0]
+
+    gateway.post(world.customer_channel, "first")
+    standin.fail_next("chat.postMessage", status=429, retry_after=1)
+    with pytest.raises(SlackProblem):
+        gateway.post(world.customer_channel, "second")
+    with pytest.raises(SlackProblem):
+        gateway.post(world.customer_channel, "this channel's own pace: refused, not waited")
+    standin.fail_next("chat.postMessage", status=429, retry_after=30)
+    with pytest.raises(SlackProblem):
+        gateway.dm(world.manager, "a long workspace hold")
+    with pytest.raises(SlackProblem):
+        gateway.dm(world.director, "is handed back to the ledger")
+    assert paused == [1.0]
 
 
 def test_two_processes_delivering_at_once_publish_it_once(harness: BotHarness) -> None:

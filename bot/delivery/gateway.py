@@ -82,6 +82,11 @@ def _posting_client(client: WebClient) -> WebClient:
 # A 429 for a channel posted to less than this long ago is that channel's own limit (about
 # one message a second); any other 429 is the workspace's, and every channel waits.
 CHANNEL_PACE = timedelta(seconds=1)
+# A workspace-wide hold this short is waited out where the post is (every post waits for it
+# anyway); handing the row back to the ledger would make each worker claim, load and return
+# rows for nothing until it ends. A channel's own pace is never waited in place: the worker
+# moves on to other channels' work.
+WAIT_IN_PLACE = timedelta(seconds=2)
 
 
 # Message metadata carrying the identity of the ledger effect that posted the message.
@@ -153,9 +158,17 @@ class Posted:
 class SlackGateway:
     """Posts, edits, pins and DMs on the bot's behalf; raises `SlackProblem` when Slack says no."""
 
-    def __init__(self, client: WebClient, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        now: Callable[[], datetime] | None = None,
+        pause: Callable[[float], None] | None = None,
+    ) -> None:
         self.client = client
         self._now = now or (lambda: datetime.now(UTC))
+        # Waits out a short workspace-wide hold (`time.sleep` with the system clock); None
+        # refuses at once instead, as with a manual clock that only tests move.
+        self._pause = pause
         self._posting = _posting_client(client)
         # Rate limiting, by channel ("*": the whole workspace): when posting may resume, and
         # when each channel was last posted to.
@@ -310,14 +323,20 @@ class SlackGateway:
         return Posted(data["channel"], data["ts"])
 
     def _wait_if_cooling(self, channel: str) -> None:
-        """Refuse at once, without asking Slack, while Slack asked us to hold back."""
-        now = self._now()
-        with self._lock:
-            until = max(self._cooling.get(channel, now), self._cooling.get("*", now))
-            if channel in self._paced and (last := self._last_post.get(channel)):
-                # Slack said this channel was going too fast: keep to its pace from now on
-                # rather than hear a 429 for every message of a burst.
-                until = max(until, last + CHANNEL_PACE)
+        """Refuse at once, without asking Slack, while Slack asked us to hold back; a short
+        workspace-wide hold is waited out instead when the gateway can pause."""
+        while True:
+            now = self._now()
+            with self._lock:
+                workspace = self._cooling.get("*", now)
+                until = max(self._cooling.get(channel, now), workspace)
+                if channel in self._paced and (last := self._last_post.get(channel)):
+                    # Slack said this channel was going too fast: keep to its pace from now
+                    # on rather than hear a 429 for every message of a burst.
+                    until = max(until, last + CHANNEL_PACE)
+            if not (self._pause and until == workspace and now < until <= now + WAIT_IN_PLACE):
+                break
+            self._pause((until - now).total_seconds())
         if until > now:
             raise SlackProblem(
                 "chat.postMessage",
