@@ -35,3 +35,5 @@ class DeliveryKind(StrEnum):
     FLAG_DEADLINE = "flag_deadline"
     TASK_OVERDUE = "task_overdue"
     RETRO_REMINDER = "retro_reminder"
+    # The weekly insights chart, uploaded to the PMO manager's DM (issue 15).
+    INSIGHTS_CHART = "insights_chart"
