@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import Block, DividerBlock
 
 from blocks.layout import sections
 from blocks.modal import context_line
-from blocks.text import MESSAGE_BLOCKS, escape, mention
+from blocks.text import MESSAGE_BLOCKS, clip, escape, mention
 from bot.domain import Health
 from bot.policy.insights import PERIOD_HELP, Durations, Insights, Ratio
 
@@ -22,7 +22,7 @@ MOST_NAMED = 10
 HOME_BLOCKS = 8
 
 
-def duration(value: timedelta | None) -> str:
+def _duration(value: timedelta | None) -> str:
     """`3 d 4 h`, `5 h 10 min`, `12 min`; `—` for nothing."""
     if value is None:
         return "—"
@@ -36,7 +36,7 @@ def duration(value: timedelta | None) -> str:
     return f"{minutes} min"
 
 
-def ratio(value: Ratio, what: str = "") -> str:
+def _ratio(value: Ratio, what: str = "") -> str:
     """`14 of 20 (70%)`, or `none yet`."""
     if not value.total:
         return f"no {what} yet" if what else "none yet"
@@ -46,12 +46,12 @@ def ratio(value: Ratio, what: str = "") -> str:
 def _durations(value: Durations, what: str) -> str:
     if not value.count:
         return f"no {what} in the period"
-    return f"{value.count} {what}, median {duration(value.median)} (mean {duration(value.mean)})"
+    return f"{value.count} {what}, median {_duration(value.median)} (mean {_duration(value.mean)})"
 
 
 def _named(rows: Sequence[tuple[str, Ratio]], *, people: bool) -> tuple[list[str], int]:
     lines = [
-        f"    • {mention(key) if people else escape(key)}: {ratio(value)}"
+        f"    • {mention(key) if people else escape(key)}: {_ratio(value)}"
         for key, value in rows[:MOST_NAMED]
     ]
     return lines, max(len(rows) - MOST_NAMED, 0)
@@ -78,13 +78,13 @@ def _trend_line(insights: Insights) -> str:
     )
 
 
-def stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> list[str]:
+def _stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> list[str]:
     """The figures, one paragraph each, in the bot's own mrkdwn."""
     flags = insights.flags
     lines = [
-        f"*Escalation figures, {escape(insights.period.label)}* (weeks and periods in "
-        f"{escape(tz_name)})",
-        f"*Update compliance*: {ratio(insights.compliance, 'status prompts answered on time')}",
+        f"*Escalation figures, {escape(clip(insights.period.label, 80))}* (weeks and periods "
+        f"in {escape(clip(tz_name, 60))})",
+        f"*Update compliance*: {_ratio(insights.compliance, 'status prompts answered on time')}",
     ]
     if names_people:
         for heading, rows, people in (
@@ -105,7 +105,7 @@ def stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> list
         f"*Customer time to respond*: {_durations(insights.customer_response, 'responses')}; "
         f"{insights.waiting_now} request{'s' if insights.waiting_now != 1 else ''} still "
         "waiting now",
-        f"*Urgent flags answered before their deadline*: {ratio(flags.on_time_ratio)}"
+        f"*Urgent flags answered before their deadline*: {_ratio(flags.on_time_ratio)}"
         + (f"; {flags.late} late, {flags.unanswered} unanswered" if flags.total else ""),
         "*Customer ladder* (requests made in the period): "
         + (
@@ -118,14 +118,14 @@ def stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> list
     return lines
 
 
-def stats_text(insights: Insights, *, names_people: bool, tz_name: str) -> str:
-    """The whole stats message as one mrkdwn text (also its notification fallback)."""
-    return "\n".join(stats_lines(insights, names_people=names_people, tz_name=tz_name))
+def stats_text(insights: Insights) -> str:
+    """The stats message's notification: what it is about, the blocks carry the figures."""
+    return f"Escalation figures, {escape(clip(insights.period.label, 80))}"
 
 
 def stats_blocks(insights: Insights, *, names_people: bool, tz_name: str) -> list[Block]:
     """`/escalate stats`: the figures, a chart hint and how to pick another period."""
-    lines = stats_lines(insights, names_people=names_people, tz_name=tz_name)
+    lines = _stats_lines(insights, names_people=names_people, tz_name=tz_name)
     return [
         *sections(lines, most=MESSAGE_BLOCKS - 2, what="figures"),
         context_line(
@@ -141,7 +141,7 @@ def stats_blocks(insights: Insights, *, names_people: bool, tz_name: str) -> lis
 
 def home_figures(insights: Insights, *, tz_name: str) -> list[Block]:
     """The leadership section of App Home: the same figures, at most HOME_BLOCKS blocks."""
-    lines = stats_lines(insights, names_people=True, tz_name=tz_name)
+    lines = _stats_lines(insights, names_people=True, tz_name=tz_name)
     return [
         DividerBlock(),
         *sections(lines, most=HOME_BLOCKS - 2, what="figures", where="try `/escalate stats`"),
@@ -150,4 +150,4 @@ def home_figures(insights: Insights, *, tz_name: str) -> list[Block]:
 
 
 def unknown_period_text(problem: str) -> str:
-    return f":warning: {escape(problem)}"
+    return f":warning: {escape(clip(problem, 300))}"

@@ -31,8 +31,10 @@ from bot.policy.insights import EscalationFacts, FlagFacts, Insights, PromptSent
 from bot.settings import Settings
 
 _REASSIGNED = re.compile(r"^DRI changed from (\S+) to (\S+)$")
+_FLAG_CLOSED = re.compile(r"^Flag #(\d+) ")
 _TIMELINE_KINDS = (
     EventKind.PROMPTED,
+    EventKind.FLAG_CLOSED,
     EventKind.DRI_REASSIGNED,
     EventKind.RESOLVED,
     EventKind.REOPENED,
@@ -63,9 +65,20 @@ def load_facts(session: Session) -> list[EscalationFacts]:
     waits: dict[int, list[WaitFacts]] = defaultdict(list)
     for wait in session.scalars(select(CustomerWait).order_by(CustomerWait.id)):
         waits[wait.escalation_id].append(WaitFacts(wait_clock(wait), wait.sales_ops_outcome))
+    # A flag closed with no FLAG_CLOSED entry was closed by the escalation's resolution.
+    answered = {
+        int(match[1])
+        for events_of in events.values()
+        for event in events_of
+        if event.kind is EventKind.FLAG_CLOSED and (match := _FLAG_CLOSED.match(event.text))
+    }
     flags: dict[int, list[FlagFacts]] = defaultdict(list)
     for flag in session.scalars(select(UrgentFlag).order_by(UrgentFlag.id)):
-        flags[flag.escalation_id].append(FlagFacts(flag.raised_at, flag.needed_by, flag.closed_at))
+        closed = flag.closed_at if flag.id in answered else None
+        withdrawn = flag.closed_at if flag.id not in answered else None
+        flags[flag.escalation_id].append(
+            FlagFacts(flag.raised_at, flag.needed_by, closed, withdrawn)
+        )
     return [
         _facts(e, events[e.id], updates[e.id], check_ins[e.id], waits[e.id], flags[e.id])
         for e in escalations

@@ -17,7 +17,8 @@ Definitions, so a figure means one thing wherever it is shown:
 - *Customer time to respond*: the request date to "customer responded", out-of-office time
   excluded (the ladder's own clock).
 - A flag is *answered on time* when it was closed at or before its deadline; closed after it
-  is late; still open past it is unanswered.
+  is late; still open past it (or closed only by the escalation's resolution after it) is
+  unanswered. A flag whose escalation was resolved before its deadline is not judged.
 - *Ladder outcome* of a customer wait: answered before the first step, answered after step
   N, Sales Ops' decision, or still waiting.
 """
@@ -72,7 +73,10 @@ class WaitFacts:
 class FlagFacts:
     raised_at: datetime
     needed_by: datetime
+    # When a responder answered it (or someone marked it responded).
     closed_at: datetime | None = None
+    # When resolving the escalation closed it unanswered.
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,12 @@ def open_spans(
     if start is not None:
         spans.append((start, None))
     return tuple(spans)
+
+
+def prompted_text(kind: str, slot: str) -> str:
+    """The text of the PROMPTED timeline entry the cadence engine writes for a prompt sent;
+    `parse_prompted` reads it back."""
+    return f"{kind} ({slot})"
 
 
 _PROMPTED = re.compile(r"^(?P<kind>[a-z0-9_]+) \((?P<slot>[^)]*)\)$")
@@ -386,9 +396,12 @@ def ladder_outcome(wait: WaitFacts, ladder_days: Sequence[int], now: datetime) -
 
 
 def flag_verdict(flag: FlagFacts, now: datetime) -> str | None:
-    """ "on_time" | "late" | "unanswered", or None while its deadline is ahead and it is open."""
+    """ "on_time" | "late" | "unanswered"; None while its deadline is ahead and it is open,
+    or when its escalation was resolved before its deadline (the question went away)."""
     if flag.closed_at is not None:
         return "on_time" if flag.closed_at <= flag.needed_by else "late"
+    if flag.withdrawn_at is not None and flag.withdrawn_at <= flag.needed_by:
+        return None
     return "unanswered" if now > flag.needed_by else None
 
 

@@ -98,7 +98,7 @@ def register(app: App, services: Services) -> None:
                     ack(text=unknown_period_text(str(period_problem)))
                     return
             ack(
-                text=stats_text(figures, names_people=leadership, tz_name=str(tz)),
+                text=stats_text(figures),
                 blocks=stats_blocks(figures, names_people=leadership, tz_name=str(tz)),
             )
             return
