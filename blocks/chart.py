@@ -43,10 +43,14 @@ def chart_png(points: Sequence[WeekPoint], *, tz_name: str = "UTC") -> bytes:
     axes.set_xlabel(f"Week starting (Monday, {tz_name})")
 
     share = axes.twinx()
-    known = [(x, p.compliance.percent) for x, p in zip(positions, points, strict=True)]
-    xs = [x for x, percent in known if percent is not None]
-    ys = [percent for _x, percent in known if percent is not None]
-    share.plot(xs, ys, color=COMPLIANCE_COLOUR, marker="o", linewidth=2, label="Updates on time")
+    # A week without judged prompts is a gap in the line, not a point drawn through.
+    shares = [
+        float("nan") if point.compliance.percent is None else float(point.compliance.percent)
+        for point in points
+    ]
+    share.plot(
+        positions, shares, color=COMPLIANCE_COLOUR, marker="o", linewidth=2, label="Updates on time"
+    )
     share.set_ylim(0, 105)
     share.set_ylabel("Prompts answered on time (%)")
 

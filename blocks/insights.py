@@ -58,7 +58,7 @@ def _named(rows: Sequence[tuple[str, Ratio]], *, people: bool) -> tuple[list[str
 
 
 def _open_line(insights: Insights) -> str:
-    by_kind = ", ".join(f"{kind} {count}" for kind, count in insights.open_by_kind) or "none"
+    by_kind = ", ".join(f"{kind}: {count}" for kind, count in insights.open_by_kind) or "none"
     by_level = ", ".join(f"{level} {count}" for level, count in insights.open_by_level)
     by_health = " ".join(f"{health.emoji} {count}" for health, count in insights.open_by_health)
     level_part = f" · Sev 1 levels: {by_level}" if by_level else ""
@@ -100,8 +100,8 @@ def _stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> lis
         for label, value in insights.resolution
     )
     lines += [
-        "*Time to resolution*: "
-        + ("\n" + resolution if resolution else "none resolved in the period"),
+        "*Time to resolution*:"
+        + ("\n" + resolution if resolution else " none resolved in the period"),
         f"*Customer time to respond*: {_durations(insights.customer_response, 'responses')}; "
         f"{insights.waiting_now} request{'s' if insights.waiting_now != 1 else ''} still "
         "waiting now",
