@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +98,7 @@ class EscalationFacts:
     # (from, until or None): open from opening to resolution, again from each reopening.
     open_spans: tuple[tuple[datetime, datetime | None], ...] = ()
     prompts: tuple[PromptSent, ...] = ()
+    # Both sorted, oldest first.
     updates: tuple[datetime, ...] = ()
     check_ins: tuple[datetime, ...] = ()
     waits: tuple[WaitFacts, ...] = ()
@@ -332,11 +334,14 @@ def prompt_answered_on_time(
 ) -> bool | None:
     """True / False once judged; None while its window is still open and unanswered."""
     deadline = prompt.at + windows.of(prompt.kind)
-    answers = list(facts.updates)
+    kinds_of_answer = [facts.updates]
     if prompt.kind is PromptKind.MIDDAY:
-        answers += facts.check_ins
-    if any(prompt.at <= at <= deadline for at in answers):
-        return True
+        kinds_of_answer.append(facts.check_ins)
+    for answers in kinds_of_answer:
+        # Sorted (see EscalationFacts): the first answer at or after the prompt decides.
+        first = bisect_left(answers, prompt.at)
+        if first < len(answers) and answers[first] <= deadline:
+            return True
     return False if now > deadline else None
 
 
@@ -426,21 +431,26 @@ def trend(
 ) -> list[WeekPoint]:
     """Open escalations by health at the end of each of the last weeks (this week: now), and
     each week's update compliance."""
+    mondays = week_starts(now, tz, weeks)
+    starts = [local_occurrence(monday, _MIDNIGHT, tz) for monday in mondays]
+    ends = [*starts[1:], local_occurrence(mondays[-1] + timedelta(days=7), _MIDNIGHT, tz)]
+    # Each judged prompt counts in the week it was sent (one pass, not one per week).
+    hits, totals = [0] * len(mondays), [0] * len(mondays)
+    for facts in escalations:
+        for prompt, on_time in judged_prompts(facts, windows, now):
+            week = bisect_right(starts, prompt.at) - 1
+            if week >= 0 and prompt.at < ends[week]:
+                hits[week] += int(on_time)
+                totals[week] += 1
     points = []
-    for monday in week_starts(now, tz, weeks):
-        start = local_occurrence(monday, _MIDNIGHT, tz)
-        end = local_occurrence(monday + timedelta(days=7), _MIDNIGHT, tz)
+    for index, monday in enumerate(mondays):
         # The end of a week is exclusive: count what was open just before it.
-        at = min(now, end - timedelta(microseconds=1))
+        at = min(now, ends[index] - timedelta(microseconds=1))
         counts = dict.fromkeys(HEALTHS, 0)
         for facts in escalations:
             if facts.is_open_at(at):
                 counts[facts.health_at(at)] += 1
-        week = Period(start, end, f"week of {monday}")
-        ratio = compliance_of(
-            pair for facts in escalations for pair in judged_prompts(facts, windows, now, week)
-        )
-        points.append(WeekPoint(monday, at, counts, ratio))
+        points.append(WeekPoint(monday, at, counts, Ratio(hits[index], totals[index])))
     return points
 
 
