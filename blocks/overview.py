@@ -33,6 +33,8 @@ HELP_TEXT = """*Escalation bot* runs the PS escalation process.
 • `/escalate status ESC-12`: one escalation at a glance
 • `/escalate flag [ESC-12]`: flag something urgent (:rotating_light: if needed within 48 hours)
 • `/escalate export ESC-12`: the full record and timeline as Markdown, by DM
+• `/escalate stats [30d|4w|month|last-month]`: how the process is doing, in numbers
+• `/escalate export`: every escalation with its figures as CSV, by DM (leadership)
 • `/escalate help`: this message
 Escalations are posted and pinned in {channel}; the DRI gets prompts, leadership sees everything in the app's Home tab."""
 
@@ -111,6 +113,7 @@ def home_view(
     everyone: list[Escalation] | None,
     now: datetime,
     attention: Sequence[str] = (),
+    figures: Sequence[Block] = (),
 ) -> View:
     """App Home: what needs attention (set-up problems, work the bot gave up on), my
     escalations, ones I'm part of, and (for leadership) all open ones.
@@ -131,6 +134,8 @@ def home_view(
         blocks += sections(
             list(attention), most=ATTENTION_BLOCKS, what="problems", where="the logs"
         )
+    # Leadership's figures (blocks.insights.home_figures): a few blocks, already bounded.
+    blocks += figures
     groups = [("Where you are the DRI", mine), ("Where you are a stakeholder", watching)]
     if everyone is not None:
         groups.append(("All open escalations (leadership)", everyone))

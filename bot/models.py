@@ -94,6 +94,9 @@ class Escalation(Base):
     level: Mapped[Level | None] = mapped_column(_enum(Level))
     state: Mapped[State] = mapped_column(_enum(State), default=State.OPEN)
     health: Mapped[Health] = mapped_column(_enum(Health), default=Health.RED)
+    # Health before the first update, for the insights' weekly trend (NULL: opened before
+    # it was kept).
+    health_at_open: Mapped[Health | None] = mapped_column(_enum(Health))
     customer: Mapped[str] = mapped_column(String(200))
     project: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)

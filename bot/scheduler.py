@@ -17,6 +17,7 @@ from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge, send_trigger_suggestion
+from bot.cadence.insights import schedule_weekly_chart, send_weekly_chart
 from bot.cadence.planning import plan_due_work
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
@@ -56,13 +57,14 @@ REGISTRY: Registry = {
     Kind.TASK_OVERDUE: KindPolicy(send_task_nudge),
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
     Kind.BLOCKER_TRIGGER: KindPolicy(send_trigger_suggestion),
+    Kind.INSIGHTS_CHART: KindPolicy(send_weekly_chart),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
 # planner asks the database only about escalations whose next check has come.
-PLANNERS: list[Callable[[Services], object]] = [plan_due_work]
+PLANNERS: list[Callable[[Services], object]] = [plan_due_work, schedule_weekly_chart]
 
 
 def plan(services: Services) -> None:

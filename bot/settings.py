@@ -83,11 +83,14 @@ class Settings(BaseSettings):
     # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
     # makes more than a handful pointless.
     delivery_workers: int = Field(default=4, ge=1, le=32)
+    # When the weekly insights chart goes to the PMO manager (DEFAULT_TIMEZONE).
+    insights_chart: Annotated[WeeklySlot, NoDecode] = WeeklySlot(0, time(9, 0))
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(
         "sev1_weekly_prompt", "sev2_weekly_prompt", "portfolio_review", mode="before"
     )(_weekly)
+    _parse_chart_weekly = field_validator("insights_chart", mode="before")(_weekly)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -21,6 +21,7 @@ from blocks import (
     customer,
     escalation,
     flags,
+    insights,
     notices,
     open_modal,
     overview,
@@ -72,6 +73,7 @@ from bot.models import (
     Update,
     UrgentFlag,
 )
+from bot.policy import insights as figures
 from bot.policy.flags import FlagReminder
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -96,6 +98,7 @@ BUILDER_MODULES = (
     prompts,
     records,
     tracking_notes,
+    insights,
 )
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
@@ -655,6 +658,56 @@ BUILDS.update(
         "notices.unknown_escalation": [lambda r: notices.unknown_escalation(r.text)],
     }
 )
+
+
+def an_insights(r: Records) -> figures.Insights:
+    """Figures over the portfolio, each escalation's DRI "named" by the typed text (a stand-in
+    for a user ID gone wrong): one late morning prompt, one resolution, one flag each."""
+    facts = [
+        figures.EscalationFacts(
+            key=e.key,
+            severity=e.severity,
+            level=Level.HIGH if e.severity is Severity.SEV1 else None,
+            state=State.RESOLVED if n % 2 else State.ACTIVE,
+            health=Health.YELLOW,
+            opened_at=NOW - timedelta(days=20),
+            resolved_at=NOW - timedelta(days=1) if n % 2 else None,
+            dri=r.text if n % 2 else PEOPLE[Role.DRI],
+            prompts=(
+                figures.PromptSent(
+                    figures.PromptKind.MORNING, "x", NOW - timedelta(days=2), r.text
+                ),
+            ),
+            flags=(figures.FlagFacts(NOW - timedelta(days=3), NOW - timedelta(days=2)),),
+        )
+        for n, e in enumerate(r.portfolio)
+    ]
+    period = figures.Period(NOW - timedelta(days=30), NOW, r.text)
+    return figures.compute(facts, period, NOW, UTC)
+
+
+BUILDS.update(
+    {
+        "insights.stats_blocks": [
+            lambda r: insights.stats_blocks(an_insights(r), names_people=True, tz_name=r.text),
+            lambda r: insights.stats_blocks(an_insights(r), names_people=False, tz_name="UTC"),
+        ],
+        "insights.stats_text": [lambda r: insights.stats_text(an_insights(r))],
+        "insights.home_figures": [lambda r: insights.home_figures(an_insights(r), tz_name=r.text)],
+        "insights.unknown_period_text": [lambda r: insights.unknown_period_text(r.text)],
+    }
+)
+BUILDS["overview.home_view"].append(
+    lambda r: overview.home_view(
+        mine=r.portfolio,
+        watching=r.portfolio,
+        everyone=r.portfolio,
+        now=NOW,
+        attention=[overview.given_up_line(None, r.text, r.text, NOW)] * 20,
+        figures=insights.home_figures(an_insights(r), tz_name="UTC"),
+    )
+)
+
 
 # Builders whose text is a whole message on its own (no blocks): room for a full input.
 TEXT_ONLY_MESSAGES = {

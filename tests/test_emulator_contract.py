@@ -8,12 +8,15 @@ public. What the tests assert is read back from the emulator with people's own t
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.clock import ManualClock
+from tests.databases import SqliteDatabases
 from tests.emulator import (  # noqa: F401 - the fixtures are used by name
     BOT_TOKEN,
     BOT_USER_ID,
+    NOON_MONDAY,
     EmulatedBot,
     SlackEmulator,
     emulated_bot_fixture,
@@ -220,3 +223,35 @@ def test_resolving_posts_the_closure_in_the_thread_and_unpins_the_root(
     assert pinned_while_open == [root["ts"]], f"never pinned, so never unpinned: {bot.refusals()}"
     assert leader.pinned(world.leadership_channel) == []
     assert not bot.scope_refusals()
+
+
+def test_the_weekly_chart_reaches_the_pmo_managers_dm_through_the_external_upload_flow(
+    slack_emulator: SlackEmulator, sqlite_databases: SqliteDatabases
+) -> None:
+    """files.getUploadURLExternal, the upload, files.completeUploadExternal, with files:write
+    from the manifest: the PMO manager (here Lee Leader) finds the PNG in their DM."""
+    database_url = sqlite_databases.fresh()
+    bot = EmulatedBot(
+        database_url,
+        slack_emulator,
+        ManualClock(NOON_MONDAY),
+        pmo_manager_user_id=slack_emulator.world.leader,
+    )
+    try:
+        open_sev1(bot)
+        # Monday Nov 30, 09:00 in New York: the chart's weekly time again.
+        bot.tick_at(datetime(2026, 11, 30, 14, 0, tzinfo=UTC))
+        bot.settle()
+        completed = bot.wire.answers("files.completeUploadExternal")
+        # Opening ran the scheduler on Monday Nov 23 at noon: that week's chart went too.
+        assert [a["files"][0]["name"] for a in completed if a.get("ok")] == [
+            "escalations-2026-W48.png",
+            "escalations-2026-W49.png",
+        ], bot.refusals()
+        dm = bot.emulator.reader("leader").dms_from(BOT_USER_ID)
+        shared = [f for message in dm for f in message.get("files", [])]
+        assert any(f.get("name") == "escalations-2026-W49.png" for f in shared), dm
+        assert not bot.scope_refusals()
+    finally:
+        bot.stop()
+        sqlite_databases.drop(database_url)

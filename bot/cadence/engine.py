@@ -35,6 +35,7 @@ from bot.policy.cadence import (
     due_prompts,
 )
 from bot.policy.escalation import open_checklist_items
+from bot.policy.insights import prompted_text
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,8 @@ def send_prompt(services: Services, job: Job) -> Outcome:
         event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
         current = session.get(Escalation, escalation.id)
         assert current is not None
-        service.record(session, current, event, service.BOT, f"{job.kind} ({job.slot})", now)
+        text = prompted_text(job.kind, job.slot)
+        service.record(session, current, event, service.BOT, text, now)
 
     return settle_with(services, job, record)
 

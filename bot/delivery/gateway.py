@@ -502,6 +502,26 @@ class SlackGateway:
         except OSError as error:
             raise SlackProblem("files.upload", "connection_error", channel) from error
 
+    def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, comment: str
+    ) -> None:
+        """Share a binary file (a chart) in a channel, with Slack's current upload flow
+        (files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+        try:
+            self.client.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                title=title,
+                file=content,
+                initial_comment=comment,
+            )
+        except SlackApiError as error:
+            raise SlackProblem(
+                "files.upload", error.response.get("error") or "upload_failed", channel
+            ) from error
+        except OSError as error:
+            raise SlackProblem("files.upload", "connection_error", channel) from error
+
     def update_view(self, view_id: str, view: View | dict[str, Any]) -> None:
         self._call("views.update", view_id=view_id, view=_as_dict(view))
 

@@ -89,6 +89,7 @@ def open_escalation(
         level=form.level,
         state=State.OPEN,
         health=form.health,
+        health_at_open=form.health,
         customer=form.customer,
         project=form.project,
         summary=form.summary,

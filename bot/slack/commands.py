@@ -7,16 +7,19 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from blocks.escalation import status_blocks, title
+from blocks.insights import stats_blocks, stats_text, unknown_period_text
 from blocks.notices import unknown_escalation
 from blocks.overview import help_blocks, list_blocks
 from blocks.text import escape
+from bot import people
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
-from bot.escalations import service
+from bot.escalations import insights, service
 from bot.policy.escalation import overdue_items
+from bot.policy.insights import UnknownPeriod
 from bot.runtime import Services
 from bot.slack.modals import open_escalation_form, open_flag_form
-from bot.slack.replies import send_export
+from bot.slack.replies import send_export, send_figures_csv
 
 LIST_HINT = " `/escalate list` shows the open ones."
 
@@ -72,6 +75,32 @@ def register(app: App, services: Services) -> None:
                 return
             if problem := open_flag_form(services, command["trigger_id"], escalation_id):
                 whisper(respond, f":warning: {problem}")
+            return
+        if subcommand == "export" and not rest:
+            user = command["user_id"]
+            if not services.settings.is_leadership(user):
+                ack(text="Which one? Try `/escalate export ESC-12`.")
+                return
+            ack(text="Preparing every escalation with its figures as CSV; it will arrive in a DM.")
+            if problem := send_figures_csv(services, user):
+                whisper(respond, f":warning: {problem}")
+            return
+        if subcommand == "stats":
+            user = command["user_id"]
+            tz = people.timezone_of(services, user)
+            leadership = services.settings.is_leadership(user)
+            with services.sessions() as session:
+                try:
+                    figures = insights.figures(
+                        session, services.settings, rest, services.clock.now(), tz
+                    )
+                except UnknownPeriod as period_problem:
+                    ack(text=unknown_period_text(str(period_problem)))
+                    return
+            ack(
+                text=stats_text(figures),
+                blocks=stats_blocks(figures, names_people=leadership, tz_name=str(tz)),
+            )
             return
         if subcommand == "export":
             escalation_id = _find(services, rest)

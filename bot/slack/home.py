@@ -8,10 +8,12 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from blocks.insights import home_figures
 from blocks.overview import OPEN_SEV1, OPEN_SEV2, given_up_line, home_view
+from bot import people
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Role, Severity
-from bot.escalations import attention, service
+from bot.escalations import attention, insights, service
 from bot.runtime import Services
 from bot.slack.modals import open_escalation_form
 from bot.slack.replies import tell
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def publish_home(services: Services, user_id: str) -> None:
+    # Leadership sees the figures of the last 30 days, in their own time zone.
+    tz = people.timezone_of(services, user_id) if services.settings.is_leadership(user_id) else None
     with services.sessions() as session:
         involved = service.involving(session, user_id)
         mine = [e for e in involved if e.person(Role.DRI) == user_id]
@@ -36,7 +40,19 @@ def publish_home(services: Services, user_id: str) -> None:
             given_up_line(f.escalation_key, f.kind.replace("_", " "), f.reason, f.at)
             for f in failures
         ]
-        view = home_view(mine=mine, watching=watching, everyone=everyone, now=now, attention=lines)
+        figures = (
+            home_figures(insights.figures(session, services.settings, "", now, tz), tz_name=str(tz))
+            if tz is not None
+            else []
+        )
+        view = home_view(
+            mine=mine,
+            watching=watching,
+            everyone=everyone,
+            now=now,
+            attention=lines,
+            figures=figures,
+        )
     try:
         services.gateway.publish_home(user_id, view)
     except SlackProblem as problem:

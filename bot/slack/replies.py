@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot import people
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import service
 from bot.escalations.export import export_markdown
+from bot.escalations.insights import export_csv
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -50,5 +52,26 @@ def send_export(services: Services, user_id: str, escalation_id: int) -> str | N
         )
     except SlackProblem as problem:
         log.warning("export upload failed: %s", problem.code)
+        return f"I couldn't send the export: {problem.plain_words}"
+    return None
+
+
+def send_figures_csv(services: Services, user_id: str) -> str | None:
+    """DM every escalation with its figures as CSV, times in the person's own zone;
+    returns a problem to tell them, or None. It names DRIs: callers check leadership."""
+    tz = people.timezone_of(services, user_id)
+    now = services.clock.now()
+    with services.sessions() as session:
+        content = export_csv(session, services.settings, now, tz)
+    try:
+        channel = services.gateway.open_dm(user_id)
+        services.gateway.upload_text(
+            channel,
+            f"escalations-{now.astimezone(tz):%Y-%m-%d}.csv",
+            content,
+            "Every escalation with its figures (CSV)",
+        )
+    except SlackProblem as problem:
+        log.warning("CSV export upload failed: %s", problem.code)
         return f"I couldn't send the export: {problem.plain_words}"
     return None
