@@ -590,7 +590,7 @@ class SlackStandIn:
     ) -> tuple[int, Answer, dict[str, str]]:
         """Apply one call under the lock, record it and wake waiters."""
         with self._changed:
-            status, headers = 200, {}
+            status, headers = 200, dict[str, str]()
             try:
                 if problem:
                     raise problem
@@ -710,7 +710,7 @@ class SlackStandIn:
         )
         if not valid or len(blocks) > most:
             raise SlackError("invalid_blocks")
-        return blocks
+        return list(blocks)
 
     @staticmethod
     def _check_metadata(metadata: Any) -> dict[str, Any] | None:
