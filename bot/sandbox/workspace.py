@@ -78,6 +78,17 @@ class Message:
 
 
 @dataclass
+class Ephemeral:
+    """A message only `user` sees in `channel` ("Only visible to you")."""
+
+    ts: str
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Channel:
     """A conversation; `messages` holds top-level messages and thread replies in post order."""
 
@@ -231,8 +242,21 @@ class SlackStandIn:
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         team_id: str = "T0001",
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.bot_token = bot_token
+        # Message timestamps follow this clock when given (the sandbox's injected clock);
+        # without it they count up from a fixed instant.
+        self._now = now
+        # Who each trigger belongs to, and each person's stack of open modals (view IDs):
+        # kept for triggers made with `new_trigger_id(user)`, as the sandbox does.
+        self._trigger_users: dict[str, str] = {}
+        self.modal_stacks: dict[str, list[str]] = {}
+        # Where a response_url's answers are shown: (person, channel).
+        self.response_places: dict[str, tuple[str, str]] = {}
+        # What only one person sees, with a ts to place it among the messages: ephemerals,
+        # answers to a response_url with a known place, and slash command answers.
+        self.ephemeral_log: list[Ephemeral] = []
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.team_id = team_id
@@ -280,7 +304,7 @@ class SlackStandIn:
             "users.info": self._user_info,
             "users.list": self._user_list,
             "views.open": self._open_view,
-            "views.push": self._open_view,
+            "views.push": self._push_view,
             "views.update": self._update_view,
             "views.publish": self._publish_view,
             "files.getUploadURLExternal": self._upload_url,
@@ -370,11 +394,14 @@ class SlackStandIn:
             )
         return channel_id
 
-    def new_trigger_id(self) -> str:
-        """A trigger_id that views.open / views.push accept once."""
+    def new_trigger_id(self, user: str | None = None) -> str:
+        """A trigger_id that views.open / views.push accept once; with `user`, the modal it
+        opens goes on that person's stack (`modal_stacks`)."""
         with self._lock:
             trigger = f"{next(self._ids)}.{self.team_id}.trigger"
             self._triggers[trigger] = "fresh"
+            if user:
+                self._trigger_users[trigger] = user
         return trigger
 
     def expire_trigger(self, trigger_id: str) -> None:
@@ -382,11 +409,14 @@ class SlackStandIn:
         with self._lock:
             self._triggers[trigger_id] = "expired"
 
-    def new_response_url(self) -> str:
-        """A response_url on this server; JSON POSTed there is kept for `responses()`."""
+    def new_response_url(self, user: str | None = None, channel: str | None = None) -> str:
+        """A response_url on this server; JSON POSTed there is kept for `responses()` (and,
+        given `user` and `channel`, `response_places` says where it is shown)."""
         with self._lock:
             key = f"R{next(self._ids):04d}"
             self._responses[key] = []
+            if user and channel:
+                self.response_places[key] = (user, channel)
         return f"{self.root_url}/response/{key}"
 
     def post_user_message(
@@ -528,6 +558,48 @@ class SlackStandIn:
         with self._lock:
             return self._views[view_id]
 
+    def add_ephemeral(self, channel_id: str, user: str, text: Any, blocks: Any = None) -> str:
+        """Show `text` / `blocks` to `user` alone in a channel; returns its ts."""
+        with self._changed:
+            ts = self._next_ts()
+            shown = Ephemeral(ts, channel_id, user, str(text or ""), list(blocks or []))
+            self.ephemeral_log.append(shown)
+            self._changed.notify_all()
+        return ts
+
+    def put_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """Store `view` under `view_id` (a submission answered `update` or `push`)."""
+        with self._changed:
+            stored = self._stored_view(view, view_id)
+            self._changed.notify_all()
+        return stored
+
+    def open_dm(self, user_id: str) -> str:
+        """The ID of the bot's IM with `user_id`, opened if needed (as a person opening it)."""
+        with self._changed:
+            channel = self._im_for(user_id)[0]
+            self._changed.notify_all()
+        return channel.id
+
+    def new_view_id(self) -> str:
+        with self._lock:
+            return f"V{next(self._ids):04d}"
+
+    def users(self) -> list[User]:
+        """Every workspace member, bot users included, in the order they were added."""
+        with self._lock:
+            return list(self._users.values())
+
+    def channels(self) -> list[Channel]:
+        """Every conversation, IMs included, in the order they were made."""
+        with self._lock:
+            return list(self._channels.values())
+
+    def all_messages(self, channel_id: str) -> list[Message]:
+        """Top-level messages and thread replies of a channel, in post order."""
+        with self._lock:
+            return list(self._channels[channel_id].messages)
+
     def uploaded_files(self) -> list[dict[str, Any]]:
         """Files shared by files.completeUploadExternal, with their `content` bytes."""
         with self._lock:
@@ -632,6 +704,9 @@ class SlackStandIn:
             except ValueError:
                 return _text_reply(400, "invalid_payload")
             self._responses[key].append(payload)
+            if key in self.response_places and isinstance(payload, dict):
+                user, channel_id = self.response_places[key]
+                self.add_ephemeral(channel_id, user, payload.get("text"), payload.get("blocks"))
             self._changed.notify_all()
         return _text_reply(200, "ok")
 
@@ -646,7 +721,8 @@ class SlackStandIn:
     # -- helpers (called with the lock held) --------------------------------------------------
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        seconds = int(self._now().timestamp()) if self._now else 1700000000
+        return f"{seconds}.{next(self._ts):06d}"
 
     def _channel(self, channel_id: Any) -> Channel:
         channel = self._channels.get(str(channel_id or ""))
@@ -795,7 +871,7 @@ class SlackStandIn:
         if not args.get("text") and not blocks:
             raise SlackError("no_text")
         self.ephemerals.append((channel.id, user, str(args.get("text") or ""), blocks))
-        return {"message_ts": self._next_ts()}
+        return {"message_ts": self.add_ephemeral(channel.id, user, args.get("text"), blocks)}
 
     def _permalink(self, args: Args) -> Answer:
         channel = self._channel(args.get("channel"))
@@ -975,7 +1051,16 @@ class SlackStandIn:
         view = self._stored_view(args.get("view"), f"V{next(self._ids):04d}")
         self._triggers[trigger] = "used"
         self._opened_views.append(view)
+        user = self._trigger_users.get(trigger)
+        if user:
+            stack = self.modal_stacks.setdefault(user, [])
+            if not (args.get("_pushed") and stack):
+                stack.clear()
+            stack.append(view["id"])
         return {"view": view}
+
+    def _push_view(self, args: Args) -> Answer:
+        return self._open_view(args | {"_pushed": True})
 
     def _update_view(self, args: Args) -> Answer:
         view_id = args.get("view_id") or self._external_ids.get(str(args.get("external_id")))
