@@ -45,7 +45,7 @@ def message_html(
     name = BOT_NAME if bot else names.people.get(message.user, message.user)
     badge = '<span class="badge">APP</span>' if bot else ""
     edited = '<span class="edited">(edited)</span>' if message.edited else ""
-    pin = '<div class="pinned-mark">\U0001f4cc Pinned by you</div>' if pinned else ""
+    pin = '<div class="pinned-mark">\U0001f4cc Pinned</div>' if pinned else ""
     reactions = "".join(
         f'<span class="reaction">{render.emoji(f":{r}:")} 1</span>' for r in message.reactions
     )

@@ -86,7 +86,9 @@ async function refresh() {
   $("composer").hidden = state.where === "home";
   const thread = $("thread");
   thread.hidden = !state.thread;
-  if (state.thread) setHtml("thread-messages", state.thread.html);
+  if (state.thread && setHtml("thread-messages", state.thread.html)) {
+    $("thread-messages").scrollTop = $("thread-messages").scrollHeight;
+  }
   else ui.thread = null;
   const layer = $("modal-layer");
   if (!state.modal) {
@@ -188,6 +190,17 @@ document.addEventListener("click", (event) => {
     else busy(refresh);
     return;
   }
+  // A link to a message of this workspace opens it here, as Slack would.
+  const link = target.closest("a[href*='/archives/']");
+  const found = link && link.href.match(/\/archives\/([A-Z0-9]+)\/p(\d+)(?:\?thread_ts=([\d.]+))?/);
+  if (found) {
+    event.preventDefault();
+    const ts = found[2].slice(0, -6) + "." + found[2].slice(-6);
+    ui.where = found[1];
+    ui.thread = found[3] || ts;
+    busy(refresh);
+    return;
+  }
   const threadLink = target.closest("[data-thread]");
   if (threadLink) {
     ui.thread = threadLink.dataset.thread;
@@ -211,13 +224,9 @@ document.addEventListener("click", (event) => {
   }
   const modal = target.closest("#modal-layer .modal");
   if (modal && target.closest(".sb-submit")) {
-    busy(async () => {
-      const answer = await api("submit", { view: modal.dataset.view, entered: entered(modal) });
-      if (!answer.ok) {
-        ui.modalKey = null;  // show the errors (what was typed is kept server-side)
-        await refresh();
-      }
-    });
+    // Errors come back in the view's key, so the next refresh shows them beside their
+    // fields, re-rendered with what was typed (kept server-side with the errors).
+    busy(() => api("submit", { view: modal.dataset.view, entered: entered(modal) }));
     return;
   }
   if (modal && target.closest(".sb-close")) {
