@@ -288,3 +288,37 @@ def test_a_broken_workspace_file_is_named_with_its_problem() -> None:
             '[[people]]\nid = "U1AB"\n'
             '[[channels]]\nname = "lead"\nkind = "leadership"\nmembers = ["U999"]\n'
         )
+
+
+def test_untouched_fields_are_submitted_with_their_initial_values_and_ladders_run(
+    sandbox: Sandbox,
+) -> None:
+    view, _ = open_sev1(sandbox)
+    call(sandbox, "/sandbox/close", {"as": PM, "view": view})
+    leadership = state(sandbox, PM)["where"]
+    wait_until(sandbox, lambda: sandbox.workspace.pinned(leadership))
+    root = sandbox.workspace.pinned(leadership)[0]
+    call(
+        sandbox,
+        "/sandbox/action",
+        {
+            "as": PM,
+            "where": {"channel": leadership, "ts": root},
+            "block": "esc_actions:1",
+            "action": "esc_waiting_on_customer",
+            "value": "1",
+        },
+    )
+    wait_until(sandbox, lambda: sandbox.workspace.modal_stacks.get(PM))
+    wait_view = sandbox.workspace.modal_stacks[PM][-1]
+    # Only the text is typed: the kind (a radio) and the date keep their initial values.
+    answer = call(
+        sandbox,
+        "/sandbox/submit",
+        {"as": PM, "view": wait_view, "entered": {"asked": {"value": "Sign-off on the plan"}}},
+    )
+    assert answer == {"ok": True, "errors": {}}
+    assert sandbox.workspace.modal_stacks[PM] == []
+    call(sandbox, "/sandbox/clock", {"as": PM, "move": "week"})
+    thread = text(state(sandbox, PM, leadership, root)["thread"]["html"])
+    assert "no answer for 7 days" in thread and "Sign-off on the plan" in thread

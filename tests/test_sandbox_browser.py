@@ -191,6 +191,16 @@ def test_a_pm_runs_a_sev1_to_the_first_morning_in_the_browser(
         seen.text_to_be_present_in_element((By.CSS_SELECTOR, "#messages"), "Only visible to you")
     )
     _screenshot(browser, tmp_path, "sandbox.png")
+    # The receipt's link opens the thread here, as it would in Slack.
+    _steady(
+        browser,
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, ".ephemeral a[href*='/archives/']").click() or True
+        ),
+    )
+    _wait(browser).until(
+        seen.text_to_be_present_in_element((By.ID, "thread-messages"), "Phase 1 checklist")
+    )
 
     Select(browser.find_element(By.ID, "person")).select_by_value(DRI)
     _wait(browser).until(seen.text_to_be_present_in_element((By.ID, "clock-zone"), "New_York"))

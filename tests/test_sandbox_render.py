@@ -478,3 +478,12 @@ def test_every_block_and_element_type_the_bot_builds_is_rendered() -> None:
     for kind in sorted(seen_types & layout):
         minimal = {"type": kind, "element": {"type": "plain_text_input"}}
         assert "unknown" not in render.block(minimal, 0, DIRECTORY), kind
+
+
+def test_bare_web_addresses_become_links_as_slack_makes_them() -> None:
+    html = render.mrkdwn("pinned: https://example.slack.com/archives/C0001/p1795453200000100.")
+    links = [attrs["href"] for tag, attrs in tags(html) if tag == "a"]
+    assert links == ["https://example.slack.com/archives/C0001/p1795453200000100"]
+    assert html.endswith("</a>.")
+    assert [t for t, _ in tags(render.mrkdwn('https://x.example/"onmouseover="alert(1)'))] == ["a"]
+    assert 'onmouseover="' not in render.mrkdwn('https://x.example/"onmouseover="alert(1)')

@@ -188,6 +188,21 @@ def _inline(text: str) -> str:
     return emoji(text)
 
 
+_BARE_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,;:!?)'\"]")
+
+
+def _plain_run(text: str) -> str:
+    """Text between `<...>`: bare web addresses become links, as Slack makes them."""
+    out, last = [], 0
+    for match in _BARE_URL.finditer(text):
+        out.append(_inline(esc(_slack_unescape(text[last : match.start()]))))
+        url = _slack_unescape(match.group(0))
+        out.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>')
+        last = match.end()
+    out.append(_inline(esc(_slack_unescape(text[last:]))))
+    return "".join(out)
+
+
 def mrkdwn(text: str, directory: Directory | None = None) -> str:
     """Slack mrkdwn as HTML: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
     links, mentions, broadcasts and emoji. Slack's own escapes (&amp; &lt; &gt;) are honoured;
@@ -205,10 +220,10 @@ def mrkdwn(text: str, directory: Directory | None = None) -> str:
                 line = line.removeprefix("&gt;").removeprefix(">").lstrip()
             out, last = [], 0
             for match in _ANGLE.finditer(line):
-                out.append(_inline(esc(_slack_unescape(line[last : match.start()]))))
+                out.append(_plain_run(line[last : match.start()]))
                 out.append(_special(match.group(1), directory))
                 last = match.end()
-            out.append(_inline(esc(_slack_unescape(line[last:]))))
+            out.append(_plain_run(line[last:]))
             rendered = "".join(out)
             lines.append(f"<blockquote>{rendered}</blockquote>" if quoted else rendered)
         pieces.append("<br>".join(lines).replace("</blockquote><br><blockquote>", "<br>"))

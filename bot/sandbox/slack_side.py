@@ -101,6 +101,23 @@ def element_value(element: Mapping[str, Any], raw: Any) -> dict[str, Any]:
     return {"type": kind, "value": one}
 
 
+def initial_value(element: Mapping[str, Any]) -> Any:
+    """What an untouched element holds, in the page's terms (a value or a list of them)."""
+    for key in ("initial_value", "initial_date", "initial_time", "initial_user"):
+        if element.get(key):
+            return element[key]
+    for key in ("initial_conversation", "initial_channel", "initial_date_time"):
+        if element.get(key):
+            return str(element[key])
+    if element.get("initial_option"):
+        return str(element["initial_option"].get("value"))
+    if element.get("initial_options"):
+        return [str(o.get("value")) for o in element["initial_options"]]
+    if element.get("initial_users"):
+        return list(element["initial_users"])
+    return None
+
+
 def _is_empty(value: Mapping[str, Any]) -> bool:
     return not any(v for key, v in value.items() if key != "type")
 
@@ -338,7 +355,8 @@ class SlackSide:
             block_id = str(blk.get("block_id") or f"b{index}")
             element = blk["element"]
             action_id = str(element.get("action_id") or "")
-            raw = (entered.get(block_id) or {}).get("value")
+            typed = entered.get(block_id)
+            raw = typed.get("value") if typed is not None else initial_value(element)
             values[block_id] = {action_id: element_value(element, raw)}
         return values
 
