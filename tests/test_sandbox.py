@@ -322,3 +322,61 @@ def test_untouched_fields_are_submitted_with_their_initial_values_and_ladders_ru
     call(sandbox, "/sandbox/clock", {"as": PM, "move": "week"})
     thread = text(state(sandbox, PM, leadership, root)["thread"]["html"])
     assert "no answer for 7 days" in thread and "Sign-off on the plan" in thread
+
+
+def test_a_pushed_modal_stacks_and_its_parent_is_updated_by_the_bot(sandbox: Sandbox) -> None:
+    view, _ = open_sev1(sandbox)
+    call(sandbox, "/sandbox/close", {"as": PM, "view": view})
+    leadership = state(sandbox, PM)["where"]
+    wait_until(sandbox, lambda: sandbox.workspace.pinned(leadership))
+    root = sandbox.workspace.pinned(leadership)[0]
+    details = {
+        "as": PM,
+        "where": {"channel": leadership, "ts": root},
+        "block": "esc_actions:1",
+        "action": "esc_details",
+        "value": "1",
+    }
+    call(sandbox, "/sandbox/action", details)
+    wait_until(sandbox, lambda: sandbox.workspace.modal_stacks.get(PM))
+    parent = sandbox.workspace.modal_stacks[PM][-1]
+    before = sandbox.workspace.view(parent)["hash"]
+    add = next(
+        (block.get("block_id"), element)
+        for block in sandbox.workspace.view(parent)["blocks"]
+        for element in block.get("elements") or [block.get("accessory") or {}]
+        if element.get("action_id") == "add_record:milestone"
+    )
+    call(
+        sandbox,
+        "/sandbox/action",
+        {
+            "as": PM,
+            "where": {"view": parent},
+            "block": add[0] or "",
+            "action": "add_record:milestone",
+            "value": add[1]["value"],
+        },
+    )
+    wait_until(sandbox, lambda: len(sandbox.workspace.modal_stacks[PM]) == 2)
+    pushed = sandbox.workspace.modal_stacks[PM][-1]
+    assert (
+        "Back" in state(sandbox, PM)["modal"]["html"]
+        or "Cancel" in state(sandbox, PM)["modal"]["html"]
+    )
+    answer = call(
+        sandbox,
+        "/sandbox/submit",
+        {
+            "as": PM,
+            "view": pushed,
+            "entered": {
+                "title": {"value": "Go-live re-baselined"},
+                "success_criteria": {"value": "Signed plan"},
+            },
+        },
+    )
+    assert answer == {"ok": True, "errors": {}}
+    assert sandbox.workspace.modal_stacks[PM] == [parent], "back to the details"
+    wait_until(sandbox, lambda: sandbox.workspace.view(parent)["hash"] != before)
+    assert "Go-live re-baselined" in text(state(sandbox, PM)["modal"]["html"])

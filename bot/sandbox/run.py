@@ -249,6 +249,22 @@ class Sandbox:
         )
 
 
+class _NotTheRaces(logging.Filter):
+    """The clock buttons deliver in their own thread while the workers poll too; a row one
+    of them claimed first is skipped by the other (a compare-and-set claim), which is no news
+    to someone trying the bot."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "taken over by another worker" not in record.getMessage()
+
+
+def _quiet_logs() -> None:
+    """The sandbox talks to a person at a terminal: problems only, not every tick."""
+    for name in ("apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("bot.delivery.runner").addFilter(_NotTheRaces())
+
+
 FIRST_MINUTE = """\
 The sandbox is running: open http://{host}:{port}/ in your browser.
   It is the real bot (database {database}) talking to a pretend Slack workspace, so you can
@@ -270,6 +286,7 @@ def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", fresh: bool = Tr
     if settings.slack_configured:
         print(f"escalation-bot: {SandboxRefused.__doc__}", file=sys.stderr)
         raise SystemExit(2)
+    _quiet_logs()
     path = Path(rosters.DEFAULT_FILE)
     rosters.ensure_file(path)
     try:
