@@ -45,6 +45,7 @@ def call(sandbox: Sandbox, path: str, body: dict[str, Any] | None = None, query:
         "PATH_INFO": path,
         "QUERY_STRING": query,
         "CONTENT_LENGTH": str(len(raw)),
+        "CONTENT_TYPE": "application/json",
         "wsgi.input": io.BytesIO(raw),
     }
     status: list[str] = []
@@ -380,3 +381,18 @@ def test_a_pushed_modal_stacks_and_its_parent_is_updated_by_the_bot(sandbox: San
     assert sandbox.workspace.modal_stacks[PM] == [parent], "back to the details"
     wait_until(sandbox, lambda: sandbox.workspace.view(parent)["hash"] != before)
     assert "Go-live re-baselined" in text(state(sandbox, PM)["modal"]["html"])
+
+
+def test_page_calls_must_be_json_so_other_sites_cannot_post_to_it(sandbox: Sandbox) -> None:
+    raw = b'{"as": "UPM0001", "channel": "C0001", "text": "/escalate sev1 Acme"}'
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/sandbox/compose",
+        "CONTENT_LENGTH": str(len(raw)),
+        "CONTENT_TYPE": "text/plain",
+        "wsgi.input": io.BytesIO(raw),
+    }
+    status: list[str] = []
+    body = b"".join(sandbox.wsgi(environ, lambda line, _headers: status.append(line)))
+    assert status == ["400 Bad Request"] and b"send JSON" in body
+    assert sandbox.workspace.calls_to("views.open") == []

@@ -201,6 +201,10 @@ class Sandbox:
             return self.state(query.get("as", ""), query.get("where", ""), query.get("thread"))
         if method != "POST":
             raise ValueError(f"{method} {name}")
+        if not str(environ.get("CONTENT_TYPE") or "").startswith("application/json"):
+            # JSON only: another web page can't send that to 127.0.0.1 without the browser
+            # asking first (a CORS preflight, which is never allowed here).
+            raise ValueError("send JSON (Content-Type: application/json)")
         raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         body: dict[str, Any] = json.loads(raw or b"{}")
         user = self._person(str(body["as"]))
