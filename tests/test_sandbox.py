@@ -269,6 +269,9 @@ def test_serve_without_credentials_runs_the_sandbox_on_loopback(
         return Server()
 
     monkeypatch.setattr("waitress.server.create_server", create_server)
+    # The process-wide logging set-up is the process's, not this test's.
+    monkeypatch.setattr("logging.basicConfig", lambda **_: None)
+    monkeypatch.setattr("bot.sandbox.run._quiet_logs", lambda: None)
     cli.main(["serve"])
     assert served == [("127.0.0.1", 3000)]
     assert (tmp_path / rosters.DEFAULT_FILE).exists(), "the workspace file is there to edit"
