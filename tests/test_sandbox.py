@@ -399,3 +399,30 @@ def test_page_calls_must_be_json_so_other_sites_cannot_post_to_it(sandbox: Sandb
     body = b"".join(sandbox.wsgi(environ, lambda line, _headers: status.append(line)))
     assert status == ["400 Bad Request"] and b"send JSON" in body
     assert sandbox.workspace.calls_to("views.open") == []
+
+
+def test_a_bot_that_does_not_answer_a_submission_leaves_the_modal_open_saying_so(
+    sandbox: Sandbox,
+) -> None:
+    leadership = state(sandbox, PM)["where"]
+    call(sandbox, "/sandbox/compose", {"as": PM, "channel": leadership, "text": "/escalate sev1"})
+    wait_until(sandbox, lambda: sandbox.workspace.modal_stacks.get(PM))
+    view = sandbox.workspace.modal_stacks[PM][-1]
+
+    def silent_bot(_environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("404 Not Found", [])  # Bolt's answer when no ack came within 3 s
+        return [b'{"error": "unhandled request"}']
+
+    slow = SlackSide(sandbox.workspace, silent_bot, "any")
+    entered = {"summary": {"value": "typed"}, "project": {"value": "P"}}
+    required = {
+        "customer": "Acme",
+        "level": "critical",
+        "triggers": ["formal_escalation"],
+        "dri": DRI,
+        "manager": "UMGR0001",
+    }
+    entered |= {k: {"value": v} for k, v in required.items()}
+    errors = slow.submit(PM, view, entered)
+    assert errors == {"": "We had some trouble connecting. Try again?"}
+    assert sandbox.workspace.modal_stacks[PM] == [view]

@@ -487,3 +487,24 @@ def test_bare_web_addresses_become_links_as_slack_makes_them() -> None:
     assert html.endswith("</a>.")
     assert [t for t, _ in tags(render.mrkdwn('https://x.example/"onmouseover="alert(1)'))] == ["a"]
     assert 'onmouseover="' not in render.mrkdwn('https://x.example/"onmouseover="alert(1)')
+
+
+def test_a_submission_the_bot_did_not_answer_shows_slacks_notice_above_the_fields() -> None:
+    view = {
+        "id": "V1",
+        "type": "modal",
+        "title": plain("Post update"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "summary",
+                "label": plain("Summary"),
+                "element": {"type": "plain_text_input", "action_id": "summary"},
+            }
+        ],
+    }
+    html = render.view(view, DIRECTORY, errors={"": "We had some trouble connecting."})
+    assert (
+        '<div class="modal-error" role="alert">\u26a0 We had some trouble connecting.</div>' in html
+    )
+    assert "field-error" not in html

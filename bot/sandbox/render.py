@@ -558,6 +558,17 @@ def view(
     """A modal: title, blocks, and its close and submit buttons."""
     submit = shown.get("submit")
     close = shown.get("close")
+    fields = {
+        _block_id(blk, index)
+        for index, blk in enumerate(shown.get("blocks") or [])
+        if blk.get("type") == "input"
+    }
+    # An error for no field is about the submission itself (the bot didn't answer in time).
+    banner = "".join(
+        f'<div class="modal-error" role="alert">\u26a0 {esc(text)}</div>'
+        for key, text in (errors or {}).items()
+        if key not in fields
+    )
     back = "Back" if stacked > 1 else "Cancel"
     buttons = f'<button type="button" class="sb-button sb-close">{text_object(close) if close else back}</button>'
     if submit:
@@ -566,6 +577,7 @@ def view(
         f'<div class="modal" data-view="{esc(shown.get("id", ""))}">'
         f'<div class="modal-head"><h2>{text_object(shown.get("title"))}</h2>'
         f'<button type="button" class="sb-x sb-close" aria-label="Close">\u00d7</button></div>'
-        f'<div class="modal-body">{blocks(shown.get("blocks"), directory, errors=errors, state=state)}</div>'
+        f'<div class="modal-body">{banner}'
+        f"{blocks(shown.get('blocks'), directory, errors=errors, state=state)}</div>"
         f'<div class="modal-foot">{buttons}</div></div>'
     )

@@ -385,8 +385,9 @@ class SlackSide:
         }
         answer = self._interact(payload)
         if answer.status != 200:
-            modal.errors = {}
-            return {"": f"The bot answered {answer.status}: we had trouble connecting."}
+            # What Slack shows when the app doesn't answer a submission within 3 seconds.
+            modal.errors = {"": "We had some trouble connecting. Try again?"}
+            return modal.errors
         reply = answer.json
         action = reply.get("response_action")
         stack = self.workspace.modal_stacks.setdefault(user, [])
