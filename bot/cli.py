@@ -219,13 +219,18 @@ def main(argv: list[str] | None = None) -> None:
         "--no-scheduler", action="store_true", help="leave prompts to a separate `worker` process"
     )
     sub.add_parser("worker", help="run only the scheduler")
+    sub.add_parser("sandbox", help="try the bot in a pretend Slack at http://127.0.0.1:PORT/")
     sub.add_parser("migrate", help="apply pending database migrations and exit")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = load_settings()
-    if args.command == "serve":
+    if args.command == "sandbox" or (args.command == "serve" and not settings.slack_configured):
+        from bot.sandbox.run import run_sandbox
+
+        run_sandbox(settings)
+    elif args.command == "serve":
         serve(settings, with_scheduler=not args.no_scheduler)
     elif args.command == "worker":
         worker(settings)

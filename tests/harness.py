@@ -1,7 +1,8 @@
 """The bot as Slack sees it: the real WSGI app on a real port, driven by signed requests.
 
-Slack's Web API is the stand-in in `tests/slack_standin.py`; the bot is pointed at it with
-the SLACK_API_URL setting, like any other deployment.
+Slack's Web API is the stand-in in `bot/sandbox/workspace.py` (re-exported by
+`tests/slack_standin.py`); the bot is pointed at it with the SLACK_API_URL setting, like any
+other deployment.
 """
 
 from __future__ import annotations
