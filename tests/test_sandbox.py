@@ -132,7 +132,7 @@ def test_a_sev1_is_opened_pinned_and_answered_through_signed_requests(sandbox: S
     shown = state(sandbox, PM, leadership)
     assert shown["main"]["pinned"] == 1
     assert "ESC-1 · Sev 1 Critical · Acme" in text(shown["main"]["pins"])
-    assert "ESC-1 opened" in shown["modal"]["html"], "the modal was updated in place"
+    assert "Escalation saved" in shown["modal"]["html"], "the modal was updated in place"
     wait_until(
         sandbox,
         lambda: any(e.user == PM for e in sandbox.workspace.ephemeral_log),

@@ -173,7 +173,7 @@ def test_a_pm_runs_a_sev1_to_the_first_morning_in_the_browser(
     Select(_field(modal, "customer_channel")).select_by_visible_text("#acme-shared")
     modal.find_element(By.CSS_SELECTOR, ".sb-submit").click()
 
-    done = _modal(browser, "ESC-1 opened")
+    done = _modal(browser, "Escalation saved")
     done.find_element(By.CSS_SELECTOR, ".sb-close").click()
     _wait(browser).until(seen.invisibility_of_element_located((By.ID, "modal-layer")))
     _wait(browser).until(seen.text_to_be_present_in_element((By.ID, "pins-toggle"), "1 pinned"))
