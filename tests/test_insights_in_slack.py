@@ -55,25 +55,26 @@ def test_leadership_gets_stats_with_each_dri_and_everyone_else_without(
 ) -> None:
     sent = a_day_of_unanswered_prompts(harness)
 
-    answer, _trigger, _url = harness.slash("stats 7d", user=harness.world.leader)
-    for_leader = answer.json or {}
-    assert for_leader.get("response_type", "ephemeral") == "ephemeral"
+    answer, _trigger, url = harness.slash("stats 7d", user=harness.world.leader)
+    assert answer.status == 200 and answer.body == ""  # acked before adding up
+    for_leader = harness.standin.responses(url)[-1]
+    assert for_leader["response_type"] == "ephemeral"
     assert for_leader["text"] == "Escalation figures, last 7 days"
     shown = blocks_text(for_leader)
     assert f"0 of {sent} status prompts answered on time (0%)" in shown
     assert f"<@{harness.world.pm}>: 0 of {sent} (0%)" in shown
     assert "ESC-1: 0 of" in shown
 
-    answer, _trigger, _url = harness.slash("stats 7d", user=harness.world.ae)
-    for_ae = answer.json or {}
+    _answer, _trigger, url = harness.slash("stats 7d", user=harness.world.ae)
+    for_ae = harness.standin.responses(url)[-1]
     assert f"0 of {sent} status prompts answered on time (0%)" in blocks_text(for_ae)
     assert harness.world.pm not in blocks_text(for_ae)
     assert "ESC-1:" not in blocks_text(for_ae)
 
 
 def test_an_unknown_period_is_answered_with_the_ones_it_knows(harness: BotHarness) -> None:
-    answer, _trigger, _url = harness.slash("stats <!channel>", user=harness.world.leader)
-    text = answer.body  # a plain-text ack
+    _answer, _trigger, url = harness.slash("stats <!channel>", user=harness.world.leader)
+    text = harness.standin.responses(url)[-1]["text"]
     assert "`30d`, `4w`, `week`, `month` or `last-month`" in text
     assert "<!channel>" not in text
 

@@ -86,6 +86,8 @@ def register(app: App, services: Services) -> None:
                 whisper(respond, f":warning: {problem}")
             return
         if subcommand == "stats":
+            # A long history takes seconds to add up: ack first, answer by response_url.
+            ack()
             user = command["user_id"]
             tz = people.timezone_of(services, user)
             leadership = services.settings.is_leadership(user)
@@ -95,11 +97,12 @@ def register(app: App, services: Services) -> None:
                         session, services.settings, rest, services.clock.now(), tz
                     )
                 except UnknownPeriod as period_problem:
-                    ack(text=unknown_period_text(str(period_problem)))
+                    whisper(respond, unknown_period_text(str(period_problem)))
                     return
-            ack(
+            respond(
                 text=stats_text(figures),
                 blocks=stats_blocks(figures, names_people=leadership, tz_name=str(tz)),
+                response_type="ephemeral",
             )
             return
         if subcommand == "export":
