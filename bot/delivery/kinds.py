@@ -35,3 +35,4 @@ class DeliveryKind(StrEnum):
     FLAG_DEADLINE = "flag_deadline"
     TASK_OVERDUE = "task_overdue"
     RETRO_REMINDER = "retro_reminder"
+    CONFLICT_STEP = "conflict_step"

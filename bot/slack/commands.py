@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from blocks.conflicts import conflict_modal
 from blocks.escalation import status_blocks, title
 from blocks.notices import unknown_escalation
 from blocks.overview import help_blocks, list_blocks
@@ -15,7 +16,7 @@ from bot.domain import Severity
 from bot.escalations import service
 from bot.policy.escalation import overdue_items
 from bot.runtime import Services
-from bot.slack.modals import open_escalation_form, open_flag_form
+from bot.slack.modals import open_escalation_form, open_flag_form, open_view
 from bot.slack.replies import send_export
 
 LIST_HINT = " `/escalate list` shows the open ones."
@@ -51,7 +52,7 @@ def register(app: App, services: Services) -> None:
     @app.command("/escalate")
     def escalate(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         subcommand, rest = split_command(command.get("text", ""))
-        if subcommand in ("sev1", "sev2"):
+        if subcommand in ("sev1", "sev2", "watch"):
             ack()
             problem = open_escalation_form(
                 services,
@@ -71,6 +72,16 @@ def register(app: App, services: Services) -> None:
                 whisper(respond, unknown_escalation(rest) + LIST_HINT)
                 return
             if problem := open_flag_form(services, command["trigger_id"], escalation_id):
+                whisper(respond, f":warning: {problem}")
+            return
+        if subcommand == "conflict":
+            ack()
+            settings = services.settings
+            view = conflict_modal(
+                manager_days=settings.conflict_manager_days,
+                executive_days=settings.conflict_executive_days,
+            )
+            if problem := open_view(services, command["trigger_id"], view):
                 whisper(respond, f":warning: {problem}")
             return
         if subcommand == "export":
