@@ -40,6 +40,8 @@ from bot.models import Escalation
 
 WATCH_ESCALATE = "watch_escalate"
 ESCALATE_WATCH_CALLBACK = "escalate_watch"
+STOP_WATCHING = "watch_stop"
+STOP_WATCHING_CALLBACK = "watch_stopped"
 WHAT_A_WATCH_IS = (
     "Watched, not escalated: no leadership post, no checklist, no daily prompts. "
     "The customer-silence ladder and urgent flags work on it, and it can be escalated to "
@@ -82,6 +84,7 @@ def watch_card_blocks(escalation: Escalation) -> list[Block]:
                 ButtonElement(
                     text="Escalate to Sev 1 / Sev 2", action_id=WATCH_ESCALATE, value=value
                 ),
+                ButtonElement(text="Stop watching", action_id=STOP_WATCHING, value=value),
             ],
         ),
     ]
@@ -174,4 +177,34 @@ def escalate_watch_modal(escalation: Escalation) -> View:
                 ),
             ),
         ],
+    )
+
+
+def stop_watching_modal(escalation: Escalation) -> View:
+    return form_modal(
+        callback_id=STOP_WATCHING_CALLBACK,
+        title="Stop watching",
+        submit="Stop watching",
+        private_metadata=json.dumps({"escalation_id": escalation.id}),
+        blocks=[
+            context_line(
+                f"*{escape(title(escalation))}* is closed: its ladder and flags' reminders stop. "
+                "The record and its timeline stay."
+            ),
+            InputBlock(
+                block_id="note",
+                label="Why",
+                element=PlainTextInputElement(
+                    action_id="note", multiline=True, max_length=INPUT_VALUE
+                ),
+            ),
+        ],
+    )
+
+
+def stopped_note(escalation: Escalation, actor: str) -> str:
+    return clip(
+        f":white_check_mark: {escalation.key} is no longer watched ({mention(actor)}): "
+        f"{escape(escalation.resolution or '')}",
+        MESSAGE_LIMIT,
     )

@@ -519,6 +519,12 @@ BUILDS.update(
             lambda r: watch.watch_receipt(an_escalation(r.text, PERMALINK), None),
         ],
         "watch.watch_opened_modal": [lambda r: watch.watch_opened_modal("ESC-1")],
+        "watch.stop_watching_modal": [lambda r: watch.stop_watching_modal(a_watch(r.text, ""))],
+        "watch.stopped_note": [
+            lambda r: watch.stopped_note(
+                an_escalation(r.text, "", state=State.RESOLVED), "UPM00001"
+            )
+        ],
         "watch.escalate_watch_modal": [lambda r: watch.escalate_watch_modal(a_watch(r.text, ""))],
         "flags.tracker_reminder": [lambda r: flags.tracker_reminder("UPM00001")],
         "flags.unattached_flag_text": [
@@ -591,6 +597,7 @@ TEXT_ONLY_MESSAGES = {
     "prompts.phase1_manager_text",
     "flags.unattached_reminder_text",
     "watch.watch_receipt",
+    "watch.stopped_note",
     "conflicts.resolved_note",
 }
 

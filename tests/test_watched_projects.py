@@ -124,7 +124,12 @@ def test_watch_posts_a_card_in_the_internal_channel_and_nothing_in_leadership(
     [card] = standin.messages(world.internal_channel)
     assert card.text.startswith(":eyes: ESC-1 · Watch · Acme Corp")
     buttons = {e["action_id"] for b in card.blocks if b["type"] == "actions" for e in b["elements"]}
-    assert buttons == {"esc_waiting_on_customer", "esc_flag_urgent", "watch_escalate"}
+    assert buttons == {
+        "esc_waiting_on_customer",
+        "esc_flag_urgent",
+        "watch_escalate",
+        "watch_stop",
+    }
     [welcome] = standin.dms_to(world.pm)
     assert welcome.text.startswith("You are the DRI of a watched project.")
 
@@ -327,3 +332,29 @@ def test_only_people_on_the_watch_or_leadership_may_escalate_it(harness: BotHarn
     assert refusal.startswith("Only the people on ESC-1 or PS leadership can escalate it")
     with harness.services.sessions() as session:
         assert session.get(Escalation, 1).severity is Severity.WATCH  # type: ignore[union-attr]
+
+
+def test_stopping_a_watch_closes_it_with_a_note_and_its_ladder_stops(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    harness = quiet_watch(make_harness, clock)
+    world, standin = harness.world, harness.standin
+    watch(harness)
+    wait_on_customer(harness)
+    walk_to(harness, DAY0 + timedelta(days=8))
+    before = len(standin.opened_views())
+    harness.click("watch_stop", "1", user=world.pm)
+    modal = wait_for_view(harness, before)
+    note = {"note": {"note": {"type": "plain_text_input", "value": "Customer re-engaged <!here>"}}}
+    answer = harness.submit_view(modal, note)
+    assert answer.status == 200 and answer.json is None
+    escalation = the_escalation(harness)
+    assert escalation.state is State.RESOLVED and escalation.resolved_by == world.pm
+    card = standin.messages(world.internal_channel)[0]
+    last = standin.replies(world.internal_channel, card.ts)[-1].text
+    assert last.startswith(":white_check_mark: ESC-1 is no longer watched")
+    assert "&lt;!here&gt;" in last
+    silent_for = len([m for m in standin.dms_to(world.pm) if "customer silent" in m.text])
+    walk_to(harness, DAY0 + timedelta(days=30))
+    assert len([m for m in standin.dms_to(world.pm) if "customer silent" in m.text]) == silent_for
+    assert standin.dms_to(world.ae) == [] and standin.dms_to(SALES_OPS) == []

@@ -1,4 +1,4 @@
-"""Watched projects: escalating one to Sev 1 or Sev 2 on the same record.
+"""Watched projects: escalating one to Sev 1 or Sev 2 on the same record, or closing it.
 
 Opening a watch is `service.open_escalation` with `Severity.WATCH` (no checklist, no
 triggers); its publication (`publish.publish_watch`) posts a card instead of a leadership
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from blocks import watch as watch_views
 from bot.domain import (
     STAKEHOLDER_ROLES,
     EventKind,
@@ -22,10 +23,11 @@ from bot.domain import (
     OpenField,
     Role,
     Severity,
+    State,
     checklist_for,
     triggers_for,
 )
-from bot.escalations import service
+from bot.escalations import effects, service
 from bot.escalations.form import TEXT_LIMITS
 from bot.escalations.permissions import NotAllowed, who_can
 from bot.models import ChecklistEntry, Escalation, EscalationTrigger
@@ -164,4 +166,31 @@ def escalate_watch(
         now,
     )
     service.queue_publication(session, escalation, "escalated", now)
+    return escalation
+
+
+def stop_watching(
+    session: Session,
+    escalation_id: int,
+    *,
+    note: str,
+    actor: str,
+    now: datetime,
+    settings: Settings,
+) -> Escalation:
+    """Close a watched project with a note: its ladder and flag reminders stop (nothing is
+    planned for a closed record); no closure summary or retro, it was never escalated."""
+    escalation = escalatable(session, escalation_id, actor, settings)
+    note = note.strip()
+    if not note:
+        raise NotAllowed("Say why it is no longer watched.")
+    escalation.state = State.RESOLVED
+    escalation.resolved_at, escalation.resolved_by = now, actor
+    escalation.resolution = note
+    escalation.version += 1
+    session.flush()
+    service.record(
+        session, escalation, EventKind.RESOLVED, actor, f"No longer watched: {note[:200]}", now
+    )
+    effects.thread_note(session, escalation, watch_views.stopped_note(escalation, actor), now)
     return escalation

@@ -45,3 +45,33 @@ def register(app: App, services: Services) -> None:
                 settings=settings,
             ),
         )
+
+    @app.action(watch_views.STOP_WATCHING)
+    def stop_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        with services.sessions() as session:
+            escalation = watch.escalatable(
+                session, int(action["value"]), body["user"]["id"], settings
+            )
+            view = watch_views.stop_watching_modal(escalation)
+        show_modal(services, body, view)
+
+    @app.view(watch_views.STOP_WATCHING_CALLBACK)
+    def stop_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        note = view["state"]["values"].get("note", {}).get("note", {}).get("value") or ""
+        if not note.strip():
+            ack(response_action="errors", errors={"note": "Say why it is no longer watched."})
+            return
+        save_submission(
+            services,
+            ack,
+            "note",
+            lambda session: watch.stop_watching(
+                session,
+                int(json.loads(view["private_metadata"])["escalation_id"]),
+                note=note,
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                settings=settings,
+            ),
+        )
