@@ -5,6 +5,7 @@ ladder and urgent flags work on it; it can be escalated later with its history."
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,8 @@ LA = ZoneInfo("America/Los_Angeles")
 SALES_OPS = "USALES01"
 SPONSOR = "USPONS01"
 DAY0 = datetime(2026, 11, 23, 9, 0, tzinfo=LA)  # Monday
-TRANSCRIPT = Path("/work/wt/i16b_watch.txt")
+# Set to a file name to keep the silent month's transcript (who got which message when).
+TRANSCRIPT = os.environ.get("WATCH_TRANSCRIPT")
 
 
 def watch(harness: BotHarness, **fields: Any) -> str:
@@ -83,7 +85,13 @@ class Log:
                 call.args.get("channel", ""), channel
             )
             thread = " (thread)" if call.args.get("thread_ts") else ""
-            new.append(f"day {day:2d}  {where}{thread}: {call.args.get('text', '')[:160]}")
+            text = call.args.get("text", "").replace("\n", " / ")
+            new.append(f"day {day:2d}  {where}{thread}: {text[:160]}")
+            if where.startswith("DM Sales Ops"):  # the hand-off's content is in its blocks
+                sections = [
+                    b["text"]["text"] for b in call.args.get("blocks") or [] if b.get("text")
+                ]
+                new += [f"            | {line}" for s in sections for line in s.splitlines()]
         self.seen = len(standin.calls_to("chat.postMessage"))
         self.lines += new
         return new
@@ -190,9 +198,10 @@ def test_a_watched_projects_silent_month_walks_the_ladder_to_sales_ops(
     for day in range(1, 31):
         walk_to(harness, DAY0 + timedelta(days=day))
         transcript += log.collect(day)
-    TRANSCRIPT.write_text("\n".join(transcript) + "\n")
+    if TRANSCRIPT:
+        Path(TRANSCRIPT).write_text("\n".join(transcript) + "\n")
 
-    ladder = [line for line in log.lines if "day  0" not in line]
+    ladder = [line for line in log.lines if line.startswith("day") and "day  0" not in line]
     assert [line.split(":")[0] for line in ladder] == [
         "day  7  DM DRI (Pat PM)",
         "day  7  #proj-acme-internal (thread)",
