@@ -99,7 +99,7 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
         f"*Health:* {escalation.health.emoji} {escalation.health.label}   *State:* {state}   "
         f"*Last update:* {last_update}"
     )
-    if escalation.state is not State.RESOLVED:
+    if escalation.state is not State.RESOLVED and escalation.severity is not Severity.WATCH:
         status_line += f"   *Next update due:* {when(next_update_due(escalation))}"
     blocks: list[Block] = [
         HeaderBlock(text=clip(title(escalation), HEADER_TEXT)),

@@ -32,6 +32,7 @@ from blocks.text import (
     mention,
     when,
 )
+from bot.domain import Role
 from bot.models import Escalation, UrgentFlag
 from bot.policy.flags import FlagReminder
 
@@ -48,17 +49,30 @@ def flag_modal(
     """Who must respond, what is needed, by when, and the project link."""
     blocks: list[Block] = []
     if escalation is None:
+        # "As soon as you suspect an issue, flag it": an escalation is not needed.
+        if choices:
+            blocks.append(
+                InputBlock(
+                    block_id="escalation",
+                    label="Escalation",
+                    optional=True,
+                    hint="Leave empty to flag something that is not (yet) an escalation.",
+                    element=StaticSelectElement(
+                        action_id="escalation",
+                        options=[
+                            Option(value=str(e.id), label=clip(title(e), OPTION_TEXT))
+                            for e in choices[:100]
+                        ],
+                    ),
+                )
+            )
         blocks.append(
             InputBlock(
-                block_id="escalation",
-                label="Escalation",
-                element=StaticSelectElement(
-                    action_id="escalation",
-                    options=[
-                        Option(value=str(e.id), label=clip(title(e), OPTION_TEXT))
-                        for e in (choices or [])[:100]
-                    ],
-                ),
+                block_id="customer",
+                label="Customer",
+                optional=bool(choices),
+                hint="For a flag with no escalation: it is posted in the leadership channel.",
+                element=PlainTextInputElement(action_id="customer", max_length=200),
             )
         )
     else:
@@ -125,6 +139,8 @@ def flag_blocks(escalation: Escalation, flag: UrgentFlag) -> list[Block]:
     ]
     if flag.link:
         lines.append(f"*Project link:* {link(flag.link)}")
+    # Seed 002: the flag in Slack goes with one in the tracker.
+    lines.append(tracker_reminder(escalation.person(Role.DRI) or flag.raised_by))
     # The details go last: the one long text, they take whatever room is left.
     lines += [f"Raised by {mention(flag.raised_by)}", f"*Details:* {escape(flag.needed)}"]
     return [
@@ -138,6 +154,66 @@ def flag_blocks(escalation: Escalation, flag: UrgentFlag) -> list[Block]:
             ],
         ),
     ]
+
+
+def tracker_reminder(dri: str) -> str:
+    return f":memo: {mention(dri)}: flag it in the tracker (ClickUp) too, with a link back here."
+
+
+def unattached_flag_text(flag: UrgentFlag) -> str:
+    """The notification of a flag with no escalation."""
+    lead = ":rotating_light: URGENT" if flag.siren else ":triangular_flag_on_post: Flag"
+    return clip(
+        f"{lead} {escape(clip(flag.customer or '', 200))}: {escape(clip(flag.needed, 120))}",
+        TEXT_LIMIT,
+    )
+
+
+def unattached_flag_blocks(flag: UrgentFlag) -> list[Block]:
+    """A flag with no escalation, posted on its own in the leadership channel: as a siren it
+    starts with :rotating_light:, names the customer, the issue and the details, and carries
+    the project link."""
+    responders = " ".join(mention(user) for user in flag.responder_ids[:100])
+    lead = ":rotating_light: *URGENT*" if flag.siren else ":triangular_flag_on_post: *Flag*"
+    lines = [
+        f"{lead} for {clip(responders, 400)}: needed by {when(flag.needed_by)}",
+        f"*Customer:* {escape(clip(flag.customer or '', 120))}",
+        f"*Issue:* {escape(clip(flag.needed, 150))} (no escalation open)",
+    ]
+    if flag.link:
+        lines.append(f"*Project link:* {link(flag.link)}")
+    lines += [
+        tracker_reminder(flag.raised_by),
+        f"Raised by {mention(flag.raised_by)}",
+        f"*Details:* {escape(flag.needed)}",
+    ]
+    return [
+        section("\n".join(lines)),
+        ActionsBlock(
+            block_id=f"flag:{flag.id}",
+            elements=[
+                ButtonElement(
+                    text="Responded", action_id=FLAG_RESPONDED, value=str(flag.id), style="primary"
+                )
+            ],
+        ),
+    ]
+
+
+def unattached_reminder_text(flag: UrgentFlag, kind: FlagReminder) -> str:
+    siren = ":rotating_light: " if flag.siren else ""
+    customer = escape(clip(flag.customer or "", 200))
+    needed = escape(clip(flag.needed, 200))
+    if kind is FlagReminder.HALFWAY:
+        text = f"{siren}Reminder: halfway to the deadline for {customer}: {needed}."
+    elif kind is FlagReminder.TWO_HOURS:
+        text = f"{siren}2 hours left: {customer} needs {needed}."
+    else:
+        text = (
+            f"{siren}The deadline passed without a response on the {customer} flag: {needed}. "
+            "Responders: " + " ".join(mention(user) for user in flag.responder_ids[:100]) + "."
+        )
+    return clip(f"{text} Needed by {when(flag.needed_by)}.", MESSAGE_LIMIT)
 
 
 def reminder_text(escalation: Escalation, flag: UrgentFlag, kind: FlagReminder) -> str:

@@ -107,6 +107,8 @@ def open_escalation_modal(
     metadata: dict[str, Any] | None = None,
 ) -> View:
     """The open-escalation form; `metadata` travels back in `private_metadata` on submit."""
+    if severity is Severity.WATCH:
+        return watch_modal(customer=customer, opener=opener, metadata=metadata)
     health_options = [Option(value=h.value, label=f"{h.label}") for h in Health]
     fields: list[Block] = [
         context_line(
@@ -191,6 +193,64 @@ def open_escalation_modal(
         title=f"Open {severity.short} escalation",
         submit="Open escalation",
         private_metadata=json.dumps({"severity": severity.value, **(metadata or {})}),
+        blocks=fields,
+    )
+
+
+def watch_modal(
+    *, customer: str = "", opener: str | None = None, metadata: dict[str, Any] | None = None
+) -> View:
+    """The form to watch a project without escalating it (`/escalate watch [customer]`): what
+    the customer ladder and flags need, and nothing of Phase 1."""
+    fields: list[Block] = [
+        context_line(
+            "*Watch*: a project to keep an eye on (a stalled customer, an onboarding worry). "
+            "No leadership post, no checklist, no daily prompts; the customer-silence ladder and "
+            "urgent flags work on it, and it can be escalated later."
+        ),
+        _text(OpenField.CUSTOMER, "Customer", initial=customer, placeholder="Acme Corp"),
+        _text(OpenField.PROJECT, "Project", placeholder="Acme - onboarding"),
+        _text(
+            OpenField.SUMMARY,
+            "Why watch it",
+            multiline=True,
+            max_length=3000,
+            placeholder="What worries you, what you are waiting on",
+        ),
+        _person(OpenField.DRI, "DRI (PM)", optional=False, initial=opener),
+        _person(
+            OpenField.MANAGER,
+            "DRI's direct manager",
+            optional=False,
+            hint="Told if the customer stays silent for four weeks.",
+        ),
+        _person(
+            OpenField.AE,
+            "Account executive (AE)",
+            optional=True,
+            hint="The sales contact the ladder escalates to at two weeks.",
+        ),
+        _person(OpenField.CSM, "Customer success manager (CSM)", optional=True),
+        _channel(
+            OpenField.INTERNAL_CHANNEL,
+            "Internal project channel",
+            "Gets the watch card; its notes are replies under it. Without one, the DRI's DM.",
+        ),
+        _link(OpenField.PSA_LINK, "PSA / Kantata project", "https://..."),
+        _link(OpenField.TRACKER_LINK, "Tracker (e.g. ClickUp)", "https://..."),
+        _input(
+            OpenField.CONTRACT,
+            "Contract",
+            CheckboxesElement(options=[Option(value="new_msa", label="Sold under the new MSA")]),
+            optional=True,
+            hint="If the customer goes quiet, new-MSA projects follow the hours-expired closure path.",
+        ),
+    ]
+    return form_modal(
+        callback_id=CALLBACK_ID,
+        title="Watch a project",
+        submit="Watch",
+        private_metadata=json.dumps({"severity": Severity.WATCH.value, **(metadata or {})}),
         blocks=fields,
     )
 

@@ -29,9 +29,11 @@ OPEN_SEV2 = "home_open_sev2"
 HELP_TEXT = """*Escalation bot* runs the PS escalation process.
 • `/escalate sev1 [customer]`: open a customer escalation (Phase 1 in 24 hours)
 • `/escalate sev2 [customer]`: open an internal project-health escalation
+• `/escalate watch [customer]`: watch a project without escalating it (customer ladder and flags only)
 • `/escalate list`: every open escalation, overdue first
+• `/escalate conflict`: privately record an issue with a sales or CS team member
 • `/escalate status ESC-12`: one escalation at a glance
-• `/escalate flag [ESC-12]`: flag something urgent (:rotating_light: if needed within 48 hours)
+• `/escalate flag [ESC-12]`: flag something urgent, with or without an escalation (:rotating_light: if needed within 48 hours)
 • `/escalate export ESC-12`: the full record and timeline as Markdown, by DM
 • `/escalate stats [30d|4w|month|last-month]`: how the process is doing, in numbers
 • `/escalate export`: every escalation with its figures as CSV, by DM (leadership)

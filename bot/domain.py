@@ -9,16 +9,20 @@ from enum import StrEnum
 class Severity(StrEnum):
     SEV1 = "sev1"
     SEV2 = "sev2"
+    # A project watched without an escalation: no leadership post, checklist or prompts.
+    WATCH = "watch"
 
     @property
     def label(self) -> str:
-        return {"sev1": "Sev 1 - Customer escalation", "sev2": "Sev 2 - Internal project health"}[
-            self.value
-        ]
+        return {
+            "sev1": "Sev 1 - Customer escalation",
+            "sev2": "Sev 2 - Internal project health",
+            "watch": "Watched project (not escalated)",
+        }[self.value]
 
     @property
     def short(self) -> str:
-        return "Sev 1" if self is Severity.SEV1 else "Sev 2"
+        return {"sev1": "Sev 1", "sev2": "Sev 2", "watch": "Watch"}[self.value]
 
 
 class Level(StrEnum):
@@ -115,6 +119,18 @@ class SalesOpsOutcome(StrEnum):
         }[self.value]
 
 
+class ConflictTeam(StrEnum):
+    """Whose team member an internal people conflict is with (seed 002)."""
+
+    SALES = "sales"
+    CS = "cs"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"sales": "Sales team", "cs": "CS team", "other": "Another team"}[self.value]
+
+
 class RaidCategory(StrEnum):
     RISK = "risk"
     ASSUMPTION = "assumption"
@@ -173,6 +189,7 @@ class EventKind(StrEnum):
     CHANGE_ORDER_DECIDED = "change_order_decided"
     TRIGGER_SUGGESTED = "trigger_suggested"
     TRIGGER_ADDED = "trigger_added"
+    WATCH_ESCALATED = "watch_escalated"
 
 
 @dataclass(frozen=True)
@@ -225,6 +242,8 @@ TRIGGERS_BY_CODE = {t.code: t for t in SEV1_TRIGGERS + SEV2_TRIGGERS}
 
 
 def triggers_for(severity: Severity) -> tuple[Trigger, ...]:
+    if severity is Severity.WATCH:
+        return ()
     return SEV1_TRIGGERS if severity is Severity.SEV1 else SEV2_TRIGGERS
 
 
@@ -282,6 +301,8 @@ SEV2_CHECKLIST = (
 
 
 def checklist_for(severity: Severity) -> tuple[ChecklistItem, ...]:
+    if severity is Severity.WATCH:
+        return ()
     return SEV1_PHASE1_CHECKLIST if severity is Severity.SEV1 else SEV2_CHECKLIST
 
 

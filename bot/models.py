@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import (
     ChangeOrderStatus,
+    ConflictTeam,
     EventKind,
     ExtraLinkKind,
     Health,
@@ -147,6 +148,11 @@ class Escalation(Base):
     # Bumped by every change that must not be applied twice at once (resolve, reassign):
     # the change is an UPDATE ... WHERE version = the version the person saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # A watched project has no leadership thread: its card (and the thread its notes go to)
+    # is in the internal project channel, or else in the DRI's DM with the bot.
+    watch_channel_id: Mapped[str | None] = mapped_column(String(32))
+    watch_ts: Mapped[str | None] = mapped_column(String(32))
 
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
@@ -313,12 +319,15 @@ class CustomerWait(Base):
 
 
 class UrgentFlag(Base):
-    """Something someone must answer by a deadline; under the siren threshold it's a siren."""
+    """Something someone must answer by a deadline; under the siren threshold it's a siren.
+
+    A flag raised with no escalation (`escalation_id` None) names its customer itself and is
+    posted on its own in the leadership channel (`channel_id`, `thread_ts`)."""
 
     __tablename__ = "urgent_flags"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    escalation_id: Mapped[int] = mapped_column(
+    escalation_id: Mapped[int | None] = mapped_column(
         ForeignKey("escalations.id", ondelete="CASCADE"), index=True
     )
     raised_by: Mapped[str] = mapped_column(String(32))
@@ -328,14 +337,58 @@ class UrgentFlag(Base):
     needed_by: Mapped[datetime] = mapped_column(UTCDateTime())
     link: Mapped[str | None] = mapped_column(String(1000))
     siren: Mapped[bool] = mapped_column(Boolean, default=False)
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     dms_sent: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(32))
+    customer: Mapped[str | None] = mapped_column(String(200))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def key(self) -> str:
+        """The ledger subject of a flag with no escalation."""
+        return f"FLAG-{self.id}"
 
     @property
     def responder_ids(self) -> list[str]:
         return [user for user in self.responders.split(",") if user]
+
+
+class PeopleConflict(Base):
+    """An internal issue with a sales or CS team member (seed 002): resolved directly first,
+    then with each person's manager, then with the conflict executive. Private: only the
+    people involved, their managers and leadership ever hear of it."""
+
+    __tablename__ = "people_conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raised_by: Mapped[str] = mapped_column(String(32))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    raiser_manager: Mapped[str] = mapped_column(String(32))
+    team: Mapped[ConflictTeam] = mapped_column(_enum(ConflictTeam))
+    person: Mapped[str] = mapped_column(String(32))
+    person_manager: Mapped[str] = mapped_column(String(32))
+    customer: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    managers_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    executive_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    managers_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    executive_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def key(self) -> str:
+        return f"CONFLICT-{self.id}"
+
+    @property
+    def people_involved(self) -> list[str]:
+        return list(dict.fromkeys([self.raised_by, self.person]))
+
+    @property
+    def managers(self) -> list[str]:
+        return list(dict.fromkeys([self.raiser_manager, self.person_manager]))
 
 
 class Milestone(Base):

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.cadence.conflicts import plan_conflict_steps, send_conflict_step
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
-from bot.cadence.flags import send_flag_reminder
+from bot.cadence.flags import plan_unattached_flag_reminders, send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge, send_trigger_suggestion
 from bot.cadence.insights import schedule_weekly_chart, send_weekly_chart
 from bot.cadence.planning import plan_due_work
@@ -58,6 +59,7 @@ REGISTRY: Registry = {
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
     Kind.BLOCKER_TRIGGER: KindPolicy(send_trigger_suggestion),
     Kind.INSIGHTS_CHART: KindPolicy(send_weekly_chart),
+    Kind.CONFLICT_STEP: KindPolicy(send_conflict_step),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }
@@ -65,6 +67,8 @@ REGISTRY: Registry = {
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
 # planner asks the database only about escalations whose next check has come.
 PLANNERS: list[Callable[[Services], object]] = [plan_due_work, schedule_weekly_chart]
+# Work that belongs to no escalation: flags raised without one, people conflicts.
+PLANNERS += [plan_unattached_flag_reminders, plan_conflict_steps]
 
 
 def plan(services: Services) -> None:

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     delivery_workers: int = Field(default=4, ge=1, le=32)
     # When the weekly insights chart goes to the PMO manager (DEFAULT_TIMEZONE).
     insights_chart: Annotated[WeeklySlot, NoDecode] = WeeklySlot(0, time(9, 0))
+    # People conflicts (seed 002): resolved directly first; unresolved after this many
+    # business days each person's manager is told, and after as many more the executive.
+    conflict_executive_user_id: str | None = None
+    conflict_manager_days: int = Field(default=5, ge=1, le=60)
+    conflict_executive_days: int = Field(default=5, ge=1, le=60)
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from blocks import (
     closure,
+    conflicts,
     customer,
     escalation,
     flags,
@@ -30,11 +31,13 @@ from blocks import (
     records,
     tracking_notes,
     update,
+    watch,
 )
 from blocks.prompts import HEADLINES
 from bot.domain import (
     TRIGGERS_BY_CODE,
     ChangeOrderStatus,
+    ConflictTeam,
     ExtraLinkKind,
     Health,
     ImpactKind,
@@ -63,6 +66,7 @@ from bot.models import (
     EscalationTrigger,
     ExtraLink,
     Milestone,
+    PeopleConflict,
     RaidEntry,
     Requirement,
     RequirementChange,
@@ -99,6 +103,8 @@ BUILDER_MODULES = (
     records,
     tracking_notes,
     insights,
+    watch,
+    conflicts,
 )
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
@@ -686,6 +692,38 @@ def an_insights(r: Records) -> figures.Insights:
     return figures.compute(facts, period, NOW, UTC)
 
 
+def a_watch(text: str, url: str) -> Escalation:
+    """A watched project whose card is in the internal channel."""
+    record = an_escalation(text, url, severity=Severity.WATCH)
+    record.watch_channel_id, record.watch_ts = record.internal_channel_id, "100.1"
+    return record
+
+
+def an_unattached_flag(text: str, url: str, responders: int) -> UrgentFlag:
+    flag = a_flag(text, url, responders)
+    flag.escalation_id, flag.customer = None, text
+    return flag
+
+
+def a_conflict(text: str, *, resolved: bool = False) -> PeopleConflict:
+    return PeopleConflict(
+        id=1,
+        raised_by=PEOPLE[Role.DRI],
+        raised_at=NOW,
+        raiser_manager=PEOPLE[Role.MANAGER],
+        team=ConflictTeam.SALES,
+        person=PEOPLE[Role.AE],
+        person_manager="USMGR001",
+        customer=text,
+        summary=text,
+        managers_due_at=NOW + timedelta(days=7),
+        executive_due_at=NOW + timedelta(days=14),
+        resolved_at=NOW if resolved else None,
+        resolved_by=PEOPLE[Role.MANAGER] if resolved else None,
+        resolution=text if resolved else None,
+    )
+
+
 BUILDS.update(
     {
         "insights.stats_blocks": [
@@ -708,6 +746,88 @@ BUILDS["overview.home_view"].append(
     )
 )
 
+BUILDS.update(
+    {
+        "open_modal.watch_modal": [
+            lambda r: open_modal.watch_modal(
+                customer=r.text, opener="UPM00001", metadata={"response_url": PERMALINK}
+            )
+        ],
+        "watch.watch_card_text": [lambda r: watch.watch_card_text(a_watch(r.text, PERMALINK))],
+        "watch.watch_card_blocks": [
+            lambda r: watch.watch_card_blocks(a_watch(r.text, r.escalation.links[0].url))
+        ],
+        "watch.watch_receipt": [
+            lambda r: watch.watch_receipt(a_watch(r.text, PERMALINK), PERMALINK),
+            lambda r: watch.watch_receipt(an_escalation(r.text, PERMALINK), None),
+        ],
+        "watch.watch_opened_modal": [lambda r: watch.watch_opened_modal(r.text)],
+        "watch.stop_watching_modal": [lambda r: watch.stop_watching_modal(a_watch(r.text, ""))],
+        "watch.stopped_note": [
+            lambda r: watch.stopped_note(
+                an_escalation(r.text, "", state=State.RESOLVED), "UPM00001"
+            )
+        ],
+        "watch.escalate_watch_modal": [lambda r: watch.escalate_watch_modal(a_watch(r.text, ""))],
+        "flags.tracker_reminder": [lambda r: flags.tracker_reminder("UPM00001")],
+        "flags.unattached_flag_text": [
+            lambda r: flags.unattached_flag_text(
+                an_unattached_flag(r.text, r.escalation.links[0].url, len(r.portfolio))
+            )
+        ],
+        "flags.unattached_flag_blocks": [
+            lambda r: flags.unattached_flag_blocks(
+                an_unattached_flag(r.text, r.escalation.links[0].url, len(r.portfolio))
+            )
+        ],
+        "flags.unattached_reminder_text": [
+            (
+                lambda r, kind=kind: flags.unattached_reminder_text(
+                    an_unattached_flag(r.text, r.escalation.links[0].url, len(r.portfolio)), kind
+                )
+            )
+            for kind in FlagReminder
+        ],
+        "conflicts.conflict_modal": [
+            lambda r: conflicts.conflict_modal(manager_days=5, executive_days=5)
+        ],
+        "conflicts.conflict_blocks": [
+            (
+                lambda r, lead=lead: conflicts.conflict_blocks(
+                    a_conflict(r.text), lead(a_conflict(r.text))
+                )
+            )
+            for lead in (
+                conflicts.recorded_lead,
+                conflicts.sales_manager_fyi_lead,
+                lambda c: conflicts.managers_lead(c, 5),
+                conflicts.executive_lead,
+                conflicts.no_executive_lead,
+            )
+        ]
+        + [lambda r: conflicts.conflict_blocks(a_conflict(r.text, resolved=True), "Done.")],
+        "conflicts.recorded_lead": [lambda r: conflicts.recorded_lead(a_conflict(r.text))],
+        "conflicts.sales_manager_fyi_lead": [
+            lambda r: conflicts.sales_manager_fyi_lead(a_conflict(r.text))
+        ],
+        "conflicts.managers_lead": [lambda r: conflicts.managers_lead(a_conflict(r.text), 5)],
+        "conflicts.managers_told_note": [
+            lambda r: conflicts.managers_told_note(a_conflict(r.text))
+        ],
+        "conflicts.executive_lead": [lambda r: conflicts.executive_lead(a_conflict(r.text))],
+        "conflicts.no_executive_lead": [lambda r: conflicts.no_executive_lead(a_conflict(r.text))],
+        "conflicts.executive_told_note": [
+            lambda r: conflicts.executive_told_note(a_conflict(r.text), ["UEXEC001"]),
+            lambda r: conflicts.executive_told_note(a_conflict(r.text), []),
+        ],
+        "conflicts.resolve_conflict_modal": [
+            lambda r: conflicts.resolve_conflict_modal(a_conflict(r.text))
+        ],
+        "conflicts.resolved_note": [
+            lambda r: conflicts.resolved_note(a_conflict(r.text, resolved=True))
+        ],
+    }
+)
 
 # Builders whose text is a whole message on its own (no blocks): room for a full input.
 TEXT_ONLY_MESSAGES = {
@@ -720,6 +840,10 @@ TEXT_ONLY_MESSAGES = {
     "customer.ladder_thread_note",
     "flags.reminder_text",
     "prompts.phase1_manager_text",
+    "flags.unattached_reminder_text",
+    "watch.watch_receipt",
+    "watch.stopped_note",
+    "conflicts.resolved_note",
 }
 
 

@@ -22,7 +22,7 @@ from bot import people
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
-from bot.domain import EventKind, Role
+from bot.domain import EventKind, Role, Severity
 from bot.escalations import effects, service
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
@@ -253,9 +253,9 @@ def send_agenda(services: Services, job: Job) -> Outcome:
         review = portfolio.agenda_due(settings, now)
         if review is None:  # the call has started meanwhile: a late agenda helps nobody
             return
-        blocks = portfolio_views.agenda_blocks(
-            service.open_escalations(session), review.review_at, now
-        )
+        # Watched projects are not escalations: they are not reviewed at the call.
+        listed = [e for e in service.open_escalations(session) if e.severity is not Severity.WATCH]
+        blocks = portfolio_views.agenda_blocks(listed, review.review_at, now)
         effects.channel_post(
             session,
             settings.escalation_channel,

@@ -249,6 +249,7 @@ def _children(
         .where(UrgentFlag.escalation_id.in_(ids), UrgentFlag.closed_at.is_(None))
         .order_by(UrgentFlag.id)
     ):
+        assert flag.escalation_id is not None  # selected by escalation
         flags[flag.escalation_id].append(OpenFlag(flag.id, flag.raised_at, flag.needed_by))
     for task_id, due_on, escalation_id in session.execute(
         select(Task.id, Task.due_on, Milestone.escalation_id)

@@ -41,3 +41,4 @@ class DeliveryKind(StrEnum):
     BLOCKER_TRIGGER = "blocker_trigger"
     # The weekly insights chart, uploaded to the PMO manager's DM (issue 15).
     INSIGHTS_CHART = "insights_chart"
+    CONFLICT_STEP = "conflict_step"

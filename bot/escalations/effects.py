@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
-from bot.models import Escalation
+from bot.models import Escalation, UrgentFlag
 
 
 def _unique_slot(now: datetime) -> str:
@@ -107,4 +107,17 @@ def refresh(session: Session, escalation: Escalation, kind: DeliveryKind, now: d
         slot=f"pending:{now.isoformat()}",
         due_at=now,
         escalation_id=escalation.id,
+    )
+
+
+def flag_thread_note(session: Session, flag: UrgentFlag, text: str, now: datetime) -> None:
+    """A reply under a flag with no escalation, in the leadership channel (sent once the
+    flag is posted)."""
+    ledger.schedule(
+        session,
+        subject=flag.key,
+        kind=DeliveryKind.THREAD_NOTE,
+        slot=_unique_slot(now),
+        due_at=now,
+        payload={"text": text, "blocks": None, "flag": flag.id},
     )

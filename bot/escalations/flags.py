@@ -169,6 +169,12 @@ def mark_responded(session: Session, flag_id: int, *, actor: str, now: datetime)
     flag = session.get(UrgentFlag, flag_id)
     if flag is None:
         raise NotAllowed(f"Flag #{flag_id} no longer exists.")
+    if flag.escalation_id is None:  # a flag with no escalation: its own thread hears it
+        if flag.closed_at is not None:
+            raise NotAllowed(f"Flag #{flag.id} was already closed.")
+        flag.closed_at, flag.closed_by = now, actor
+        effects.flag_thread_note(session, flag, notices.flag_responded_note(flag, actor), now)
+        return flag
     escalation = service.load(session, flag.escalation_id)
     if not close_flag(session, escalation, flag, actor=actor, now=now, how="marked responded"):
         raise NotAllowed(f"Flag #{flag.id} was already closed.")

@@ -154,7 +154,10 @@ def parse_open_form(
     triggers = [
         o["value"] for o in _value(values, OpenField.TRIGGERS).get("selected_options") or []
     ]
-    if not triggers:
+    if severity is Severity.WATCH:
+        # A watched project is not escalated: it has no triggers (a crafted one is dropped).
+        triggers = []
+    elif not triggers:
         errors[OpenField.TRIGGERS.value] = (
             "Choose at least one trigger: it is why this is escalated."
         )
@@ -163,12 +166,15 @@ def parse_open_form(
 
     health_value = _selected(values, OpenField.HEALTH) or Health.RED.value
     health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
+    if severity is Severity.WATCH:
+        health = Health.YELLOW  # a worry, not (yet) an escalation
 
     people: dict[Role, str] = {}
     for name, role in PERSON_FIELDS.items():
         user_id = _value(values, name).get("selected_user")
         if not user_id:
-            if name in (OpenField.DRI, OpenField.MANAGER, OpenField.DIRECTOR):
+            required = (OpenField.DRI, OpenField.MANAGER, OpenField.DIRECTOR)
+            if name in required[: 2 if severity is Severity.WATCH else 3]:
                 errors[name.value] = f"Choose the {role.label}."
             continue
         if (problem := check_user(user_id)) is not None:

@@ -74,6 +74,10 @@ def load_facts(session: Session) -> list[EscalationFacts]:
     }
     flags: dict[int, list[FlagFacts]] = defaultdict(list)
     for flag in session.scalars(select(UrgentFlag).order_by(UrgentFlag.id)):
+        if flag.escalation_id is None:
+            # Raised without an escalation: no timeline says how it was closed, so these
+            # are left out of the figures rather than guessed at.
+            continue
         closed = flag.closed_at if flag.id in answered else None
         withdrawn = flag.closed_at if flag.id not in answered else None
         flags[flag.escalation_id].append(

@@ -21,10 +21,11 @@ from blocks import escalation as views
 from blocks import flags as flag_views
 from blocks import notices
 from blocks import update as update_views
+from blocks import watch as watch_views
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, is_permanent
-from bot.domain import EventKind, Role
+from bot.domain import EventKind, Role, Severity
 from bot.escalations import effects, records, service
 from bot.models import Escalation, Update, UrgentFlag
 from bot.runtime import Services
@@ -98,6 +99,8 @@ def publish(services: Services, job: Job) -> Outcome:
     """Root message (membership first), pin, checklist, internal link, DRI DM, receipt."""
     assert job.escalation_id is not None
     escalation_id = job.escalation_id
+    if _peek(services, escalation_id, lambda s, e: e.severity) is Severity.WATCH:
+        return publish_watch(services, job)
     gateway, settings = services.gateway, services.settings
     steps = _Steps(services, job, f"ESC-{escalation_id}")
 
@@ -242,6 +245,97 @@ def publish(services: Services, job: Job) -> Outcome:
     # A rate limit is a pause, not news: the opener hears only of what a person can fix.
     worth_telling = [(w, p) for w, p in steps.problems if p.code != "ratelimited"]
     _tell_opener(services, job, escalation_id, worth_telling)
+    return steps.outcome()
+
+
+def publish_watch(services: Services, job: Job) -> Outcome:
+    """A watched project's card (internal project channel, else the DRI's DM), its link, the
+    DRI's DM when the card is elsewhere, and the opener's receipt: nothing in the leadership
+    channel, nothing pinned, no checklist."""
+    assert job.escalation_id is not None
+    escalation_id = job.escalation_id
+    gateway = services.gateway
+    steps = _Steps(services, job, f"ESC-{escalation_id}")
+
+    def card() -> None:
+        internal, dri, ts, text, blocks = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.internal_channel_id,
+                e.person(Role.DRI),
+                e.watch_ts,
+                watch_views.watch_card_text(e),
+                watch_views.watch_card_blocks(e),
+            ),
+        )
+        if ts is not None:
+            return
+        target = internal or dri
+        assert target is not None  # the form requires a DRI
+        posted = gateway.post(
+            target,
+            text,
+            blocks,
+            join_if_needed=internal is not None,
+            key=job.key("watch_card"),
+            look_first=job.retrying,
+        )
+
+        def saved(session: Session, escalation: Escalation) -> None:
+            escalation.watch_channel_id, escalation.watch_ts = posted.channel, posted.ts
+            if internal is None:
+                escalation.dri_dm_ts = posted.ts  # the card is the DRI's DM
+            where = "the internal project channel" if internal else "the DRI's DM"
+            service.record(
+                session,
+                escalation,
+                EventKind.POSTED,
+                service.BOT,
+                f"Watch card posted in {where}",
+                services.clock.now(),
+            )
+
+        _write(services, escalation_id, saved)
+
+    def permalink() -> None:
+        channel, ts, link = _peek(
+            services, escalation_id, lambda s, e: (e.watch_channel_id, e.watch_ts, e.root_permalink)
+        )
+        if link is None and channel and ts:
+            found = gateway.permalink(channel, ts)
+            _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
+
+    def dri_dm() -> None:
+        dri, ts, text, link = _peek(
+            services,
+            escalation_id,
+            lambda s, e: (
+                e.person(Role.DRI),
+                e.dri_dm_ts,
+                watch_views.watch_card_text(e),
+                e.root_permalink,
+            ),
+        )
+        if dri and ts is None:
+            note = f"You are the DRI of a watched project. {text}" + (f"\n{link}" if link else "")
+            posted = gateway.dm(dri, note, key=job.key("dri"), look_first=job.retrying)
+            _write(services, escalation_id, lambda s, e: setattr(e, "dri_dm_ts", posted.ts))
+
+    if steps.run("post the watch card", card):
+        steps.run("get the card's link", permalink)
+        steps.run("DM the DRI", dri_dm)
+        told, receipt = _read(
+            services,
+            escalation_id,
+            lambda s, e: (e.opener_told_at, watch_views.watch_receipt(e, e.root_permalink)),
+        )
+        if told is None and _reach(services, job, escalation_id, receipt, "receipt"):
+            _write(
+                services,
+                escalation_id,
+                lambda s, e: setattr(e, "opener_told_at", services.clock.now()),
+            )
     return steps.outcome()
 
 
@@ -452,16 +546,18 @@ def publish_flag(services: Services, job: Job) -> Outcome:
     """Post the flag in the escalation thread and DM every responder, skipping what's done."""
     flag_id = int(job.slot)
     gateway = services.gateway
+    if job.escalation_id is None:
+        return publish_unattached_flag(services, job)
     with services.sessions() as session:
         flag = session.get(UrgentFlag, flag_id)
         if flag is None:
             return Outcome()
-        escalation = service.load(session, flag.escalation_id)
+        escalation = service.load(session, job.escalation_id)
         text, blocks = (
             flag_views.flag_text(escalation, flag),
             flag_views.flag_blocks(escalation, flag),
         )
-        channel, root_ts = escalation.leadership_channel_id, escalation.root_ts
+        channel, root_ts = _thread_of(session, escalation)
         responders, dms_sent = list(flag.responder_ids), flag.dms_sent
     if channel is None or root_ts is None:
         return Outcome.failed("the escalation is not posted yet")
@@ -492,6 +588,61 @@ def publish_flag(services: Services, job: Job) -> Outcome:
 
     steps.run("post the flag in the thread", thread_post)
     for responder in responders:
+        if responder not in sent:
+            steps.run(f"DM {responder}", partial(dm, responder))
+    return steps.outcome()
+
+
+def publish_unattached_flag(services: Services, job: Job) -> Outcome:
+    """A flag with no escalation: its own post in the leadership channel (the bot a member
+    first), then a DM to every responder, skipping what's done."""
+    flag_id = int(job.slot)
+    gateway, settings = services.gateway, services.settings
+    steps = _Steps(services, job, f"FLAG-{flag_id}")
+
+    def look() -> UrgentFlag:
+        with services.sessions() as session:
+            found = session.get(UrgentFlag, flag_id)
+            assert found is not None  # flags are never deleted
+            session.expunge(found)
+            return found
+
+    def stored(change: Callable[[UrgentFlag], object]) -> None:
+        with services.sessions.begin() as session:
+            found = session.get(UrgentFlag, flag_id)
+            assert found is not None
+            change(found)
+
+    def post() -> None:
+        flag = look()
+        if flag.thread_ts is not None:
+            return
+        channel = gateway.resolve_channel(settings.escalation_channel)
+        gateway.ensure_member(channel)
+        posted = gateway.post(
+            channel,
+            flag_views.unattached_flag_text(flag),
+            flag_views.unattached_flag_blocks(flag),
+            key=job.key("post"),
+            look_first=job.retrying,
+        )
+
+        def saved(found: UrgentFlag) -> None:
+            found.channel_id, found.thread_ts = posted.channel, posted.ts
+
+        stored(saved)
+
+    flag = look()
+    sent = set(filter(None, flag.dms_sent.split(",")))
+    text, blocks = flag_views.unattached_flag_text(flag), flag_views.unattached_flag_blocks(flag)
+
+    def dm(responder: str) -> None:
+        gateway.dm(responder, text, blocks, key=job.key(f"dm:{responder}"), look_first=job.retrying)
+        sent.add(responder)
+        stored(lambda f: setattr(f, "dms_sent", ",".join(sorted(sent))))
+
+    steps.run("post the flag in the leadership channel", post)
+    for responder in flag.responder_ids:
         if responder not in sent:
             steps.run(f"DM {responder}", partial(dm, responder))
     return steps.outcome()
@@ -546,12 +697,23 @@ def publish_closure(services: Services, job: Job) -> Outcome:
 # -- small effects queued by use cases -------------------------------------------------------
 
 
+def _thread_of(session: Session, escalation: Escalation) -> tuple[str | None, str | None]:
+    """Where an escalation's notes go: its leadership thread, or, while it is a watched
+    project with no leadership thread, the replies under its watch card."""
+    if escalation.root_ts is None and escalation.watch_ts is not None:
+        return escalation.watch_channel_id, escalation.watch_ts
+    return escalation.leadership_channel_id, escalation.root_ts
+
+
 def thread_note(services: Services, job: Job) -> Outcome:
-    """A note in the escalation's thread; waits (retries) until the thread exists."""
-    assert job.escalation_id is not None
-    channel, root_ts = _peek(
-        services, job.escalation_id, lambda s, e: (e.leadership_channel_id, e.root_ts)
-    )
+    """A note in the escalation's thread (or a flag's own thread when it has no escalation);
+    waits (retries) until the thread exists."""
+    if job.escalation_id is None:
+        with services.sessions() as session:
+            flag = session.get(UrgentFlag, int(job.payload["flag"]))
+            channel, root_ts = (flag.channel_id, flag.thread_ts) if flag else (None, None)
+    else:
+        channel, root_ts = _peek(services, job.escalation_id, _thread_of)
     if not (channel and root_ts):
         return Outcome.failed("the escalation is not posted yet")
     services.gateway.post(
@@ -594,6 +756,16 @@ def tell_of_failure(services: Services, job: Job, error: str) -> None:
     and App Home lists it under "needs attention"."""
     with services.sessions.begin() as session:
         if job.escalation_id is None:
+            if job.kind == DeliveryKind.PUBLISH_FLAG and (
+                alone := session.get(UrgentFlag, int(job.slot))
+            ):
+                effects.direct_message(
+                    session,
+                    alone.raised_by,
+                    notices.gave_up(alone.key, job.attempts, error),
+                    services.clock.now(),
+                    slot=f"failed:{job.id}",
+                )
             return
         escalation = service.load(session, job.escalation_id)
         owner = escalation.opened_by

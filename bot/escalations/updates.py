@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks.update import check_in_text
 from bot import handled_events
 from bot.domain import EventKind, Health, Role, UpdateSource
-from bot.escalations import effects, flags, service
+from bot.escalations import effects, flags, service, unattached_flags
 from bot.escalations.permissions import NotAllowed
 from bot.models import CheckIn, Escalation, Update
 
@@ -122,7 +123,17 @@ def take_thread_reply(
     closes the flags its author was asked to answer, and the DRI's reply is their update.
     Returns the update, if it was one."""
     escalation = service.find_by_thread(session, channel, thread_ts)
-    if escalation is None or not escalation.state.is_open:
+    if escalation is None:
+        _take_other_reply(
+            session,
+            channel=channel,
+            thread_ts=thread_ts,
+            author=author,
+            event_keys=event_keys,
+            now=now,
+        )
+        return None
+    if not escalation.state.is_open:
         return None
     if not handled_events.first_time(session, event_keys, now):
         return None
@@ -138,3 +149,31 @@ def take_thread_reply(
         summary=text or "(no text)",
         thread_ts=ts,
     )
+
+
+def _take_other_reply(
+    session: Session,
+    *,
+    channel: str,
+    thread_ts: str,
+    author: str,
+    event_keys: list[str],
+    now: datetime,
+) -> None:
+    """A reply under a watched project's card, or under a flag with no escalation: a
+    responder's reply closes the flags they were asked on (and is no update: a watch has
+    no update cadence)."""
+    watched = session.scalars(
+        select(Escalation).where(
+            Escalation.watch_channel_id == channel,
+            Escalation.watch_ts == thread_ts,
+            Escalation.root_ts.is_(None),
+        )
+    ).first()
+    if watched is not None and watched.state.is_open:
+        if handled_events.first_time(session, event_keys, now):
+            flags.close_answered_flags(session, watched, author, now)
+        return
+    flag = unattached_flags.answered_by(session, channel=channel, thread_ts=thread_ts, user=author)
+    if flag is not None and handled_events.first_time(session, event_keys, now):
+        unattached_flags.close_answered(session, flag, user=author, now=now)

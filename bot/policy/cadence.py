@@ -279,7 +279,8 @@ def due_prompts(state: CadenceState, settings: CadenceSettings, now: datetime) -
     """
     if now.tzinfo is None:
         raise ValueError("due_prompts needs an aware `now`")
-    if not state.state.gets_prompts:
+    # A watched project is not an escalation: no daily or weekly prompts, no Phase 1.
+    if not state.state.gets_prompts or state.severity is Severity.WATCH:
         return []
     if state.severity is Severity.SEV1:
         occurrences = list(_sev1_occurrences(state, settings, now))
@@ -360,7 +361,7 @@ def next_check(state: CadenceState, settings: CadenceSettings, now: datetime) ->
     """
     if now.tzinfo is None:
         raise ValueError("next_check needs an aware `now`")
-    if not state.state.gets_prompts:
+    if not state.state.gets_prompts or state.severity is Severity.WATCH:
         return None
     if state.severity is Severity.SEV1:
         occurrences = list(_sev1_occurrences(state, settings, now))

@@ -37,6 +37,8 @@ def open_checklist_items(escalation: Escalation) -> list[ChecklistItem]:
 
 def overdue_items(escalation: Escalation, now: datetime) -> list[str]:
     """Human-readable reasons this escalation needs attention now, most urgent first."""
+    if escalation.severity is Severity.WATCH:
+        return []  # a watched project owes no checklist and no updates
     reasons = []
     if open_checklist_items(escalation) and now >= escalation.phase1_due_at:
         count = len(open_checklist_items(escalation))

@@ -16,6 +16,7 @@ from bot.runtime import Services
 from bot.slack import (
     closure,
     commands,
+    conflicts,
     customer,
     flags,
     home,
@@ -24,6 +25,7 @@ from bot.slack import (
     prompts,
     records,
     updates,
+    watch,
 )
 from bot.slack.replies import tell
 
@@ -75,4 +77,6 @@ def build_app(
     leadership.register(app, services)
     customer.register(app, services)
     flags.register(app, services)
+    watch.register(app, services)
+    conflicts.register(app, services)
     return app

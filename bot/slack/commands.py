@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from blocks.conflicts import conflict_modal
 from blocks.escalation import status_blocks, title
 from blocks.insights import stats_blocks, stats_text, unknown_period_text
 from blocks.notices import unknown_escalation
@@ -18,7 +19,7 @@ from bot.escalations import insights, service
 from bot.policy.escalation import overdue_items
 from bot.policy.insights import UnknownPeriod
 from bot.runtime import Services
-from bot.slack.modals import open_escalation_form, open_flag_form
+from bot.slack.modals import open_escalation_form, open_flag_form, open_view
 from bot.slack.replies import send_export, send_figures_csv
 
 LIST_HINT = " `/escalate list` shows the open ones."
@@ -54,7 +55,7 @@ def register(app: App, services: Services) -> None:
     @app.command("/escalate")
     def escalate(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         subcommand, rest = split_command(command.get("text", ""))
-        if subcommand in ("sev1", "sev2"):
+        if subcommand in ("sev1", "sev2", "watch"):
             ack()
             problem = open_escalation_form(
                 services,
@@ -104,6 +105,16 @@ def register(app: App, services: Services) -> None:
                 blocks=stats_blocks(figures, names_people=leadership, tz_name=str(tz)),
                 response_type="ephemeral",
             )
+            return
+        if subcommand == "conflict":
+            ack()
+            settings = services.settings
+            view = conflict_modal(
+                manager_days=settings.conflict_manager_days,
+                executive_days=settings.conflict_executive_days,
+            )
+            if problem := open_view(services, command["trigger_id"], view):
+                whisper(respond, f":warning: {problem}")
             return
         if subcommand == "export":
             escalation_id = _find(services, rest)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 
 from blocks import escalation as views
 from blocks import flags as flag_views
-from bot.escalations import flags
+from bot.escalations import flags, unattached_flags
 from bot.runtime import Services
 from bot.slack.modals import open_flag_form
 from bot.slack.replies import tell
@@ -47,18 +47,26 @@ def register(app: App, services: Services) -> None:
         escalation_id = json.loads(view["private_metadata"]).get("escalation_id") or int(
             chosen.get("value", 0)
         )
-        if not escalation_id:
-            ack(response_action="errors", errors={"escalation": "Choose an escalation."})
-            return
+        customer = values.get("customer", {}).get("customer", {}).get("value") or ""
         with services.sessions.begin() as session:
-            errors = flags.raise_from_form(
-                session,
-                escalation_id,
-                flag_form(values),
-                actor=body["user"]["id"],
-                now=services.clock.now(),
-                threshold_hours=settings.siren_threshold_hours,
-            )
+            if escalation_id:
+                errors = flags.raise_from_form(
+                    session,
+                    escalation_id,
+                    flag_form(values),
+                    actor=body["user"]["id"],
+                    now=services.clock.now(),
+                    threshold_hours=settings.siren_threshold_hours,
+                )
+            else:
+                errors = unattached_flags.raise_from_form(
+                    session,
+                    flag_form(values),
+                    customer,
+                    actor=body["user"]["id"],
+                    now=services.clock.now(),
+                    threshold_hours=settings.siren_threshold_hours,
+                )
         if errors:
             ack(response_action="errors", errors=errors)
             return

@@ -69,13 +69,13 @@ def open_escalation_form(
 
 
 def open_flag_form(services: Services, trigger_id: str, escalation_id: int | None) -> str | None:
-    """The flag form, on one escalation or with a choice of the open ones; returns a problem
-    to tell the person, or None."""
+    """The flag form, on one escalation, or with a choice of the open ones and the customer
+    for a flag with none; returns a problem to tell the person, or None."""
     with services.sessions() as session:
         escalation = service.load(session, escalation_id) if escalation_id else None
+        # With no open escalation the form asks for the customer instead: flagging early
+        # needs no escalation.
         choices = None if escalation else service.open_escalations(session)
-        if escalation is None and not choices:
-            return "There are no open escalations to flag."
         view = flag_views.flag_modal(
             escalation, choices=choices, threshold_hours=services.settings.siren_threshold_hours
         )

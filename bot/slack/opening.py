@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blocks import escalation as views
 from blocks.open_modal import CALLBACK_ID, opened_modal
+from blocks.watch import watch_opened_modal
 from bot import people
 from bot.delivery.gateway import SlackProblem
 from bot.domain import OpenField, Severity
@@ -61,7 +62,12 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={OpenField.SUMMARY.value: NOT_SAVED})
             return
         channel = f"#{services.settings.escalation_channel.lstrip('#')}"
-        ack(response_action="update", view=opened_modal(form.customer, channel))
+        receipt = (
+            watch_opened_modal(form.customer)
+            if form.severity is Severity.WATCH
+            else opened_modal(form.customer, channel)
+        )
+        ack(response_action="update", view=receipt)
         services.wake()
 
     @app.action(re.compile(f"^{re.escape(views.CHECKLIST_PREFIX)}"))
