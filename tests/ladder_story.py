@@ -71,17 +71,25 @@ class Transcript:
         self.harness = harness
         self.names = names
         self.lines: list[str] = []
+        # The same messages with the tick's local time and what their blocks say.
+        self.detailed: list[str] = []
         self._seen = len(harness.standin.calls_to("chat.postMessage"))
 
-    def walk(self, days: int) -> list[str]:
-        """Walk day by day up to `days`, recording what each day sent; returns the lines."""
+    def walk(self, days: int, step: timedelta = timedelta(hours=1)) -> list[str]:
+        """Tick every `step` up to `days` after day 0, recording what each tick sent under
+        its local calendar day (day 7 is a week after the request); returns the lines."""
         standin = self.harness.standin
-        for day in range(1, days + 1):
-            walk_to(self.harness, day)
+        end = DAY0 + timedelta(days=days)
+        now = self.harness.clock.now()
+        while now < end:
+            now = min(now + step, end)
+            self.harness.tick_at(now)
             calls = standin.calls_to("chat.postMessage")
+            day = (now.astimezone(LA).date() - DAY0.date()).days
             for call in calls[self._seen :]:
                 if call.response.get("ok"):
                     self.lines.append(f"day {day:2d} {self.where(call)}: {self.text(call)}")
+                    self.detailed.append(self.detail(day, call))
             self._seen = len(calls)
         return self.lines
 
@@ -93,6 +101,24 @@ class Transcript:
         if call.args.get("thread_ts"):
             return "thread"
         return self.names.get(channel, channel)
+
+    def detail(self, day: int, call: Any) -> str:
+        at = self.harness.clock.now().astimezone(LA)
+        head = f"day {day:2d} ({at:%a %b %d}, by {at:%H:%M} PT) -> {self.where(call)}"
+        body = [str(call.args.get("text", ""))]
+        for block in call.args.get("blocks") or []:
+            if block.get("type") == "section":
+                body.append(block["text"]["text"])
+            elif block.get("type") == "actions":
+                body.append(
+                    "[buttons: "
+                    + ", ".join(
+                        e.get("text", {}).get("text") or e.get("placeholder", {}).get("text", "")
+                        for e in block["elements"]
+                    )
+                    + "]"
+                )
+        return head + "".join(f"\n    {line}" for part in body for line in part.split("\n"))
 
     @staticmethod
     def text(call: Any) -> str:

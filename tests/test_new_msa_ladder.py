@@ -23,7 +23,8 @@ from tests.ladder_story import (
 )
 
 # What the silence itself sends; the transcript also holds the cadence's own prompts (a Sev 2's
-# Monday update prompt, its checklist deadline), which other flows own.
+# Monday update prompt, its checklist deadline, the weekly review agenda), which other flows
+# own.
 SILENT_MONTH = [
     "day  7 DM DRI: ESC-1: customer silent for 7 days: Hours Expired closure",
     "day  7 thread: :hourglass: ESC-1: no answer from Acme Corp for 7 days (asked via email on"
@@ -32,7 +33,7 @@ SILENT_MONTH = [
     "day 21 DM DRI: ESC-1: customer silent for 21 days: Hours Expired closure",
     "day 28 DM DRI: ESC-1: customer silent for 28 days: Hours Expired closure",
 ]
-CADENCE = ("Weekly Sev 2 update", "Phase 1")
+CADENCE = ("Weekly Sev 2 update", "Phase 1", "portfolio review agenda")
 
 
 def test_a_new_msa_projects_silent_month_is_hours_expired_prompts_to_the_dri_only(
@@ -48,9 +49,12 @@ def test_a_new_msa_projects_silent_month_is_hours_expired_prompts_to_the_dri_onl
     transcript = Transcript(harness, people_of(harness))
     lines = transcript.walk(31)
     if target := os.environ.get("NEW_MSA_TRANSCRIPT"):
-        Path(target).write_text("\n".join(lines) + "\n")
+        Path(target).write_text("\n".join(transcript.detailed) + "\n")
     assert [line for line in lines if not any(c in line for c in CADENCE)] == SILENT_MONTH
-    assert all(line[7:].startswith(("DM DRI:", "thread:")) for line in lines)
+    assert all(
+        line[7:].startswith(("DM DRI:", "thread:", "#ps-project-leadership: Y/R/Blocked"))
+        for line in lines
+    )
     escalation = the_escalation(harness)
     assert escalation.state is not State.STALLED
     assert not [e for e in escalation.timeline if "stalled" in e.text.lower()]

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
+from bot.cadence.engine import cadence_state
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
@@ -15,28 +16,39 @@ from bot.domain import EventKind, Role, State
 from bot.escalations import customer, effects, service
 from bot.models import CustomerWait, Escalation
 from bot.policy import ladder
+from bot.policy.cadence import CadenceSettings, dm_deliver_at
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
 
 def schedule_ladder_steps(services: Services) -> int:
-    """Record the latest ladder step reached by each open wait; returns new rows."""
+    """Record the latest ladder step reached by each open wait; returns new rows. A step
+    reached in the DRI's quiet hours (a ladder day starts at the asker's midnight) is due
+    when they end, as a prompt would be."""
     now, days = services.clock.now(), services.settings.ladder_days
-    written = 0
-    with services.sessions.begin() as session:
+    cadence = CadenceSettings.from_settings(services.settings)
+    reached: list[tuple[int, int, int, str, Escalation]] = []
+    with services.sessions() as session:
         for wait in customer.all_open_waits(session):
             step = ladder.step_reached(customer.wait_clock(wait), days, now)
-            if step is None:
-                continue
-            escalation = service.load(session, wait.escalation_id)
+            if step is not None:
+                escalation = service.load(session, wait.escalation_id)
+                reached.append((wait.id, step, escalation.id, escalation.key, escalation))
+        due = {
+            wait_id: dm_deliver_at(now, cadence_state(services, escalation), cadence)
+            for wait_id, _step, _id, _key, escalation in reached
+        }
+    written = 0
+    with services.sessions.begin() as session:
+        for wait_id, step, escalation_id, key, _escalation in reached:
             if ledger.schedule(
                 session,
-                subject=escalation.key,
+                subject=key,
                 kind=DeliveryKind.LADDER,
-                slot=ladder.slot(wait.id, step),
-                due_at=now,
-                escalation_id=escalation.id,
+                slot=ladder.slot(wait_id, step),
+                due_at=due[wait_id],
+                escalation_id=escalation_id,
             ):
                 written += 1
     return written
