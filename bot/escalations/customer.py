@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from blocks import customer as customer_views
@@ -273,15 +273,32 @@ def record_sales_ops_outcome(
 ) -> None:
     """Sales Ops' (or leadership's) decision on a project the customer stopped answering."""
     require_decider(deciders, wait, actor)
-    wait.sales_ops_outcome = outcome
-    wait.sales_ops_by, wait.sales_ops_at = actor, now
-    wait.sales_ops_notes = notes or None
+    # Compare-and-set: of two people recording at the same moment, one wins; the other is
+    # told what was recorded.
+    won = session.execute(
+        update(CustomerWait)
+        .where(CustomerWait.id == wait.id, CustomerWait.sales_ops_outcome.is_(None))
+        .values(
+            sales_ops_outcome=outcome,
+            sales_ops_by=actor,
+            sales_ops_at=now,
+            sales_ops_notes=notes or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(wait)
+    if not _changed(won):
+        require_decider(deciders, wait, actor)
     _cancel_ladder(session, escalation, wait)
     session.flush()
     said = f": {notes[:500]}" if notes else ""
     record(session, escalation, EventKind.SALES_OPS_OUTCOME, actor, outcome.label + said, now)
     if outcome is SalesOpsOutcome.CONTINUE:
         _resume_if_clear(session, escalation, actor, now)
+
+
+def _changed(result: object) -> bool:
+    return isinstance(result, CursorResult) and result.rowcount == 1
 
 
 def require_decider(deciders: OutcomeDeciders, wait: CustomerWait, actor: str) -> None:
@@ -357,15 +374,14 @@ def mark_responded(
     *,
     actor: str,
     now: datetime,
-    ladder_days: list[int] | None = None,
+    ladder_days: list[int],
 ) -> Escalation:
     """The customer answered the request: its ladder stops, and the thread hears how long
     they took. When the stalled procedure had begun (PSA set to Stalled), the DRI is asked
     to reset the PSA project (Active, dependency None)."""
     wait, escalation = _wait_of(session, wait_id)
     stalled = (
-        ladder_days is not None
-        and not escalation.new_msa
+        not escalation.new_msa
         and ladder.step_reached(wait_clock(wait), ladder_days, now) is not None
     )
     took = customer_responded(session, escalation, wait, actor=actor, now=now)
@@ -404,9 +420,10 @@ def decide_outcome(
     settings: Settings,
     notes: str | None = None,
 ) -> Escalation:
-    """Sales Ops' decision, recorded with their notes. Contract cancellation or termination moves the
-    escalation to `resolving`: it is never closed silently, the DRI completes closure (sign-
-    off, lessons learned). The DRI and the PM are told in the thread what to do next."""
+    """Sales Ops' decision, recorded with their notes. Contract cancellation or termination
+    moves the escalation to `resolving`: it is never closed silently, the DRI completes
+    closure (sign-off, lessons learned). The DRI and the PM are told in the thread what to do
+    next; the DRI also by DM (reset the PSA fields, or complete closure)."""
     wait, escalation = _wait_of(session, wait_id)
     record_sales_ops_outcome(
         session,
@@ -526,9 +543,17 @@ def reach_sales_contact(
     now: datetime,
 ) -> None:
     """Record that the silence is escalated to `contact` and DM them the customer, the issue
-    and what we wait for (the caller writes the thread note)."""
-    wait.sales_contact, wait.sales_contact_at = contact, now
-    session.flush()
+    and what we wait for (the caller writes the thread note). Once per wait: a second
+    contact (named at the same moment by someone else) is refused."""
+    won = session.execute(
+        update(CustomerWait)
+        .where(CustomerWait.id == wait.id, CustomerWait.sales_contact.is_(None))
+        .values(sales_contact=contact, sales_contact_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(wait)
+    if not _changed(won):
+        raise NotAllowed(f"Already escalated to the sales contact {mention(wait.sales_contact)}.")
     record(
         session,
         escalation,
