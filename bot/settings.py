@@ -106,7 +106,9 @@ class Settings(BaseSettings):
     @field_validator("sales_manager_user_id")
     @classmethod
     def _sales_manager_is_a_user(cls, value: str | None) -> str | None:
-        if value is not None and (not SLACK_ID.match(value) or value[0] not in "UW"):
+        if not value:
+            return None  # set but empty: unset
+        if not SLACK_ID.match(value) or value[0] not in "UW":
             raise ValueError(f"{value!r} is not a Slack user ID (like U012ABCDEF)")
         return value
 

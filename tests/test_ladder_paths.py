@@ -79,3 +79,7 @@ def test_a_sales_setting_that_is_not_a_user_id_stops_start_up_naming_it(
     with pytest.raises(ValidationError) as error:
         settings(**{name: value})
     assert describe_error(error.value).startswith(f"setting {name.upper()} is invalid")
+
+
+def test_an_empty_sales_manager_setting_means_none() -> None:
+    assert settings(sales_manager_user_id="").sales_manager_user_id is None
