@@ -101,6 +101,7 @@ def sales_ops_note(
     outcome: SalesOpsOutcome,
     dri: str | None,
     opener: str | None = None,
+    notes: str | None = None,
 ) -> str:
     follow = (
         "carry on with the project and reset the PSA status (Active, dependency: None); "
@@ -110,9 +111,16 @@ def sales_ops_note(
         "why not, lessons learned): the escalation is now *resolving*, not resolved."
     )
     pm = f" ({mention(opener)} opened it.)" if opener and opener != dri else ""
-    return (
+    said = ""
+    if notes:
+        shown = clip(escape(notes), 2000)
+        said = "".join(f"\n>{line}" for line in shown.split("\n"))
+        if shown != escape(notes):
+            said += "\n_(The notes are cut here; the export has them in full.)_"
+    return clip(
         f":memo: Sales Ops ({mention(actor)}) recorded *{outcome.label}* for "
-        f"{escalation.key}. {mention(dri)}, please {follow}{pm}"
+        f"{escalation.key}. {mention(dri)}, please {follow}{pm}{said}",
+        TEXT_LIMIT,
     )
 
 

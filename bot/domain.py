@@ -131,6 +131,30 @@ class ConflictTeam(StrEnum):
         return {"sales": "Sales team", "cs": "CS team", "other": "Another team"}[self.value]
 
 
+class AttemptKind(StrEnum):
+    """The attempts to reach a silent customer the DRI confirms (seed 000 steps 4, 6 and 8)."""
+
+    STALLED_NOTICE = "stalled_notice"
+    CALLED = "called"
+    FINAL_NOTICE = "final_notice"
+
+    @property
+    def label(self) -> str:
+        return {
+            "stalled_notice": "Project Stalled notice sent to the customer and their sponsor",
+            "called": "Called the customer, then sent the 2nd attempt voicemail follow-up email",
+            "final_notice": "Project Stalled Final Notice sent",
+        }[self.value]
+
+    @property
+    def button(self) -> str:
+        return {
+            "stalled_notice": "Stalled notice sent",
+            "called": "Called and emailed",
+            "final_notice": "Final notice sent",
+        }[self.value]
+
+
 class RaidCategory(StrEnum):
     RISK = "risk"
     ASSUMPTION = "assumption"
@@ -190,6 +214,8 @@ class EventKind(StrEnum):
     TRIGGER_SUGGESTED = "trigger_suggested"
     TRIGGER_ADDED = "trigger_added"
     WATCH_ESCALATED = "watch_escalated"
+    ATTEMPT_CONFIRMED = "attempt_confirmed"
+    SALES_CONTACT = "sales_contact"
 
 
 @dataclass(frozen=True)

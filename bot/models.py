@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import (
+    AttemptKind,
     ChangeOrderStatus,
     ConflictTeam,
     EventKind,
@@ -316,6 +317,29 @@ class CustomerWait(Base):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sales_ops_outcome: Mapped[SalesOpsOutcome | None] = mapped_column(_enum(SalesOpsOutcome, 32))
     sales_ops_ts: Mapped[str | None] = mapped_column(String(32))
+    # Who recorded the Sales Ops outcome, when, and their notes on the discussion.
+    sales_ops_by: Mapped[str | None] = mapped_column(String(32))
+    sales_ops_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sales_ops_notes: Mapped[str | None] = mapped_column(Text)
+    # The sales contact the silence was escalated to (the AE, the sales manager, or whoever
+    # the DRI named), and when: None means nobody was reached.
+    sales_contact: Mapped[str | None] = mapped_column(String(32))
+    sales_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ContactAttempt(Base):
+    """An attempt to reach the silent customer that the DRI confirmed they made."""
+
+    __tablename__ = "contact_attempts"
+    __table_args__ = (UniqueConstraint("wait_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wait_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_waits.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AttemptKind] = mapped_column(_enum(AttemptKind, 24))
+    confirmed_by: Mapped[str] = mapped_column(String(32))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class UrgentFlag(Base):

@@ -7,14 +7,12 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.delivery.gateway import SlackProblem
 from bot.models import SlackUser
 from bot.runtime import Services
-from bot.settings import SLACK_ID
 
 log = logging.getLogger(__name__)
 
@@ -100,41 +98,3 @@ def timezone_of(services: Services, user_id: str) -> ZoneInfo:
         except (ZoneInfoNotFoundError, ValueError):
             log.info("unknown tz %r for %s", user.tz, user_id)
     return services.settings.timezone
-
-
-def sales_ops(services: Services) -> tuple[frozenset[str], str | None]:
-    """The people SALES_OPS names, and its channel's ID when it names a channel: one person
-    (a user ID), or every member of a channel (by ID or name). Nobody when it is unset or
-    Slack can't say who is in the channel."""
-    target = (services.settings.sales_ops or "").strip()
-    if not target:
-        return frozenset(), None
-    if SLACK_ID.match(target) and target[0] in "UW":
-        return frozenset({target}), None
-    try:
-        channel = services.gateway.resolve_channel(target)
-        return frozenset(_members(services, channel)), channel
-    except SlackProblem as problem:
-        log.warning("Sales Ops channel %s: %s", target, problem.code)
-        return frozenset(), None
-
-
-def _members(services: Services, channel: str) -> list[str]:
-    # TODO(gateway owner): move into SlackGateway as `members(channel)`; the gateway has no
-    # conversations.members yet, so this reads it with the gateway's client (same retries).
-    members: list[str] = []
-    cursor = None
-    while True:
-        try:
-            page = services.gateway.client.conversations_members(
-                channel=channel, limit=200, **({"cursor": cursor} if cursor else {})
-            )
-        except SlackApiError as error:
-            code = error.response.get("error") or f"http_{error.response.status_code}"
-            raise SlackProblem("conversations.members", code, channel) from error
-        except OSError as error:
-            raise SlackProblem("conversations.members", "connection_error", channel) from error
-        members.extend(page.get("members", []))
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return members

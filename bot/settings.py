@@ -90,12 +90,35 @@ class Settings(BaseSettings):
     conflict_executive_user_id: str | None = None
     conflict_manager_days: int = Field(default=5, ge=1, le=60)
     conflict_executive_days: int = Field(default=5, ge=1, le=60)
+    # The people who record Sales Ops outcomes (SALES_OPS stays the optional hand-off channel).
+    sales_ops_user_ids: CommaList = []
+    # The sales contact when an escalation has no AE on the record.
+    sales_manager_user_id: str | None = None
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(
         "sev1_weekly_prompt", "sev2_weekly_prompt", "portfolio_review", mode="before"
     )(_weekly)
     _parse_chart_weekly = field_validator("insights_chart", mode="before")(_weekly)
+
+    _split_sales_ops = field_validator("sales_ops_user_ids", mode="before")(_split)
+
+    @field_validator("sales_ops_user_ids")
+    @classmethod
+    def _sales_ops_are_users(cls, value: list[str]) -> list[str]:
+        for user_id in value:
+            if not SLACK_ID.match(user_id) or user_id[0] not in "UW":
+                raise ValueError(f"{user_id!r} is not a Slack user ID (like U012ABCDEF)")
+        return value
+
+    @field_validator("sales_manager_user_id")
+    @classmethod
+    def _sales_manager_is_a_user(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # set but empty: unset
+        if not SLACK_ID.match(value) or value[0] not in "UW":
+            raise ValueError(f"{value!r} is not a Slack user ID (like U012ABCDEF)")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

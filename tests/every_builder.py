@@ -36,6 +36,7 @@ from blocks import (
 from blocks.prompts import HEADLINES
 from bot.domain import (
     TRIGGERS_BY_CODE,
+    AttemptKind,
     ChangeOrderStatus,
     ConflictTeam,
     ExtraLinkKind,
@@ -59,6 +60,7 @@ from bot.models import (
     Blocker,
     ChangeOrder,
     ChecklistEntry,
+    ContactAttempt,
     CustomerWait,
     Escalation,
     EscalationLink,
@@ -203,6 +205,34 @@ def a_wait(text: str) -> CustomerWait:
         asked_at=NOW - timedelta(days=8),
         recorded_by=PEOPLE[Role.DRI],
     )
+
+
+def contacted(wait: CustomerWait) -> CustomerWait:
+    """The same wait, escalated to a sales contact on day 14."""
+    return CustomerWait(
+        id=wait.id,
+        escalation_id=wait.escalation_id,
+        kind=wait.kind,
+        asked=wait.asked,
+        how=wait.how,
+        asked_at=wait.asked_at,
+        recorded_by=wait.recorded_by,
+        sales_contact="USMGR001",
+        sales_contact_at=NOW - timedelta(days=1),
+    )
+
+
+def some_attempts() -> list[ContactAttempt]:
+    """Two of the three attempts confirmed by the DRI."""
+    return [
+        ContactAttempt(
+            wait_id=1,
+            kind=kind,
+            confirmed_by=PEOPLE[Role.DRI],
+            confirmed_at=NOW - timedelta(days=days),
+        )
+        for kind, days in ((AttemptKind.STALLED_NOTICE, 20), (AttemptKind.CALLED, 13))
+    ]
 
 
 def a_flag(text: str, url: str, responders: int) -> UrgentFlag:
@@ -390,19 +420,56 @@ BUILDS: dict[str, list[Build]] = {
     "closure.retro_reminder_text": [lambda r: closure.retro_reminder_text(r.resolved, NOW)],
     "customer.ae_dm": [lambda r: customer.ae_dm(r.escalation, r.wait, 14)],
     "customer.ladder_dri_prompt": [
-        (lambda r, step=step: customer.ladder_dri_prompt(r.escalation, r.wait, step, 7 * step))
-        for step in (1, 2, 3, 4)
+        *(
+            (lambda r, step=step: customer.ladder_dri_prompt(r.escalation, r.wait, step, 7 * step))
+            for step in (1, 2, 3, 4)
+        ),
+        lambda r: customer.ladder_dri_prompt(r.escalation, contacted(r.wait), 2, 14),
     ],
     "customer.ladder_thread_note": [
-        (
-            lambda r, step=step: customer.ladder_thread_note(
-                r.escalation, r.wait, step, 7 * step, sponsor="USPON001"
+        *(
+            (
+                lambda r, step=step, wait=wait: customer.ladder_thread_note(
+                    r.escalation, wait(r.wait), step, 7 * step, sponsor="USPON001"
+                )
             )
-        )
-        for step in (1, 2, 3, 4)
+            for step in (1, 2, 3, 4)
+            for wait in (lambda w: w, contacted)
+        ),
     ],
     "customer.ooo_modal": [lambda r: customer.ooo_modal(r.escalation, r.wait, NOW.date())],
-    "customer.sales_ops_blocks": [lambda r: customer.sales_ops_blocks(r.escalation, r.wait, 28)],
+    "customer.sales_ops_blocks": [
+        lambda r: customer.sales_ops_blocks(r.escalation, r.wait, 28, []),
+        lambda r: customer.sales_ops_blocks(r.escalation, contacted(r.wait), 28, some_attempts()),
+    ],
+    "customer.attempt_confirmed_note": [
+        lambda r: customer.attempt_confirmed_note(r.escalation, some_attempts()[0])
+    ],
+    "customer.closure_asked": [
+        (lambda r, outcome=outcome: customer.closure_asked(r.escalation, outcome))
+        for outcome in SalesOpsOutcome
+    ],
+    "customer.hours_expired_prompt": [
+        lambda r: customer.hours_expired_prompt(r.escalation, r.wait, 7, reminder=False),
+        lambda r: customer.hours_expired_prompt(r.escalation, r.wait, 14, reminder=True),
+    ],
+    "customer.hours_expired_thread_note": [
+        lambda r: customer.hours_expired_thread_note(r.escalation, r.wait, 7)
+    ],
+    "customer.psa_reset_text": [
+        lambda r: customer.psa_reset_text(r.escalation, "the customer responded")
+    ],
+    "customer.sales_contact_named_note": [
+        lambda r: customer.sales_contact_named_note(
+            r.escalation, contacted(r.wait), PEOPLE[Role.DRI], 15
+        )
+    ],
+    "customer.sales_contact_picker": [lambda r: customer.sales_contact_picker(r.wait)],
+    "customer.sales_ops_modal": [
+        (lambda r, outcome=outcome: customer.sales_ops_modal(r.escalation, r.wait, outcome))
+        for outcome in SalesOpsOutcome
+    ],
+    "customer.sales_ops_text": [lambda r: customer.sales_ops_text(r.escalation)],
     "customer.wait_buttons": [lambda r: customer.wait_buttons(r.wait)],
     "customer.wait_modal": [lambda r: customer.wait_modal(r.escalation, NOW.date())],
     "customer.waiting_started": [lambda r: customer.waiting_started(r.escalation, r.wait)],
@@ -652,12 +719,21 @@ BUILDS.update(
             lambda r: notices.out_of_office_note("UPM00001", NOW.date())
         ],
         "notices.sales_ops_note": [
-            (
-                lambda r, outcome=outcome: notices.sales_ops_note(
-                    r.escalation, "USOPS001", outcome, "UPM00001"
+            *(
+                (
+                    lambda r, outcome=outcome: notices.sales_ops_note(
+                        r.escalation, "USOPS001", outcome, "UPM00001"
+                    )
                 )
-            )
-            for outcome in SalesOpsOutcome
+                for outcome in SalesOpsOutcome
+            ),
+            lambda r: notices.sales_ops_note(
+                r.escalation,
+                "USOPS001",
+                SalesOpsOutcome.CONTINUE,
+                "UPM00001",
+                notes=r.text + "\n" + r.text,
+            ),
         ],
         "notices.flag_answered_note": [lambda r: notices.flag_answered_note(r.flag, "UAE00001")],
         "notices.flag_responded_note": [lambda r: notices.flag_responded_note(r.flag, "UAE00001")],
@@ -838,6 +914,8 @@ TEXT_ONLY_MESSAGES = {
     "update.customer_message_text",
     "customer.ae_dm",
     "customer.ladder_thread_note",
+    "customer.hours_expired_thread_note",
+    "customer.sales_contact_named_note",
     "flags.reminder_text",
     "prompts.phase1_manager_text",
     "flags.unattached_reminder_text",

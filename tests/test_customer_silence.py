@@ -19,6 +19,7 @@ from tests.flows import (
     wait_for_view,
 )
 from tests.harness import BotHarness
+from tests.ladder_story import record_outcome
 
 LA = ZoneInfo("America/Los_Angeles")
 SALES_OPS = "USALES01"
@@ -86,9 +87,9 @@ def test_thirty_days_of_silence_walk_the_whole_ladder_to_sales_ops(
     assert seen == [
         "day  7 DRI: ESC-1: customer silent for 7 days",
         "day  7 thread: :double_vertical_bar: ESC-1 is *stalled* (dependency: customer): no an",
+        "day 14 AE: :telephone_receiver: Acme Corp (Acme - Phase 2 rollout) hasn't respond",
         "day 14 DRI: ESC-1: customer silent for 14 days",
         "day 14 thread: :telephone_receiver: <@UAE00001> Acme Corp hasn't responded for 14 day",
-        "day 14 AE: :telephone_receiver: Acme Corp (Acme - Phase 2 rollout) hasn't respond",
         "day 21 DRI: ESC-1: customer silent for 21 days",
         "day 21 thread: :envelope: ESC-1: 21 days without an answer. The DRI is sending the fi",
         "day 28 DRI: ESC-1: customer silent for 28 days",
@@ -101,23 +102,12 @@ def test_thirty_days_of_silence_walk_the_whole_ladder_to_sales_ops(
     assert "Project Stalled" in json.dumps(stalled_dm.blocks)
 
     handoff = harness.standin.dms_to(SALES_OPS)[-1]
-    harness.click(
-        "wait_sales_ops_outcome:continue",
-        json.dumps({"w": 1, "o": "continue"}),
-        user=harness.world.pm,
-        channel=handoff.channel,
-        message_ts=handoff.ts,
-    )
+    where = (handoff.channel, handoff.ts)
+    assert not record_outcome(harness, "continue", harness.world.pm, where=where)
     assert harness.standin.dms_to(harness.world.pm)[-1].text.startswith(
         "Only Sales Ops or PS leadership can record the outcome"
     )
-    harness.click(
-        "wait_sales_ops_outcome:continue",
-        json.dumps({"w": 1, "o": "continue"}),
-        user=SALES_OPS,
-        channel=handoff.channel,
-        message_ts=handoff.ts,
-    )
+    assert record_outcome(harness, "continue", SALES_OPS, where=where)
     assert the_escalation(harness).state is State.ACTIVE
     assert any("recorded *Continue working*" in m for m in ladder_log(harness))
 
@@ -131,7 +121,7 @@ def test_a_response_on_day_ten_stops_the_ladder_and_records_how_long_it_took(
     prompt = next(m for m in harness.standin.dms_to(harness.world.pm) if "7 days" in m.text)
     click_prompt(harness, "wait_customer_responded", prompt, harness.world.pm)
     assert the_escalation(harness).state is State.ACTIVE
-    note = ladder_log(harness)[-1]
+    [note] = [line for line in ladder_log(harness) if line.startswith("thread: :speech")]
     assert "the customer responded after 10 d 9 h" in note  # asked at midnight, answered 09:00
     walk_days(harness, 30)
     assert not any("silent for 14" in line for line in ladder_log(harness))
@@ -196,12 +186,8 @@ def test_contract_cancellation_moves_the_escalation_to_resolving_for_the_dri_to_
     harness = quiet_customer(make_harness, clock)
     walk_days(harness, 28.2)
     handoff = harness.standin.dms_to(SALES_OPS)[-1]
-    harness.click(
-        "wait_sales_ops_outcome:contract_cancellation",
-        json.dumps({"w": 1, "o": "contract_cancellation"}),
-        user=SALES_OPS,
-        channel=handoff.channel,
-        message_ts=handoff.ts,
+    assert record_outcome(
+        harness, "contract_cancellation", SALES_OPS, where=(handoff.channel, handoff.ts)
     )
     escalation = the_escalation(harness)
     # Never closed silently: still pinned, no closure recorded, the DRI asked to complete it.
@@ -250,3 +236,39 @@ def test_a_missed_appointment_makes_the_customer_unresponsive_at_once(
     assert the_escalation(harness).state is State.STALLED
     [stalled] = [m for m in harness.standin.dms_to(harness.world.pm) if "silent for 7" in m.text]
     assert "missed without notice: No-show at the UAT kickoff" in json.dumps(stalled.blocks)
+
+
+def test_a_response_after_the_project_was_stalled_asks_the_dri_to_reset_the_psa_fields(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    harness = quiet_customer(make_harness, clock)
+    walk_days(harness, 10)
+    prompt = next(m for m in harness.standin.dms_to(harness.world.pm) if "7 days" in m.text)
+    click_prompt(harness, "wait_customer_responded", prompt, harness.world.pm)
+    reset = harness.standin.dms_to(harness.world.pm)[-1].text
+    assert reset == (
+        ":arrows_counterclockwise: ESC-1: the customer responded. Please reset the PSA "
+        "project: status reason *Active*, dependency *None*."
+    )
+
+
+def test_a_response_before_day_seven_needs_no_psa_reset(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    harness = quiet_customer(make_harness, clock)
+    walk_days(harness, 3)
+    note = next(
+        m
+        for m in harness.standin.replies(
+            harness.world.leadership_channel, the_escalation(harness).root_ts
+        )
+        if m.text.startswith("Waiting on")
+    )
+    dms_before = len(harness.standin.dms_to(harness.world.pm))
+    click_prompt(harness, "wait_customer_responded", note, harness.world.pm)
+    assert the_escalation(harness).state is not State.STALLED
+    new = [m.text for m in harness.standin.dms_to(harness.world.pm)[dms_before:]]
+    assert not any("reset the PSA" in text for text in new)
+    with harness.services.sessions() as session:
+        wait = session.get(CustomerWait, 1)
+        assert wait is not None and wait.responded_at is not None

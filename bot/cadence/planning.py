@@ -48,6 +48,7 @@ from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
     DuePrompt,
+    dm_deliver_at,
     due_prompts,
     local_occurrence,
     next_check,
@@ -162,7 +163,11 @@ def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> P
     for wait_id, clock in snapshot.waits:
         step = ladder.step_reached(clock, settings.ladder_days, now)
         if step is not None:
-            rows.append(LedgerRow(DeliveryKind.LADDER.value, ladder.slot(wait_id, step), now))
+            # A ladder day starts at the asker's midnight: its DMs wait for the DRI's morning.
+            deliver_at = dm_deliver_at(now, snapshot.cadence, settings.cadence)
+            rows.append(
+                LedgerRow(DeliveryKind.LADDER.value, ladder.slot(wait_id, step), deliver_at)
+            )
         upcoming.append(ladder.next_step_at(clock, settings.ladder_days, now))
     for flag in snapshot.flags:
         reminder = reminder_due(flag.raised_at, flag.needed_by, now)

@@ -7,19 +7,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from blocks import customer as customer_views
 from blocks import notices
 from blocks.customer import waiting_started
+from blocks.text import mention, when
 from bot.delivery.kinds import DeliveryKind
-from bot.domain import EventKind, Role, SalesOpsOutcome, State, WaitKind
+from bot.domain import AttemptKind, EventKind, Role, SalesOpsOutcome, State, WaitKind
 from bot.escalations import effects, service
-from bot.escalations.permissions import NotAllowed
+from bot.escalations.closure import can_resolve, resolvers
+from bot.escalations.permissions import NotAllowed, leadership_people, who_can
 from bot.escalations.service import record
-from bot.models import CustomerWait, Delivery, DeliveryStatus, Escalation
+from bot.models import ContactAttempt, CustomerWait, Delivery, DeliveryStatus, Escalation
 from bot.policy import ladder
-from bot.settings import Settings
+from bot.settings import SLACK_ID, Settings
 
 
 def open_waits(session: Session, escalation_id: int) -> list[CustomerWait]:
@@ -216,29 +219,45 @@ def mark_stalled(session: Session, escalation: Escalation, now: datetime) -> boo
 
 @dataclass(frozen=True)
 class OutcomeDeciders:
-    """Who may record the outcome of a Sales Ops hand-off: the Sales Ops people (the
-    configured person, or the members of the configured channel) and PS leadership."""
+    """Who may record the outcome of a Sales Ops hand-off: the Sales Ops people
+    (SALES_OPS_USER_IDS, or SALES_OPS when it names a person) and PS leadership. Being in
+    the Sales Ops channel is not enough: anyone can join a channel."""
 
     sales_ops: Collection[str]
     leadership: Collection[str]
-    sales_ops_channel: str | None = None
-    configured: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OutcomeDeciders:
+        return cls(sales_ops=sales_ops_people(settings), leadership=leadership_people(settings))
 
     def may_decide(self, user: str) -> bool:
         return user in self.sales_ops or user in self.leadership
 
     def refusal(self) -> str:
         """The refusal, naming who can."""
-        if self.sales_ops_channel:
-            sales_ops = [f"members of <#{self.sales_ops_channel}>"]
-        else:
-            sales_ops = [f"<@{user}>" for user in sorted(self.sales_ops)]
-        who = sales_ops + [f"<@{user}>" for user in self.leadership if user not in self.sales_ops]
-        unconfigured = "" if self.configured else " (no SALES_OPS is configured)"
+        who = [*self.sales_ops, *(u for u in self.leadership if u not in self.sales_ops)]
+        unconfigured = "" if self.sales_ops else " (no SALES_OPS_USER_IDS is configured)"
         return (
             "Only Sales Ops or PS leadership can record the outcome: "
-            f"{', '.join(who) or 'nobody is configured'}{unconfigured}."
+            f"{who_can(list(who))}{unconfigured}."
         )
+
+
+def sales_ops_people(settings: Settings) -> list[str]:
+    """The Sales Ops people: SALES_OPS_USER_IDS, and SALES_OPS when it is a user ID."""
+    people = list(settings.sales_ops_user_ids)
+    single = (settings.sales_ops or "").strip()
+    if SLACK_ID.match(single) and single[0] in "UW" and single not in people:
+        people.append(single)
+    return people
+
+
+def sales_ops_channel(settings: Settings) -> str | None:
+    """Where the hand-off is also posted: SALES_OPS when it names a channel."""
+    target = (settings.sales_ops or "").strip()
+    if not target or (SLACK_ID.match(target) and target[0] in "UW"):
+        return None
+    return target
 
 
 def record_sales_ops_outcome(
@@ -250,18 +269,44 @@ def record_sales_ops_outcome(
     actor: str,
     deciders: OutcomeDeciders,
     now: datetime,
+    notes: str | None = None,
 ) -> None:
     """Sales Ops' (or leadership's) decision on a project the customer stopped answering."""
+    require_decider(deciders, wait, actor)
+    # Compare-and-set: of two people recording at the same moment, one wins; the other is
+    # told what was recorded.
+    won = session.execute(
+        update(CustomerWait)
+        .where(CustomerWait.id == wait.id, CustomerWait.sales_ops_outcome.is_(None))
+        .values(
+            sales_ops_outcome=outcome,
+            sales_ops_by=actor,
+            sales_ops_at=now,
+            sales_ops_notes=notes or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(wait)
+    if not _changed(won):
+        require_decider(deciders, wait, actor)
+    _cancel_ladder(session, escalation, wait)
+    session.flush()
+    said = f": {notes[:500]}" if notes else ""
+    record(session, escalation, EventKind.SALES_OPS_OUTCOME, actor, outcome.label + said, now)
+    if outcome is SalesOpsOutcome.CONTINUE:
+        _resume_if_clear(session, escalation, actor, now)
+
+
+def _changed(result: object) -> bool:
+    return isinstance(result, CursorResult) and result.rowcount == 1
+
+
+def require_decider(deciders: OutcomeDeciders, wait: CustomerWait, actor: str) -> None:
+    """Raises `NotAllowed` unless `actor` may record this wait's outcome now."""
     if not deciders.may_decide(actor):
         raise NotAllowed(deciders.refusal())
     if wait.sales_ops_outcome is not None:
         raise NotAllowed(f"Sales Ops already recorded: {wait.sales_ops_outcome.label}.")
-    wait.sales_ops_outcome = outcome
-    _cancel_ladder(session, escalation, wait)
-    session.flush()
-    record(session, escalation, EventKind.SALES_OPS_OUTCOME, actor, outcome.label, now)
-    if outcome is SalesOpsOutcome.CONTINUE:
-        _resume_if_clear(session, escalation, actor, now)
 
 
 def describe(duration: timedelta) -> str:
@@ -323,14 +368,35 @@ def _wait_of(session: Session, wait_id: int) -> tuple[CustomerWait, Escalation]:
     return wait, service.load(session, wait.escalation_id)
 
 
-def mark_responded(session: Session, wait_id: int, *, actor: str, now: datetime) -> Escalation:
+def mark_responded(
+    session: Session,
+    wait_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    ladder_days: list[int],
+) -> Escalation:
     """The customer answered the request: its ladder stops, and the thread hears how long
-    they took."""
+    they took. When the stalled procedure had begun (PSA set to Stalled), the DRI is asked
+    to reset the PSA project (Active, dependency None)."""
     wait, escalation = _wait_of(session, wait_id)
+    stalled = (
+        not escalation.new_msa
+        and ladder.step_reached(wait_clock(wait), ladder_days, now) is not None
+    )
     took = customer_responded(session, escalation, wait, actor=actor, now=now)
     effects.thread_note(
         session, escalation, notices.customer_responded_note(escalation, actor, describe(took)), now
     )
+    dri = escalation.person(Role.DRI)
+    if stalled and dri:
+        effects.direct_message(
+            session,
+            dri,
+            customer_views.psa_reset_text(escalation, "the customer responded"),
+            now,
+            escalation=escalation,
+        )
     return escalation
 
 
@@ -352,14 +418,32 @@ def decide_outcome(
     deciders: OutcomeDeciders,
     now: datetime,
     settings: Settings,
+    notes: str | None = None,
 ) -> Escalation:
-    """Sales Ops' decision, recorded. Contract cancellation or termination moves the
-    escalation to `resolving`: it is never closed silently, the DRI completes closure (sign-
-    off, lessons learned). The DRI and the PM are told in the thread what to do next."""
+    """Sales Ops' decision, recorded with their notes. Contract cancellation or termination
+    moves the escalation to `resolving`: it is never closed silently, the DRI completes
+    closure (sign-off, lessons learned). The DRI and the PM are told in the thread what to do
+    next; the DRI also by DM (reset the PSA fields, or complete closure)."""
     wait, escalation = _wait_of(session, wait_id)
     record_sales_ops_outcome(
-        session, escalation, wait, outcome=outcome, actor=actor, deciders=deciders, now=now
+        session,
+        escalation,
+        wait,
+        outcome=outcome,
+        actor=actor,
+        deciders=deciders,
+        now=now,
+        notes=notes,
     )
+    dri = escalation.person(Role.DRI)
+    if outcome is SalesOpsOutcome.CONTINUE and dri:
+        effects.direct_message(
+            session,
+            dri,
+            customer_views.psa_reset_text(escalation, "Sales Ops recorded *Continue working*"),
+            now,
+            escalation=escalation,
+        )
     if outcome is not SalesOpsOutcome.CONTINUE:
         escalation.state = State.RESOLVING
         service.record(
@@ -371,12 +455,146 @@ def decide_outcome(
             now,
         )
         effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
+        if dri:
+            effects.direct_message(
+                session,
+                dri,
+                f"{escalation.key}: Sales Ops recorded {outcome.label}; please complete closure",
+                now,
+                escalation=escalation,
+                blocks=customer_views.closure_asked(escalation, outcome),
+            )
     effects.thread_note(
         session,
         escalation,
-        notices.sales_ops_note(
-            escalation, actor, outcome, escalation.person(Role.DRI), escalation.opened_by
-        ),
+        notices.sales_ops_note(escalation, actor, outcome, dri, escalation.opened_by, notes),
+        now,
+    )
+    return escalation
+
+
+def outcome_form(
+    session: Session, wait_id: int, outcome: SalesOpsOutcome, *, actor: str, settings: Settings
+) -> tuple[Escalation, CustomerWait]:
+    """The hand-off whose outcome `actor` is about to record; `NotAllowed` before they type
+    their notes if they may not."""
+    wait, escalation = _wait_of(session, wait_id)
+    require_decider(OutcomeDeciders.from_settings(settings), wait, actor)
+    return escalation, wait
+
+
+# -- the attempts the DRI confirms, and the sales contact ---------------------------------------
+
+
+def attempts_of(session: Session, wait_id: int) -> list[ContactAttempt]:
+    return list(
+        session.scalars(
+            select(ContactAttempt)
+            .where(ContactAttempt.wait_id == wait_id)
+            .order_by(ContactAttempt.confirmed_at)
+        )
+    )
+
+
+def _require_team(escalation: Escalation, actor: str, settings: Settings, what: str) -> None:
+    if not can_resolve(escalation, actor, settings):
+        raise NotAllowed(
+            f"Only the DRI, the direct manager, the Director PS or PS leadership can {what} "
+            f"for {escalation.key}: {who_can(resolvers(escalation))}."
+        )
+
+
+def confirm_attempt(
+    session: Session,
+    wait_id: int,
+    kind: AttemptKind,
+    *,
+    actor: str,
+    now: datetime,
+    settings: Settings,
+) -> ContactAttempt:
+    """The DRI confirms they made an attempt to reach the customer: the hand-off to Sales
+    Ops lists it with its date (an attempt nobody confirmed is listed as not confirmed)."""
+    wait, escalation = _wait_of(session, wait_id)
+    _require_team(escalation, actor, settings, "confirm attempts")
+    done = next((a for a in attempts_of(session, wait.id) if a.kind is kind), None)
+    if done is not None:
+        raise NotAllowed(
+            f"Already confirmed by {mention(done.confirmed_by)} on "
+            f"{when(done.confirmed_at, '{date_short}')}: {kind.label}."
+        )
+    attempt = ContactAttempt(wait_id=wait.id, kind=kind, confirmed_by=actor, confirmed_at=now)
+    session.add(attempt)
+    session.flush()
+    record(session, escalation, EventKind.ATTEMPT_CONFIRMED, actor, kind.label, now)
+    effects.thread_note(
+        session, escalation, customer_views.attempt_confirmed_note(escalation, attempt), now
+    )
+    return attempt
+
+
+def reach_sales_contact(
+    session: Session,
+    escalation: Escalation,
+    wait: CustomerWait,
+    contact: str,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Record that the silence is escalated to `contact` and DM them the customer, the issue
+    and what we wait for (the caller writes the thread note). Once per wait: a second
+    contact (named at the same moment by someone else) is refused."""
+    won = session.execute(
+        update(CustomerWait)
+        .where(CustomerWait.id == wait.id, CustomerWait.sales_contact.is_(None))
+        .values(sales_contact=contact, sales_contact_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(wait)
+    if not _changed(won):
+        raise NotAllowed(f"Already escalated to the sales contact {mention(wait.sales_contact)}.")
+    record(
+        session,
+        escalation,
+        EventKind.SALES_CONTACT,
+        actor,
+        f"Customer silence escalated to the sales contact {contact}",
+        now,
+    )
+    days = int(ladder.waited(wait_clock(wait), now) / timedelta(days=1))
+    effects.direct_message(
+        session,
+        contact,
+        customer_views.ae_dm(escalation, wait, days),
+        now,
+        escalation=escalation,
+    )
+
+
+def name_sales_contact(
+    session: Session,
+    wait_id: int,
+    contact: str,
+    *,
+    actor: str,
+    now: datetime,
+    settings: Settings,
+) -> Escalation:
+    """With no AE on the record and no sales manager configured, the DRI names the sales
+    contact; the bot escalates to them then (and says so only then)."""
+    wait, escalation = _wait_of(session, wait_id)
+    _require_team(escalation, actor, settings, "name the sales contact")
+    if wait.responded_at is not None or wait.sales_ops_outcome is not None:
+        raise NotAllowed("That request is no longer waiting on the customer.")
+    if wait.sales_contact is not None:
+        raise NotAllowed(f"Already escalated to the sales contact {mention(wait.sales_contact)}.")
+    reach_sales_contact(session, escalation, wait, contact, actor=actor, now=now)
+    days = int(ladder.waited(wait_clock(wait), now) / timedelta(days=1))
+    effects.thread_note(
+        session,
+        escalation,
+        customer_views.sales_contact_named_note(escalation, wait, actor, days),
         now,
     )
     return escalation

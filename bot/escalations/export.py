@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, checklist_for
+from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, AttemptKind, checklist_for
 from bot.escalations.records import tracking
 from bot.models import (
     CheckIn,
+    ContactAttempt,
     CustomerWait,
     Escalation,
     SlackUser,
@@ -226,14 +227,43 @@ def export_markdown(session: Session, escalation: Escalation, now: datetime) -> 
             for c in rows(CheckIn, CheckIn.at)
         ],
     )
-    out += _section(
-        "Waiting on the customer",
-        [
+    waits = rows(CustomerWait, CustomerWait.id)
+    attempts: dict[int, list[ContactAttempt]] = {w.id: [] for w in waits}
+    for attempt in session.scalars(
+        select(ContactAttempt)
+        .where(ContactAttempt.wait_id.in_(list(attempts)))
+        .order_by(ContactAttempt.confirmed_at)
+    ):
+        attempts[attempt.wait_id].append(attempt)
+
+    def waiting(w: CustomerWait) -> list[str]:
+        lines = [
             f"- since {_utc(w.asked_at)} ({w.kind.value}): {w.asked}; responded {_utc(w.responded_at)}"
-            + (f"; Sales Ops: {w.sales_ops_outcome.label}" if w.sales_ops_outcome else "")
-            for w in rows(CustomerWait, CustomerWait.id)
-        ],
-    )
+        ]
+        confirmed = {a.kind: a for a in attempts[w.id]}
+        for kind in AttemptKind:
+            done = confirmed.get(kind)
+            lines.append(
+                f"  - {kind.label}: "
+                + (
+                    f"confirmed by {who(done.confirmed_by)} {_utc(done.confirmed_at)}"
+                    if done
+                    else "not confirmed"
+                )
+            )
+        if w.sales_contact:
+            lines.append(
+                f"  - Sales contact told: {who(w.sales_contact)} {_utc(w.sales_contact_at)}"
+            )
+        if w.sales_ops_outcome:
+            lines.append(
+                f"  - Sales Ops: {w.sales_ops_outcome.label} by {who(w.sales_ops_by)} "
+                f"{_utc(w.sales_ops_at)}"
+                + (f"; notes: {w.sales_ops_notes}" if w.sales_ops_notes else "")
+            )
+        return lines
+
+    out += _section("Waiting on the customer", [line for w in waits for line in waiting(w)])
     out += _section(
         "Urgent flags",
         [

@@ -378,3 +378,10 @@ def next_check(state: CadenceState, settings: CadenceSettings, now: datetime) ->
             if deliver_at > now:
                 candidates.append(deliver_at)
     return min(candidates, default=None)
+
+
+def dm_deliver_at(due_at: datetime, state: CadenceState, settings: CadenceSettings) -> datetime:
+    """When a DM to the DRI that fell due at `due_at` may go out (quiet hours, and weekends
+    for Sev 2, as for prompts): for DMs planned outside the prompt cadence, such as the
+    customer-silence ladder, whose days start at the asker's midnight."""
+    return _deliver_at(due_at, state, settings)

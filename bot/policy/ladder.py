@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain import AttemptKind
+
 
 @dataclass(frozen=True)
 class WaitClock:
@@ -62,3 +64,42 @@ def next_step_at(clock: WaitClock, ladder_days: list[int], now: datetime) -> dat
         if at > pause_starts:
             at += clock.ooo_until - pause_starts
     return at
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """What one ladder step does (seed 000, seed 002's two-week rungs)."""
+
+    # The stalled procedure: the escalation is marked stalled (dependency: customer).
+    mark_stalled: bool = False
+    # The attempt the DRI is asked to make, and to confirm with a button.
+    attempt: AttemptKind | None = None
+    # Day 14: the sales contact (the AE, else the sales manager, else whoever the DRI names).
+    reach_sales_contact: bool = False
+    # Day 28: the direct manager and the executive sponsor are told; Sales Ops takes over.
+    loop_in_manager_and_sponsor: bool = False
+    hand_to_sales_ops: bool = False
+    # A new-MSA project: the DRI is prompted through the Hours Expired closure instead.
+    hours_expired_closure: bool = False
+
+
+_STALLED_STEPS = {
+    1: StepPlan(mark_stalled=True, attempt=AttemptKind.STALLED_NOTICE),
+    2: StepPlan(mark_stalled=True, attempt=AttemptKind.CALLED, reach_sales_contact=True),
+    3: StepPlan(mark_stalled=True, attempt=AttemptKind.FINAL_NOTICE),
+    4: StepPlan(mark_stalled=True, loop_in_manager_and_sponsor=True, hand_to_sales_ops=True),
+}
+
+
+def step_plan(step: int, *, new_msa: bool) -> StepPlan:
+    """What step `step` (1-4) does. A project sold under the new MSA leaves the stalled
+    procedure at its first question: every step only prompts the Hours Expired closure."""
+    if new_msa:
+        return StepPlan(hours_expired_closure=True)
+    return _STALLED_STEPS[step]
+
+
+def sales_contact(ae: str | None, sales_manager: str | None) -> str | None:
+    """Who the silence is escalated to on day 14: the AE on the record, else the configured
+    sales manager; None when the DRI must name someone."""
+    return ae or sales_manager

@@ -12,13 +12,12 @@ from slack_bolt import Ack, App
 from blocks import customer as customer_views
 from blocks import escalation as views
 from bot import people
-from bot.domain import SalesOpsOutcome, WaitKind
+from bot.domain import AttemptKind, SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
-from bot.escalations.permissions import leadership_people
 from bot.models import CustomerWait
 from bot.runtime import Services
 from bot.slack.modals import save_submission, show_modal
-from bot.slack.replies import tell
+from bot.slack.replies import send_export, tell
 
 
 def _selected(values: dict[str, Any], name: str, key: str) -> Any:
@@ -71,7 +70,11 @@ def register(app: App, services: Services) -> None:
         ack()
         with services.sessions.begin() as session:
             customer.mark_responded(
-                session, int(action["value"]), actor=body["user"]["id"], now=services.clock.now()
+                session,
+                int(action["value"]),
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                ladder_days=settings.ladder_days,
             )
         services.wake()
 
@@ -113,24 +116,81 @@ def register(app: App, services: Services) -> None:
     @app.action(re.compile(f"^{customer_views.SALES_OPS_OUTCOME}:"))
     def sales_ops_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        members, channel = people.sales_ops(services)
-        deciders = customer.OutcomeDeciders(
-            sales_ops=members,
-            leadership=leadership_people(settings),
-            sales_ops_channel=channel,
-            configured=bool(settings.sales_ops),
-        )
         value = json.loads(action["value"])
         outcome = SalesOpsOutcome(value["o"])
-        with services.sessions.begin() as session:
-            key = customer.decide_outcome(
+        with services.sessions() as session:
+            escalation, wait = customer.outcome_form(
+                session, int(value["w"]), outcome, actor=body["user"]["id"], settings=settings
+            )
+            view = customer_views.sales_ops_modal(escalation, wait, outcome)
+        show_modal(services, body, view)
+
+    @app.view(customer_views.SALES_OPS_CALLBACK)
+    def sales_ops_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        chosen = (_selected(values, "outcome", "selected_option") or {}).get("value")
+        if not chosen:
+            ack(response_action="errors", errors={"outcome": "Choose the outcome."})
+            return
+        save_submission(
+            services,
+            ack,
+            "notes",
+            lambda session: customer.decide_outcome(
                 session,
-                value["w"],
-                outcome=outcome,
+                json.loads(view["private_metadata"])["wait_id"],
+                outcome=SalesOpsOutcome(chosen),
                 actor=body["user"]["id"],
-                deciders=deciders,
+                deciders=customer.OutcomeDeciders.from_settings(settings),
+                now=services.clock.now(),
+                settings=settings,
+                notes=(_selected(values, "notes", "value") or "").strip() or None,
+            ),
+        )
+
+    @app.action(customer_views.SALES_OPS_EXPORT)
+    def export_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        escalation_id = int(action["value"])
+        problem = send_export(services, body["user"]["id"], escalation_id)
+        done = f"I sent you ESC-{escalation_id} as Markdown in a DM."
+        tell(services, body, f":warning: {problem}" if problem else done)
+
+    @app.action(customer_views.CONFIRM_ATTEMPT)
+    def attempt_confirmed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        with services.sessions.begin() as session:
+            attempt = customer.confirm_attempt(
+                session,
+                int(value["w"]),
+                AttemptKind(value["a"]),
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                settings=settings,
+            )
+            label = attempt.kind.label
+        services.wake()
+        tell(services, body, f"Recorded: {label}. The Sales Ops hand-off will list it.")
+
+    @app.action(customer_views.NAME_SALES_CONTACT)
+    def sales_contact_named(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        contact = action.get("selected_user")
+        if not contact:
+            return
+        problem = people.why_not_a_person(services, contact)
+        if problem is not None:
+            tell(services, body, f":warning: {problem}")
+            return
+        with services.sessions.begin() as session:
+            key = customer.name_sales_contact(
+                session,
+                int(action["block_id"].split(":")[1]),
+                contact,
+                actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=settings,
             ).key
         services.wake()
-        tell(services, body, f"Recorded: {outcome.label} for {key}.")
+        tell(services, body, f"Escalated {key} to <@{contact}> as the sales contact.")
