@@ -205,9 +205,9 @@ def test_a_watched_projects_silent_month_walks_the_ladder_to_sales_ops(
     assert [line.split(":")[0] for line in ladder] == [
         "day  7  DM DRI (Pat PM)",
         "day  7  #proj-acme-internal (thread)",
+        "day 14  DM AE (Alex)",
         "day 14  DM DRI (Pat PM)",
         "day 14  #proj-acme-internal (thread)",
-        "day 14  DM AE (Alex)",
         "day 21  DM DRI (Pat PM)",
         "day 21  #proj-acme-internal (thread)",
         "day 28  DM DRI (Pat PM)",
