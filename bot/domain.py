@@ -88,6 +88,8 @@ class Role(StrEnum):
 
 
 STAKEHOLDER_ROLES = (Role.DRI, Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
+# The people kept in the loop by DM at open ("AE, CSM, manager and director looped in").
+LOOPED_IN_ROLES = (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
 
 
 class UpdateSource(StrEnum):
@@ -167,6 +169,13 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     RETRO_LINKED = "retro_linked"
+    STAKEHOLDERS_DMED = "stakeholders_dmed"
+    FOLLOWED = "followed"
+    MUTED = "muted"
+    SYNC_REQUESTED = "sync_requested"
+    SYNC_HELD = "sync_held"
+    CHECK_IN_INVITED = "check_in_invited"
+    CHECK_IN_MISSED = "check_in_missed"
 
 
 @dataclass(frozen=True)

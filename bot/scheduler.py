@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.cadence.checkins import note_unlogged_check_in, send_check_in_invites, send_sync_reminder
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
@@ -52,6 +53,9 @@ REGISTRY: Registry = {
     Kind.LADDER: KindPolicy(send_ladder_step),
     Kind.TASK_OVERDUE: KindPolicy(send_task_nudge),
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
+    Kind.CHECK_IN_INVITES: KindPolicy(send_check_in_invites),
+    Kind.CHECK_IN_MISSED: KindPolicy(note_unlogged_check_in),
+    Kind.SYNC_REMINDER: KindPolicy(send_sync_reminder),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
 }

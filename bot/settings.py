@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
     # makes more than a handful pointless.
     delivery_workers: int = Field(default=4, ge=1, le=32)
+    # Critical Sev 1: how soon the Director PS and leadership are asked to hold a sync.
+    immediate_sync_hours: float = Field(default=4, gt=0)
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(

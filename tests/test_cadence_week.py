@@ -59,6 +59,10 @@ class Transcript:
             world.leadership_channel: "leadership",
             world.internal_channel: "internal",
             world.manager: "DM to manager",
+            world.ae: "DM to AE",
+            world.csm: "DM to CSM",
+            world.director: "DM to director",
+            world.leader: "DM to leader",
         }
         calls = self.harness.standin.calls[self.seen :]
         self.seen += len(calls)
@@ -155,6 +159,7 @@ def test_a_sev1_high_walked_through_its_first_week(
             ),
         },
     )
+    print("\n".join(log.lines))
     assert log.lines == WEEK
 
     # Customer communication is daily for High: the update on Monday 17:30 said the

@@ -30,7 +30,9 @@ def opened(session: Session, world: World, severity: Severity = Severity.SEV1) -
         check_user=lambda _user: None,
     )
     assert form is not None, errors
-    return service.open_escalation(session, form, opened_by=world.pm, now=NOW)
+    return service.open_escalation(
+        session, form, opened_by=world.pm, now=NOW, settings=Settings(_env_file=None)
+    )
 
 
 def kinds_queued(session: Session) -> list[str]:
@@ -45,7 +47,13 @@ def test_opening_saves_the_record_and_queues_its_publication_in_one_transaction(
         escalation = opened(session, World())
         key = escalation.key
     with sessions() as session:
-        assert kinds_queued(session) == [DeliveryKind.PUBLISH]
+        # A Critical: its publication, and the immediate sync asked of the Director PS by
+        # DM and in the thread.
+        assert kinds_queued(session) == [
+            DeliveryKind.PUBLISH,
+            DeliveryKind.DIRECT_MESSAGE,
+            DeliveryKind.THREAD_NOTE,
+        ]
         kinds = session.scalars(select(TimelineEvent.kind)).all()
         assert EventKind.OPENED in kinds
         assert service.find_by_key(session, key) is not None

@@ -110,6 +110,10 @@ def _queue_step(
     if step == 4:
         if sponsor:
             effects.direct_message(session, sponsor, note, now, escalation=escalation)
+        # The note tells the manager: told by DM too, not only mentioned in the thread.
+        manager = escalation.person(Role.MANAGER)
+        if manager and manager != sponsor:
+            effects.direct_message(session, manager, note, now, escalation=escalation)
         _hand_to_sales_ops(services, session, escalation, wait, day, now)
 
 

@@ -33,7 +33,7 @@ from bot.delivery.kinds import DeliveryKind
 from bot.domain import Role
 from bot.escalations.customer import wait_clock
 from bot.models import CustomerWait, Escalation, Milestone, SlackUser, Task, UrgentFlag
-from bot.policy import ladder
+from bot.policy import checkins, ladder, sync
 from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
@@ -42,6 +42,7 @@ from bot.policy.cadence import (
     local_occurrence,
     next_check,
 )
+from bot.policy.escalation import customer_comm_due_at, next_update_due
 from bot.policy.flags import next_reminder_at, reminder_due
 from bot.runtime import Services
 from bot.settings import Settings
@@ -70,6 +71,7 @@ class PlanningSettings:
     ladder_days: list[int]
     # Task due dates are calendar days in the configured zone (as the task nudges always were).
     task_tz: ZoneInfo
+    sync_window: timedelta = timedelta(hours=4)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PlanningSettings:
@@ -77,6 +79,7 @@ class PlanningSettings:
             cadence=CadenceSettings.from_settings(settings),
             ladder_days=list(settings.ladder_days),
             task_tz=settings.timezone,
+            sync_window=timedelta(hours=settings.immediate_sync_hours),
         )
 
 
@@ -106,6 +109,12 @@ class Snapshot:
     # When the DRI's time zone must be read again (cached profile going stale); None if
     # there is no DRI or the zone cannot change (the configured default).
     recheck_zone_at: datetime | None = None
+    # A Critical's immediate sync: asked for by this instant, and whether it was recorded.
+    sync_due_at: datetime | None = None
+    sync_held: bool = False
+    # Instants at which what the root shows turns overdue (update, customer communication,
+    # sync): the root is edited then, so it never shows a stale "on time".
+    root_changes_at: Sequence[datetime] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,36 @@ def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> P
             rows.append(LedgerRow(DeliveryKind.TASK_OVERDUE.value, str(task.task_id), now))
         else:
             upcoming.append(_task_overdue_from(task.due_on, settings.task_tz))
+    rows += _stakeholder_rows(snapshot, settings, now, upcoming)
     return Plan(rows, min((at for at in upcoming if at is not None and at > now), default=None))
+
+
+def _stakeholder_rows(
+    snapshot: Snapshot, settings: PlanningSettings, now: datetime, upcoming: list[datetime | None]
+) -> list[LedgerRow]:
+    """Check-in invitations and unlogged notes, sync reminders, root edits at overdue instants."""
+    rows = []
+    invite = checkins.invitation_due(snapshot.cadence, settings.cadence, now)
+    if invite is not None:
+        rows.append(LedgerRow(DeliveryKind.CHECK_IN_INVITES.value, invite.slot, invite.invite_at))
+    evening = checkins.unlogged_note_due(snapshot.cadence, settings.cadence, now)
+    if evening is not None:
+        rows.append(LedgerRow(DeliveryKind.CHECK_IN_MISSED.value, evening.slot, evening.evening_at))
+    upcoming.append(checkins.next_change(snapshot.cadence, settings.cadence, now))
+    reminder = sync.reminder_due(
+        snapshot.sync_due_at, snapshot.sync_held, settings.sync_window, now
+    )
+    if reminder is not None:
+        rows.append(LedgerRow(DeliveryKind.SYNC_REMINDER.value, reminder.slot, reminder.due_at))
+    upcoming.append(
+        sync.next_reminder_at(snapshot.sync_due_at, snapshot.sync_held, settings.sync_window, now)
+    )
+    for at in snapshot.root_changes_at:
+        if at <= now:
+            rows.append(LedgerRow(DeliveryKind.REFRESH_ROOT.value, f"truth:{at.isoformat()}", at))
+        else:
+            upcoming.append(at)
+    return rows
 
 
 # -- reading snapshots -------------------------------------------------------------------------
@@ -319,6 +357,9 @@ def _plan(
                     flags=flags.get(escalation.id, ()),
                     tasks=tasks.get(escalation.id, ()),
                     recheck_zone_at=recheck,
+                    sync_due_at=escalation.sync_due_at,
+                    sync_held=escalation.sync_held_at is not None,
+                    root_changes_at=_root_changes_at(escalation),
                 )
                 plan = plan_for(snapshot, settings, now)
             except Exception:
@@ -336,6 +377,13 @@ def _plan(
         if next_checks:
             _store_next_checks(session, next_checks)
     return len(escalations), written, stale
+
+
+def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
+    found = [next_update_due(escalation), customer_comm_due_at(escalation)]
+    found.append(escalation.sync_due_at if escalation.sync_held_at is None else None)
+    # One second past: the overdue rules are strict ("more than a day").
+    return tuple(at + timedelta(seconds=1) for at in found if at is not None)
 
 
 def _record(session: Session, snapshot: Snapshot, row: LedgerRow) -> bool:

@@ -35,3 +35,7 @@ class DeliveryKind(StrEnum):
     FLAG_DEADLINE = "flag_deadline"
     TASK_OVERDUE = "task_overdue"
     RETRO_REMINDER = "retro_reminder"
+    # Issue 11: the stakeholder loop and the Critical immediate sync.
+    CHECK_IN_INVITES = "check_in_invites"
+    CHECK_IN_MISSED = "check_in_missed"
+    SYNC_REMINDER = "sync_reminder"

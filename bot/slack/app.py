@@ -23,6 +23,7 @@ from bot.slack import (
     opening,
     prompts,
     records,
+    stakeholders,
     updates,
 )
 from bot.slack.replies import tell
@@ -69,4 +70,5 @@ def build_app(
     leadership.register(app, services)
     customer.register(app, services)
     flags.register(app, services)
+    stakeholders.register(app, services)
     return app

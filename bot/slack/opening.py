@@ -54,6 +54,7 @@ def register(app: App, services: Services) -> None:
                     form,
                     opened_by=body["user"]["id"],
                     now=services.clock.now(),
+                    settings=services.settings,
                     response_url=metadata.get("response_url"),
                 ).key
         except SQLAlchemyError:
