@@ -380,10 +380,14 @@ def _plan(
 
 
 def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
-    found = [next_update_due(escalation), customer_comm_due_at(escalation)]
-    found.append(escalation.sync_due_at if escalation.sync_held_at is None else None)
-    # One second past: the overdue rules are strict ("more than a day").
-    return tuple(at + timedelta(seconds=1) for at in found if at is not None)
+    found = [next_update_due(escalation)]
+    if escalation.sync_due_at is not None and escalation.sync_held_at is None:
+        found.append(escalation.sync_due_at)
+    comm_due = customer_comm_due_at(escalation)
+    if comm_due is not None:
+        # One second past: that rule is strict ("more than a day").
+        found.append(comm_due + timedelta(seconds=1))
+    return tuple(found)
 
 
 def _record(session: Session, snapshot: Snapshot, row: LedgerRow) -> bool:
