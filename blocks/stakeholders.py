@@ -41,11 +41,11 @@ def _thread_words(permalink: str | None) -> str:
     return f"<{permalink}|leadership thread>" if permalink else "leadership thread"
 
 
-def mute_button(escalation: Escalation) -> ButtonElement:
+def _mute_button(escalation: Escalation) -> ButtonElement:
     return ButtonElement(text="Mute updates", action_id=MUTE, value=str(escalation.id))
 
 
-def follow_button(escalation: Escalation) -> ButtonElement:
+def _follow_button(escalation: Escalation) -> ButtonElement:
     return ButtonElement(text="Follow updates", action_id=FOLLOW, value=str(escalation.id))
 
 
@@ -70,7 +70,7 @@ def welcome_blocks(
             "The DRI runs a daily internal check-in at midday; I'll invite you each morning "
             "with its time."
         )
-    buttons: list[ButtonElement | LinkButtonElement] = [mute_button(escalation)]
+    buttons: list[ButtonElement | LinkButtonElement] = [_mute_button(escalation)]
     if permalink:
         buttons.append(
             LinkButtonElement(text="Open the thread", url=permalink, action_id="open_thread")
@@ -93,7 +93,7 @@ def follower_update_blocks(escalation: Escalation, update: Update) -> list[Block
     return [
         *update_blocks(escalation, update),
         context_line(f"You follow {escalation.key}."),
-        ActionsBlock(elements=[mute_button(escalation)]),
+        ActionsBlock(elements=[_mute_button(escalation)]),
     ]
 
 
@@ -174,7 +174,7 @@ def manager_told_text(escalation: Escalation, what: str, permalink: str | None) 
 def follow_choice_blocks(escalation: Escalation, following: bool) -> list[Block]:
     """What replaces the buttons of the DM where someone followed or muted: what now holds,
     and the way back."""
-    button = mute_button(escalation) if following else follow_button(escalation)
+    button = _mute_button(escalation) if following else _follow_button(escalation)
     return [
         context_line(followed_text(escalation, following)),
         ActionsBlock(elements=[button]),

@@ -558,8 +558,6 @@ BUILDS["prompts.prompt_blocks"] += [
 ]
 BUILDS.update(
     {
-        "stakeholders.mute_button": [lambda r: stakeholders.mute_button(r.escalation)],
-        "stakeholders.follow_button": [lambda r: stakeholders.follow_button(r.escalation)],
         "stakeholders.welcome_text": [
             lambda r: stakeholders.welcome_text(r.escalation, [Role.MANAGER, Role.DIRECTOR])
         ],
