@@ -51,6 +51,7 @@ from bot.policy.escalation import (
     customer_comm_overdue_at,
     next_update_due,
     open_checklist_items,
+    pending_sync_due,
 )
 from bot.policy.progress import Progress
 
@@ -109,17 +110,16 @@ def _truth_lines(escalation: Escalation, now: datetime | None, progress: Progres
         else:
             lines.append(f"*Customer communication:* last {last}, next due {when(comm_due)}")
     if escalation.sync_due_at is not None:
+        pending = pending_sync_due(escalation)
         if escalation.sync_held_at is not None:
             lines.append(
                 f"*Immediate sync:* held {when(escalation.sync_held_at)} "
                 f"(recorded by {mention(escalation.sync_held_by)})"
             )
-        elif now is not None and now >= escalation.sync_due_at:
-            lines.append(
-                f"*Immediate sync:* :warning: not recorded, was due {when(escalation.sync_due_at)}"
-            )
-        else:
-            lines.append(f"*Immediate sync:* asked for by {when(escalation.sync_due_at)}")
+        elif pending is not None and now is not None and now >= pending:
+            lines.append(f"*Immediate sync:* :warning: not recorded, was due {when(pending)}")
+        elif pending is not None:
+            lines.append(f"*Immediate sync:* asked for by {when(pending)}")
     return "\n".join(lines)
 
 

@@ -293,6 +293,39 @@ def test_a_critical_asks_director_and_leadership_for_a_sync_and_reminds_until_re
     assert recipients(dms_since(harness, since), "Immediate sync needed") == []
 
 
+def test_a_critical_downgraded_before_its_sync_is_not_reminded(harness: BotHarness) -> None:
+    world = harness.world
+    opened_at = harness.clock.now()
+    wait_for_receipt(harness, open_escalation(harness, level="critical"))
+    before = len(harness.standin.opened_views())
+    harness.interact(
+        {
+            "type": "block_actions",
+            "user": {"id": world.leader, "name": "l", "team_id": "T0001"},
+            "trigger_id": harness.standin.new_trigger_id(),
+            "channel": {"id": world.leadership_channel},
+            "actions": [
+                {
+                    "action_id": "esc_more",
+                    "block_id": "esc_actions:1",
+                    "type": "overflow",
+                    "selected_option": {"value": "downgrade:1"},
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+    harness.submit_view(
+        wait_for_view(harness, before),
+        {"reason": {"reason": {"type": "plain_text_input", "value": "Fixed at once"}}},
+        user=world.leader,
+    )
+    since = len(harness.standin.calls)
+    walk(harness, opened_at + timedelta(hours=12))
+    assert recipients(dms_since(harness, since), "Immediate sync needed") == []
+    assert "Immediate sync" not in root_json(harness)
+
+
 def test_the_level_hint_promises_the_configured_sync_window(
     make_harness: Callable[..., BotHarness],
 ) -> None:

@@ -23,6 +23,7 @@ from bot.escalations import effects, service, stakeholders
 from bot.models import CheckIn, Escalation
 from bot.policy import checkins
 from bot.policy.cadence import CadenceSettings, local_occurrence
+from bot.policy.escalation import pending_sync_due
 from bot.policy.sync import reminder_due
 from bot.runtime import Services
 
@@ -131,12 +132,13 @@ def send_sync_reminder(services: Services, job: Job) -> Outcome:
         if not escalation.state.is_open:
             return
         window = service.sync_window(settings)
-        due = reminder_due(escalation.sync_due_at, escalation.sync_held_at is not None, window, now)
-        if due is None or due.slot != job.slot or escalation.sync_due_at is None:
-            return  # recorded meanwhile, or a newer request replaced this one
+        sync_due = pending_sync_due(escalation)
+        due = reminder_due(sync_due, False, window, now)
+        if due is None or due.slot != job.slot or sync_due is None:
+            return  # recorded meanwhile, downgraded, or a newer request replaced this one
         text = views.sync_request_text(escalation)
         blocks = views.sync_request_blocks(
-            escalation, escalation.sync_due_at, escalation.root_permalink, reminder=due.number
+            escalation, sync_due, escalation.root_permalink, reminder=due.number
         )
         people = service.sync_people(escalation, settings)
         for user in people:

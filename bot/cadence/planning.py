@@ -42,7 +42,7 @@ from bot.policy.cadence import (
     local_occurrence,
     next_check,
 )
-from bot.policy.escalation import customer_comm_due_at, next_update_due
+from bot.policy.escalation import customer_comm_due_at, next_update_due, pending_sync_due
 from bot.policy.flags import next_reminder_at, reminder_due
 from bot.runtime import Services
 from bot.settings import Settings
@@ -109,9 +109,8 @@ class Snapshot:
     # When the DRI's time zone must be read again (cached profile going stale); None if
     # there is no DRI or the zone cannot change (the configured default).
     recheck_zone_at: datetime | None = None
-    # A Critical's immediate sync: asked for by this instant, and whether it was recorded.
+    # A Critical's immediate sync still unrecorded: asked for by this instant.
     sync_due_at: datetime | None = None
-    sync_held: bool = False
     # Instants at which what the root shows turns overdue (update, customer communication,
     # sync): the root is edited then, so it never shows a stale "on time".
     root_changes_at: Sequence[datetime] = ()
@@ -181,14 +180,10 @@ def _stakeholder_rows(
     if evening is not None:
         rows.append(LedgerRow(DeliveryKind.CHECK_IN_MISSED.value, evening.slot, evening.evening_at))
     upcoming.append(checkins.next_change(snapshot.cadence, settings.cadence, now))
-    reminder = sync.reminder_due(
-        snapshot.sync_due_at, snapshot.sync_held, settings.sync_window, now
-    )
+    reminder = sync.reminder_due(snapshot.sync_due_at, False, settings.sync_window, now)
     if reminder is not None:
         rows.append(LedgerRow(DeliveryKind.SYNC_REMINDER.value, reminder.slot, reminder.due_at))
-    upcoming.append(
-        sync.next_reminder_at(snapshot.sync_due_at, snapshot.sync_held, settings.sync_window, now)
-    )
+    upcoming.append(sync.next_reminder_at(snapshot.sync_due_at, False, settings.sync_window, now))
     for at in snapshot.root_changes_at:
         if at <= now:
             rows.append(LedgerRow(DeliveryKind.REFRESH_ROOT.value, f"truth:{at.isoformat()}", at))
@@ -357,8 +352,7 @@ def _plan(
                     flags=flags.get(escalation.id, ()),
                     tasks=tasks.get(escalation.id, ()),
                     recheck_zone_at=recheck,
-                    sync_due_at=escalation.sync_due_at,
-                    sync_held=escalation.sync_held_at is not None,
+                    sync_due_at=pending_sync_due(escalation),
                     root_changes_at=_root_changes_at(escalation),
                 )
                 plan = plan_for(snapshot, settings, now)
@@ -381,8 +375,8 @@ def _plan(
 
 def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
     found = [next_update_due(escalation)]
-    if escalation.sync_due_at is not None and escalation.sync_held_at is None:
-        found.append(escalation.sync_due_at)
+    if (sync_due := pending_sync_due(escalation)) is not None:
+        found.append(sync_due)
     comm_due = customer_comm_due_at(escalation)
     if comm_due is not None:
         # One second past: that rule is strict ("more than a day").

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import ChecklistItem, Level, Severity, checklist_for
 from bot.models import Escalation
-from bot.policy.sync import sync_overdue
+from bot.policy.sync import needs_sync, sync_overdue
 
 PHASE1_WINDOW = timedelta(hours=24)
 SEV1_UPDATE_INTERVAL = timedelta(hours=24)
@@ -46,9 +46,21 @@ def overdue_items(escalation: Escalation, now: datetime) -> list[str]:
         reasons.append("update overdue")
     if customer_comm_overdue_at(escalation, now):
         reasons.append("customer communication overdue")
-    if sync_overdue(escalation.sync_due_at, escalation.sync_held_at is not None, now):
+    if sync_overdue(pending_sync_due(escalation), False, now):
         reasons.append("immediate sync not held")
     return reasons
+
+
+def pending_sync_due(escalation: Escalation) -> datetime | None:
+    """When the immediate sync asked for is due, while it is unrecorded and the escalation
+    is still an open Critical Sev 1 (a downgrade or a closure ends the ask)."""
+    if (
+        escalation.sync_held_at is not None
+        or not escalation.state.is_open
+        or not needs_sync(escalation.severity, escalation.level)
+    ):
+        return None
+    return escalation.sync_due_at
 
 
 def customer_comm_due_at(escalation: Escalation) -> datetime | None:
