@@ -22,10 +22,12 @@ from tests.world import World
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
 
-def opened(session: Session, world: World, severity: Severity = Severity.SEV1) -> Escalation:
+def opened(
+    session: Session, world: World, severity: Severity = Severity.SEV1, level: str = "high"
+) -> Escalation:
     form, errors = parse_open_form(
         severity,
-        open_form(world, severity.value),
+        open_form(world, severity.value, level=level if severity is Severity.SEV1 else None),
         leadership_channel_id=None,
         check_user=lambda _user: None,
     )
@@ -47,16 +49,28 @@ def test_opening_saves_the_record_and_queues_its_publication_in_one_transaction(
         escalation = opened(session, World())
         key = escalation.key
     with sessions() as session:
-        # A Critical: its publication, and the immediate sync asked of the Director PS by
-        # DM and in the thread.
-        assert kinds_queued(session) == [
-            DeliveryKind.PUBLISH,
-            DeliveryKind.DIRECT_MESSAGE,
-            DeliveryKind.THREAD_NOTE,
-        ]
+        assert kinds_queued(session) == [DeliveryKind.PUBLISH]
         kinds = session.scalars(select(TimelineEvent.kind)).all()
         assert EventKind.OPENED in kinds
         assert service.find_by_key(session, key) is not None
+
+
+def test_opening_a_critical_also_asks_for_its_immediate_sync_in_that_transaction(
+    engine: Engine,
+) -> None:
+    sessions = make_session_factory(engine)
+    world = World()
+    with sessions.begin() as session:
+        escalation = opened(session, world, level="critical")
+        assert escalation.sync_due_at == NOW + timedelta(hours=4)
+    with sessions() as session:
+        rows = list(session.scalars(select(Delivery).order_by(Delivery.id)))
+        assert [row.kind for row in rows] == [
+            DeliveryKind.PUBLISH,
+            DeliveryKind.DIRECT_MESSAGE,  # the Director PS of the form; no leadership set
+            DeliveryKind.THREAD_NOTE,
+        ]
+        assert rows[1].payload is not None and rows[1].payload["user"] == world.director
 
 
 def test_an_open_rolled_back_leaves_no_record_and_nothing_to_send(engine: Engine) -> None:
