@@ -127,8 +127,9 @@ def unlogged_check_in_note(escalation: Escalation, check_in_at: datetime) -> str
     )
 
 
-def sync_request_text(escalation: Escalation) -> str:
-    return clip(f"Immediate sync needed: {escape(title(escalation))}", TEXT_LIMIT)
+def sync_request_text(escalation: Escalation, reminder: int = 0) -> str:
+    what = f"Reminder {reminder}: no sync recorded yet" if reminder else "Immediate sync needed"
+    return clip(f"{what}: {escape(title(escalation))}", TEXT_LIMIT)
 
 
 def sync_request_blocks(

@@ -591,7 +591,10 @@ BUILDS.update(
         "stakeholders.unlogged_check_in_note": [
             lambda r: stakeholders.unlogged_check_in_note(r.escalation, NOW)
         ],
-        "stakeholders.sync_request_text": [lambda r: stakeholders.sync_request_text(r.escalation)],
+        "stakeholders.sync_request_text": [
+            lambda r: stakeholders.sync_request_text(r.escalation),
+            lambda r: stakeholders.sync_request_text(r.escalation, 2),
+        ],
         "stakeholders.sync_request_blocks": [
             lambda r: stakeholders.sync_request_blocks(r.escalation, NOW, PERMALINK),
             lambda r: stakeholders.sync_request_blocks(r.escalation, NOW, None, reminder=2),

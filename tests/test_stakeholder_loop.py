@@ -261,15 +261,14 @@ def test_a_critical_asks_director_and_leadership_for_a_sync_and_reminds_until_re
 
     since = len(harness.standin.calls)
     walk(harness, opened_at + timedelta(hours=4) - TICK)
-    assert recipients(dms_since(harness, since), "Immediate sync needed") == []
+    assert recipients(dms_since(harness, since), "Reminder") == []
     walk(harness, opened_at + timedelta(hours=4))
-    assert recipients(dms_since(harness, since), "Immediate sync needed") == asked
+    assert recipients(dms_since(harness, since), "Reminder 1: no sync recorded yet") == asked
     assert "not recorded" in root_json(harness)
     walk(harness, opened_at + timedelta(hours=24))
+    assert recipients(dms_since(harness, since), "Reminder 2: no sync recorded yet") == asked
     reminders = [
-        payload
-        for user, text, payload in dms_since(harness, since)
-        if text.startswith("Immediate sync needed")
+        payload for user, text, payload in dms_since(harness, since) if text.startswith("Reminder")
     ]
     assert len(reminders) == 4  # two reminders, to each of the two, then no more
     assert all("sync_held" in payload for payload in reminders)
@@ -290,7 +289,7 @@ def test_a_critical_asks_director_and_leadership_for_a_sync_and_reminds_until_re
     assert "held" in root_json(harness) and "not recorded" not in root_json(harness)
     since = len(harness.standin.calls)
     walk(harness, opened_at + timedelta(days=3))
-    assert recipients(dms_since(harness, since), "Immediate sync needed") == []
+    assert recipients(dms_since(harness, since), "Reminder") == []
 
 
 def test_a_critical_downgraded_before_its_sync_is_not_reminded(harness: BotHarness) -> None:
@@ -322,7 +321,7 @@ def test_a_critical_downgraded_before_its_sync_is_not_reminded(harness: BotHarne
     )
     since = len(harness.standin.calls)
     walk(harness, opened_at + timedelta(hours=12))
-    assert recipients(dms_since(harness, since), "Immediate sync needed") == []
+    assert recipients(dms_since(harness, since), "Reminder") == []
     assert "Immediate sync" not in root_json(harness)
 
 

@@ -136,7 +136,7 @@ def send_sync_reminder(services: Services, job: Job) -> Outcome:
         due = reminder_due(sync_due, False, window, now)
         if due is None or due.slot != job.slot or sync_due is None:
             return  # recorded meanwhile, downgraded, or a newer request replaced this one
-        text = views.sync_request_text(escalation)
+        text = views.sync_request_text(escalation, due.number)
         blocks = views.sync_request_blocks(
             escalation, sync_due, escalation.root_permalink, reminder=due.number
         )
