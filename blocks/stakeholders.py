@@ -62,8 +62,8 @@ def welcome_blocks(
         f"You are *{_roles(roles)}* on *{escape(title(escalation))}* (project: "
         f"{escape(clip(escalation.project, 500))}), opened by {mention(escalation.opened_by)}. "
         f"DRI: {mention(escalation.person(Role.DRI))}.",
-        f"Everything happens in the {_thread_words(permalink)}. I'll DM you each update the "
-        "DRI posts; mute them if you'd rather read the thread.",
+        f"Everything happens in the {_thread_words(permalink)}. I'll DM you each status "
+        "update posted with the update form; mute them if you'd rather read the thread.",
     ]
     if escalation.severity is Severity.SEV1:
         lines.append(
