@@ -75,6 +75,7 @@ def _bot_child(api_url: str, database_url: str) -> dict[str, float]:
                 form,
                 opened_by=world.pm,
                 now=services.clock.now(),
+                settings=services.settings,
                 response_url=f"{api_url}response/{index}",
             )
     time.sleep(SETTLE)

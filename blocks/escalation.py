@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -45,7 +46,14 @@ from bot.domain import (
     checklist_for,
 )
 from bot.models import Escalation
-from bot.policy.escalation import next_update_due, open_checklist_items
+from bot.policy.escalation import (
+    customer_comm_due_at,
+    customer_comm_overdue_at,
+    next_update_due,
+    open_checklist_items,
+    pending_sync_due,
+)
+from bot.policy.progress import Progress
 
 # Action IDs of the root message's buttons; the later flows listen for them.
 POST_UPDATE = "esc_post_update"
@@ -82,8 +90,50 @@ def root_text(escalation: Escalation) -> str:
     return clip(f"{escape(title(escalation))}: {escape(clip(escalation.summary, 200))}", TEXT_LIMIT)
 
 
-def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Block]:
-    """The pinned root message: everything leadership needs at a glance, and the buttons."""
+def _truth_lines(escalation: Escalation, now: datetime | None, progress: Progress | None) -> str:
+    """Progress, customer communication and the immediate sync, as of `now` (overdue marks
+    only when `now` is given: the planner edits the root when one turns overdue)."""
+    lines = []
+    if progress is not None:
+        lines.append(f"*Milestones:* {progress.summary()}")
+    comm_due = customer_comm_due_at(escalation)
+    if comm_due is not None:
+        last = (
+            when(escalation.last_customer_comm_at)
+            if escalation.last_customer_comm_at
+            else "none recorded"
+        )
+        if now is not None and customer_comm_overdue_at(escalation, now):
+            lines.append(
+                f"*Customer communication:* :warning: overdue since {when(comm_due)} (last: {last})"
+            )
+        else:
+            lines.append(f"*Customer communication:* last {last}, next due {when(comm_due)}")
+    if escalation.sync_due_at is not None:
+        pending = pending_sync_due(escalation)
+        if escalation.sync_held_at is not None:
+            lines.append(
+                f"*Immediate sync:* held {when(escalation.sync_held_at)} "
+                f"(recorded by {mention(escalation.sync_held_by)})"
+            )
+        elif pending is not None and now is not None and now >= pending:
+            lines.append(f"*Immediate sync:* :warning: not recorded, was due {when(pending)}")
+        elif pending is not None:
+            lines.append(f"*Immediate sync:* asked for by {when(pending)}")
+    return "\n".join(lines)
+
+
+def root_blocks(
+    escalation: Escalation,
+    *,
+    interactive: bool = True,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> list[Block]:
+    """The pinned root message: everything leadership needs at a glance, and the buttons.
+
+    With `now`, what is overdue at `now` says so; with `progress`, the milestones' percent
+    complete is shown."""
     state = (
         "Resolved :white_check_mark:"
         if escalation.state is State.RESOLVED
@@ -100,7 +150,11 @@ def root_blocks(escalation: Escalation, *, interactive: bool = True) -> list[Blo
         f"*Last update:* {last_update}"
     )
     if escalation.state is not State.RESOLVED and escalation.severity is not Severity.WATCH:
-        status_line += f"   *Next update due:* {when(next_update_due(escalation))}"
+        due = next_update_due(escalation)
+        late = " :warning: overdue" if now is not None and now >= due else ""
+        status_line += f"   *Next update due:* {when(due)}{late}"
+    if escalation.state.is_open and (truth := _truth_lines(escalation, now, progress)):
+        status_line += f"\n{truth}"
     blocks: list[Block] = [
         HeaderBlock(text=clip(title(escalation), HEADER_TEXT)),
         # Clipped so that even escaped five-fold it leaves room for the status line.
@@ -224,8 +278,10 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
         )
     blocks.append(
         context_line(
-            "Items I could do myself are ticked already. Tick the rest as you go; the DRI is "
-            "reminded of anything still open at the deadline."
+            "I tick an item only once I've done it and it worked (thread pinned, every "
+            "stakeholder DMed, the first check-in invitations delivered, the immediate sync "
+            "recorded). Tick the rest as you go; the DRI is reminded of anything still open "
+            "at the deadline."
         )
     )
     return blocks

@@ -105,8 +105,10 @@ def open_escalation_modal(
     opener: str | None = None,
     director: str | None = None,
     metadata: dict[str, Any] | None = None,
+    sync_hours: float = 4,
 ) -> View:
-    """The open-escalation form; `metadata` travels back in `private_metadata` on submit."""
+    """The open-escalation form; `metadata` travels back in `private_metadata` on submit.
+    `sync_hours` is the configured window of a Critical's immediate sync, as promised."""
     if severity is Severity.WATCH:
         return watch_modal(customer=customer, opener=opener, metadata=metadata)
     health_options = [Option(value=h.value, label=f"{h.label}") for h in Health]
@@ -128,7 +130,11 @@ def open_escalation_modal(
                     placeholder="How bad is it?",
                     options=[Option(value=level.value, label=level.label) for level in Level],
                 ),
-                hint="Critical gets an immediate leadership sync; Medium: customer update every other day.",
+                hint=(
+                    "Critical: I ask the Director PS and leadership by DM to hold a sync within "
+                    f"{sync_hours:g} h and remind them until someone records it. Customer update "
+                    "due daily (Medium: every other day)."
+                ),
             )
         )
     fields += [

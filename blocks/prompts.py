@@ -19,6 +19,7 @@ from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, age, clip, escape, mention, w
 from bot.domain import Role
 from bot.models import Escalation
 from bot.policy.escalation import open_checklist_items
+from bot.policy.progress import Progress
 
 PROMPT_POST_UPDATE = "prompt_post_update"
 PROMPT_NOTHING_NEW = "prompt_nothing_new"
@@ -87,8 +88,10 @@ def prompt_blocks(
     permalink: str | None,
     now: datetime,
     customer_comm_overdue: bool,
+    progress: Progress | None = None,
 ) -> list[Block]:
-    """A DM prompt for the DRI, with the buttons that answer it."""
+    """A DM prompt for the DRI, with the buttons that answer it; the morning one says how
+    far the milestones are when `progress` is given."""
     emoji, headline, ask = HEADLINES[kind]
     lines = [f"{emoji} *{headline}: {escape(title(escalation))}*", ask]
     if kind == "phase1_deadline":
@@ -111,6 +114,8 @@ def prompt_blocks(
         )
     if kind not in ("phase1_deadline",) and (items := open_items(escalation)):
         notes.append(f"{len(items)} Phase 1 item(s) open")
+    if kind == "morning" and progress is not None:
+        notes.append(f"Milestones: {progress.summary()}")
     value = prompt_value(escalation.id, kind, slot)
     buttons = []
     if kind == "midday":

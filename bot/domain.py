@@ -92,6 +92,8 @@ class Role(StrEnum):
 
 
 STAKEHOLDER_ROLES = (Role.DRI, Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
+# The people kept in the loop by DM at open ("AE, CSM, manager and director looped in").
+LOOPED_IN_ROLES = (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)
 
 
 class UpdateSource(StrEnum):
@@ -216,6 +218,13 @@ class EventKind(StrEnum):
     WATCH_ESCALATED = "watch_escalated"
     ATTEMPT_CONFIRMED = "attempt_confirmed"
     SALES_CONTACT = "sales_contact"
+    STAKEHOLDERS_DMED = "stakeholders_dmed"
+    FOLLOWED = "followed"
+    MUTED = "muted"
+    SYNC_REQUESTED = "sync_requested"
+    SYNC_HELD = "sync_held"
+    CHECK_IN_INVITED = "check_in_invited"
+    CHECK_IN_MISSED = "check_in_missed"
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,10 @@ class Escalation(Base):
     # is in the internal project channel, or else in the DRI's DM with the bot.
     watch_channel_id: Mapped[str | None] = mapped_column(String(32))
     watch_ts: Mapped[str | None] = mapped_column(String(32))
+    # Critical: leadership is asked to hold a sync by `sync_due_at`; "Sync held" records it.
+    sync_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sync_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sync_held_by: Mapped[str | None] = mapped_column(String(32))
 
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
@@ -205,6 +209,10 @@ class EscalationPerson(Base):
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
     role: Mapped[Role] = mapped_column(_enum(Role))
     user_id: Mapped[str] = mapped_column(String(32), index=True)
+    # When Slack accepted the DM telling this person their role (None: not yet).
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the person muted the escalation: no update DMs until they follow again.
+    muted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     escalation: Mapped[Escalation] = relationship(back_populates="people")
 

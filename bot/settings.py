@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     sales_ops_user_ids: CommaList = []
     # The sales contact when an escalation has no AE on the record.
     sales_manager_user_id: str | None = None
+    # Critical Sev 1: how soon the Director PS and leadership are asked to hold a sync.
+    immediate_sync_hours: float = Field(default=4, gt=0)
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(

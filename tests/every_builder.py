@@ -970,3 +970,92 @@ def mrkdwn_texts(payload: Any) -> list[str]:
     if isinstance(payload, str):
         return [payload]
     return [obj["text"] for obj in text_objects(payload) if obj["type"] == "mrkdwn"]
+
+
+# -- issue 11: the stakeholder loop (appended so parallel branches merge cleanly) -------------
+from blocks import stakeholders  # noqa: E402
+from bot.policy.progress import progress_of_milestones  # noqa: E402
+
+BUILDER_MODULES = (*BUILDER_MODULES, stakeholders)
+
+
+def _with_sync(r: Records, held: bool) -> Escalation:
+    """The typed escalation, a Critical whose immediate sync was asked for (and held)."""
+    record = an_escalation(r.text, r.escalation.links[0].url)
+    record.sync_due_at = NOW - timedelta(hours=1)
+    if held:
+        record.sync_held_at, record.sync_held_by = NOW, PEOPLE[Role.DIRECTOR]
+    return record
+
+
+BUILDS["escalation.root_blocks"] += [
+    lambda r: escalation.root_blocks(
+        _with_sync(r, held=False), now=NOW, progress=progress_of_milestones(r.tracking.milestones)
+    ),
+    lambda r: escalation.root_blocks(_with_sync(r, held=True), now=NOW),
+]
+BUILDS["prompts.prompt_blocks"] += [
+    lambda r: prompts.prompt_blocks(
+        r.escalation,
+        "morning",
+        "2026-11-23",
+        permalink=PERMALINK,
+        now=NOW,
+        customer_comm_overdue=True,
+        progress=progress_of_milestones(r.tracking.milestones),
+    )
+]
+BUILDS.update(
+    {
+        "stakeholders.welcome_text": [
+            lambda r: stakeholders.welcome_text(r.escalation, [Role.MANAGER, Role.DIRECTOR])
+        ],
+        "stakeholders.welcome_blocks": [
+            lambda r: stakeholders.welcome_blocks(r.escalation, [Role.AE], PERMALINK),
+            lambda r: stakeholders.welcome_blocks(r.portfolio[1], [Role.CSM], None),
+        ],
+        "stakeholders.followed_text": [
+            lambda r: stakeholders.followed_text(r.escalation, True),
+            lambda r: stakeholders.followed_text(r.escalation, False),
+        ],
+        "stakeholders.follow_choice_blocks": [
+            lambda r: stakeholders.follow_choice_blocks(r.escalation, True),
+            lambda r: stakeholders.follow_choice_blocks(r.escalation, False),
+        ],
+        "stakeholders.follower_update_text": [
+            lambda r: stakeholders.follower_update_text(r.escalation, r.update)
+        ],
+        "stakeholders.follower_update_blocks": [
+            lambda r: stakeholders.follower_update_blocks(r.escalation, r.update)
+        ],
+        "stakeholders.invitation_text": [
+            lambda r: stakeholders.invitation_text(r.escalation, NOW + timedelta(hours=3))
+        ],
+        "stakeholders.invitation_blocks": [
+            lambda r: stakeholders.invitation_blocks(
+                r.escalation, NOW + timedelta(hours=3), PERMALINK
+            ),
+            lambda r: stakeholders.invitation_blocks(r.escalation, NOW, None),
+        ],
+        "stakeholders.unlogged_check_in_note": [
+            lambda r: stakeholders.unlogged_check_in_note(r.escalation, NOW)
+        ],
+        "stakeholders.sync_request_text": [
+            lambda r: stakeholders.sync_request_text(r.escalation),
+            lambda r: stakeholders.sync_request_text(r.escalation, 2),
+        ],
+        "stakeholders.sync_request_blocks": [
+            lambda r: stakeholders.sync_request_blocks(r.escalation, NOW, PERMALINK),
+            lambda r: stakeholders.sync_request_blocks(r.escalation, NOW, None, reminder=2),
+        ],
+        "stakeholders.sync_held_note": [
+            lambda r: stakeholders.sync_held_note(r.escalation, PEOPLE[Role.DIRECTOR], NOW)
+        ],
+        "stakeholders.manager_told_text": [
+            lambda r: stakeholders.manager_told_text(
+                r.escalation, "No update for 30 hours.", PERMALINK
+            )
+        ],
+    }
+)
+TEXT_ONLY_MESSAGES |= {"stakeholders.manager_told_text", "stakeholders.unlogged_check_in_note"}

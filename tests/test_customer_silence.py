@@ -62,7 +62,13 @@ def walk_days(harness: BotHarness, days: float, step: timedelta = timedelta(hour
 def ladder_log(harness: BotHarness) -> list[str]:
     """Who was told what about the silence (the cadence's own prompts left out)."""
     world, standin = harness.world, harness.standin
-    names = {world.pm: "DRI", world.ae: "AE", SALES_OPS: "Sales Ops", SPONSOR: "sponsor"}
+    names = {
+        world.pm: "DRI",
+        world.ae: "AE",
+        world.manager: "manager",
+        SALES_OPS: "Sales Ops",
+        SPONSOR: "sponsor",
+    }
     dm_names = {standin.dm_channel(user): name for user, name in names.items()}
     lines = []
     for call in standin.calls_to("chat.postMessage")[harness.since :]:
@@ -95,6 +101,8 @@ def test_thirty_days_of_silence_walk_the_whole_ladder_to_sales_ops(
         "day 28 DRI: ESC-1: customer silent for 28 days",
         "day 28 thread: :sos: <@UMGR0001> <@USPONS01> Acme Corp has been unresponsive for 28 d",
         "day 28 sponsor: :sos: <@UMGR0001> <@USPONS01> Acme Corp has been unresponsive for 28 d",
+        # The note tells the manager; so does a DM (issue 11).
+        "day 28 manager: :sos: <@UMGR0001> <@USPONS01> Acme Corp has been unresponsive for 28 d",
         "day 28 Sales Ops: Sales Ops hand-off: ESC-1",
     ]
     assert the_escalation(harness).state is State.STALLED

@@ -28,6 +28,10 @@ from tests.test_exactly_once import second_process, tick_together
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The escalations here are High: a Critical's sync request is more ledger rows (DMs and a
+# thread note) beside the publication these tests take apart.
+
+
 def top_level(harness: BotHarness, channel: str) -> list[str]:
     return [m.ts for m in harness.standin.messages(channel) if m.thread_ts is None]
 
@@ -104,7 +108,7 @@ def test_a_process_killed_mid_publication_is_finished_once_by_the_next_one(
     harness: BotHarness, method: str, after: int, moment: str
 ) -> None:
     with saved_but_not_delivered(harness):
-        response_url = open_escalation(harness)
+        response_url = open_escalation(harness, level="high")
     kill_mid_call(harness, method, after=after)
     assert publication(harness).status is DeliveryStatus.CLAIMED, moment
 
@@ -120,7 +124,7 @@ def test_a_restart_eleven_minutes_after_a_crash_finishes_the_publication(
     harness: BotHarness,
 ) -> None:
     with saved_but_not_delivered(harness):
-        response_url = open_escalation(harness)
+        response_url = open_escalation(harness, level="high")
     kill_mid_call(harness, "chat.postMessage")
     harness.clock.set(harness.clock.now() + timedelta(minutes=11))
     harness.deliver()
@@ -133,14 +137,14 @@ def test_slack_doing_the_work_but_the_answer_lost_never_doubles_it(
     harness: BotHarness, lost: str
 ) -> None:
     harness.standin.lose_answer_next(lost)
-    response_url = open_escalation(harness)
+    response_url = open_escalation(harness, level="high")
     harness.clock.set(harness.clock.now() + timedelta(minutes=5))
     harness.tick_at(harness.clock.now())
     assert_published_exactly_once(harness, response_url)
 
 
 def test_every_post_of_an_update_survives_a_lost_answer_once(harness: BotHarness) -> None:
-    open_escalation(harness)
+    open_escalation(harness, level="high")
     world = harness.world
     harness.standin.lose_answer_next("chat.postMessage", times=3)
     post_update(harness, "Rolled back the release", customer_communicated="no")
@@ -157,7 +161,7 @@ def test_a_rate_limited_post_waits_as_long_as_slack_asks_without_holding_a_worke
     harness: BotHarness,
 ) -> None:
     harness.standin.fail_next("chat.postMessage", status=429, retry_after=30)
-    response_url = open_escalation(harness)
+    response_url = open_escalation(harness, level="high")
     assert top_level(harness, harness.world.leadership_channel) == []
     assert harness.standin.responses(response_url) == []  # a pause is not news for the PM
     row = publication(harness)
@@ -232,14 +236,14 @@ def test_a_short_workspace_hold_is_waited_out_in_place_and_a_channel_pace_is_not
 
 def test_two_processes_delivering_at_once_publish_it_once(harness: BotHarness) -> None:
     with saved_but_not_delivered(harness):
-        response_url = open_escalation(harness)
+        response_url = open_escalation(harness, level="high")
     tick_together([harness.services, second_process(harness, harness.clock)])
     assert_published_exactly_once(harness, response_url)
 
 
 def test_a_permanent_refusal_is_kept_as_failed_and_its_owner_is_told(harness: BotHarness) -> None:
     harness.standin.fail_next("chat.postMessage", error="invalid_blocks")
-    open_escalation(harness)
+    open_escalation(harness, level="high")
     assert publication(harness).status is DeliveryStatus.FAILED
     assert "invalid_blocks" in (publication(harness).last_error or "")
     notices = [m.text for m in harness.standin.dms_to(harness.world.pm) if "gave up" in m.text]
@@ -248,7 +252,7 @@ def test_a_permanent_refusal_is_kept_as_failed_and_its_owner_is_told(harness: Bo
 
 def test_work_given_up_shows_under_needs_attention_in_app_home(harness: BotHarness) -> None:
     harness.standin.fail_next("chat.postMessage", error="invalid_blocks")
-    open_escalation(harness)
+    open_escalation(harness, level="high")
     harness.event({"type": "app_home_opened", "user": harness.world.pm, "tab": "home"})
     home = json.dumps(harness.standin.views_published(harness.world.pm)[-1])
     assert "Needs attention" in home

@@ -138,6 +138,9 @@ def test_a_retro_link_is_shared_in_the_thread_once(harness: BotHarness) -> None:
 
 def test_a_ticked_checklist_item_shows_once_slack_answers_again(harness: BotHarness) -> None:
     standin, world = opened(harness).standin, harness.world
+    # Today's check-in invitations go out first: delivered, they tick an item themselves.
+    harness.tick_at(harness.clock.now())
+    harness.clock.set(harness.clock.now() + timedelta(minutes=1))
     checklist_ts = the_escalation(harness).checklist_ts
 
     def checklist() -> Message:

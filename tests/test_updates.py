@@ -22,7 +22,8 @@ INTERNAL_NOTE = "CFO is furious; legal reviewing the SOW penalty clause"
 
 
 def opened(harness: BotHarness) -> BotHarness:
-    wait_for_receipt(harness, open_escalation(harness))
+    # High: a Critical's thread also holds its immediate-sync request.
+    wait_for_receipt(harness, open_escalation(harness, level="high"))
     return harness
 
 

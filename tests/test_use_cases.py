@@ -22,15 +22,19 @@ from tests.world import World
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
 
-def opened(session: Session, world: World, severity: Severity = Severity.SEV1) -> Escalation:
+def opened(
+    session: Session, world: World, severity: Severity = Severity.SEV1, level: str = "high"
+) -> Escalation:
     form, errors = parse_open_form(
         severity,
-        open_form(world, severity.value),
+        open_form(world, severity.value, level=level if severity is Severity.SEV1 else None),
         leadership_channel_id=None,
         check_user=lambda _user: None,
     )
     assert form is not None, errors
-    return service.open_escalation(session, form, opened_by=world.pm, now=NOW)
+    return service.open_escalation(
+        session, form, opened_by=world.pm, now=NOW, settings=Settings(_env_file=None)
+    )
 
 
 def kinds_queued(session: Session) -> list[str]:
@@ -49,6 +53,24 @@ def test_opening_saves_the_record_and_queues_its_publication_in_one_transaction(
         kinds = session.scalars(select(TimelineEvent.kind)).all()
         assert EventKind.OPENED in kinds
         assert service.find_by_key(session, key) is not None
+
+
+def test_opening_a_critical_also_asks_for_its_immediate_sync_in_that_transaction(
+    engine: Engine,
+) -> None:
+    sessions = make_session_factory(engine)
+    world = World()
+    with sessions.begin() as session:
+        escalation = opened(session, world, level="critical")
+        assert escalation.sync_due_at == NOW + timedelta(hours=4)
+    with sessions() as session:
+        rows = list(session.scalars(select(Delivery).order_by(Delivery.id)))
+        assert [row.kind for row in rows] == [
+            DeliveryKind.PUBLISH,
+            DeliveryKind.DIRECT_MESSAGE,  # the Director PS of the form; no leadership set
+            DeliveryKind.THREAD_NOTE,
+        ]
+        assert rows[1].payload is not None and rows[1].payload["user"] == world.director
 
 
 def test_an_open_rolled_back_leaves_no_record_and_nothing_to_send(engine: Engine) -> None:

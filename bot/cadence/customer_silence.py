@@ -167,8 +167,13 @@ def _queue_step(
         )
     note = customer_views.ladder_thread_note(escalation, wait, step, day, sponsor=sponsor)
     effects.thread_note(session, escalation, note, now)
-    if plan.loop_in_manager_and_sponsor and sponsor:
-        effects.direct_message(session, sponsor, note, now, escalation=escalation)
+    if plan.loop_in_manager_and_sponsor:
+        if sponsor:
+            effects.direct_message(session, sponsor, note, now, escalation=escalation)
+        # The note tells the manager: told by DM too, not only mentioned in the thread.
+        manager = escalation.person(Role.MANAGER)
+        if manager and manager != sponsor:
+            effects.direct_message(session, manager, note, now, escalation=escalation)
     if plan.hand_to_sales_ops:
         _hand_to_sales_ops(services, session, escalation, wait, day, now)
 

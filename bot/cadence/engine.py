@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
+from blocks import stakeholders as stakeholder_views
+from blocks.text import mention
 from bot import people
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role, Severity
-from bot.escalations import effects, service
+from bot.escalations import effects, records, service
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
 from bot.policy.cadence import (
@@ -181,6 +183,7 @@ def send_prompt(services: Services, job: Job) -> Outcome:
             services.gateway.post(
                 channel, text, thread_ts=root_ts, key=job.key(), look_first=job.retrying
             )
+            _tell_manager_too(services, job, escalation)
     now = services.clock.now()
 
     def record(session: Session) -> None:
@@ -193,6 +196,33 @@ def send_prompt(services: Services, job: Job) -> Outcome:
         service.record(session, current, event, service.BOT, text, now)
 
     return settle_with(services, job, record)
+
+
+def _tell_manager_too(services: Services, job: Job, escalation: Escalation) -> None:
+    """The thread notes that tell the manager also reach them by DM: a mention in a channel
+    they may not read is not telling them."""
+    manager = escalation.person(Role.MANAGER)
+    if not manager or job.kind not in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER):
+        return
+    if job.kind == PromptKind.PHASE1_MANAGER:
+        count = len(prompt_views.open_items(escalation))
+        what = (
+            f"The Phase 1 checklist is 4 hours past its deadline with {count} item(s) open "
+            f"(DRI {mention(escalation.person(Role.DRI))})."
+        )
+    else:
+        silent_since = escalation.last_update_at or escalation.cadence_start
+        hours = int((services.clock.now() - silent_since).total_seconds() // 3600)
+        what = (
+            f"No update for {hours} hours; the DRI {mention(escalation.person(Role.DRI))} "
+            "has been asked to post one."
+        )
+    services.gateway.dm(
+        manager,
+        stakeholder_views.manager_told_text(escalation, what, escalation.root_permalink),
+        key=job.key("manager"),
+        look_first=job.retrying,
+    )
 
 
 def _compose(
@@ -220,11 +250,21 @@ def _compose(
         return None
     permalink = escalation.root_permalink
     overdue = customer_comm_overdue(cadence_state(services, escalation), now)
+    progress = None
+    if kind == PromptKind.MORNING:
+        with services.sessions() as session:
+            progress = records.progress(session, escalation.id)
     return (
         "dm",
         prompt_views.prompt_text(escalation, kind),
         prompt_views.prompt_blocks(
-            escalation, kind, slot, permalink=permalink, now=now, customer_comm_overdue=overdue
+            escalation,
+            kind,
+            slot,
+            permalink=permalink,
+            now=now,
+            customer_comm_overdue=overdue,
+            progress=progress,
         ),
     )
 

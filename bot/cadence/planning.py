@@ -42,7 +42,7 @@ from bot.models import (
     Task,
     UrgentFlag,
 )
-from bot.policy import ladder
+from bot.policy import checkins, ladder, sync
 from bot.policy.blockers import STALE_BLOCKER_TRIGGER, suggest_trigger_at
 from bot.policy.cadence import (
     CadenceSettings,
@@ -53,6 +53,7 @@ from bot.policy.cadence import (
     local_occurrence,
     next_check,
 )
+from bot.policy.escalation import customer_comm_due_at, next_update_due, pending_sync_due
 from bot.policy.flags import next_reminder_at, reminder_due
 from bot.runtime import Services
 from bot.settings import Settings
@@ -81,6 +82,7 @@ class PlanningSettings:
     ladder_days: list[int]
     # Task due dates are calendar days in the configured zone (as the task nudges always were).
     task_tz: ZoneInfo
+    sync_window: timedelta = timedelta(hours=4)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PlanningSettings:
@@ -88,6 +90,7 @@ class PlanningSettings:
             cadence=CadenceSettings.from_settings(settings),
             ladder_days=list(settings.ladder_days),
             task_tz=settings.timezone,
+            sync_window=timedelta(hours=settings.immediate_sync_hours),
         )
 
 
@@ -126,6 +129,11 @@ class Snapshot:
     # there is no DRI or the zone cannot change (the configured default).
     recheck_zone_at: datetime | None = None
     blockers: Sequence[OpenBlocker] = ()
+    # A Critical's immediate sync still unrecorded: asked for by this instant.
+    sync_due_at: datetime | None = None
+    # Instants at which what the root shows turns overdue (update, customer communication,
+    # sync): the root is edited then, so it never shows a stale "on time".
+    root_changes_at: Sequence[datetime] = ()
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,32 @@ def plan_for(snapshot: Snapshot, settings: PlanningSettings, now: datetime) -> P
             rows.append(LedgerRow(DeliveryKind.BLOCKER_TRIGGER.value, str(blocker.blocker_id), now))
         else:
             upcoming.append(suggest_at)
+    rows += _stakeholder_rows(snapshot, settings, now, upcoming)
     return Plan(rows, min((at for at in upcoming if at is not None and at > now), default=None))
+
+
+def _stakeholder_rows(
+    snapshot: Snapshot, settings: PlanningSettings, now: datetime, upcoming: list[datetime | None]
+) -> list[LedgerRow]:
+    """Check-in invitations and unlogged notes, sync reminders, root edits at overdue instants."""
+    rows = []
+    invite = checkins.invitation_due(snapshot.cadence, settings.cadence, now)
+    if invite is not None:
+        rows.append(LedgerRow(DeliveryKind.CHECK_IN_INVITES.value, invite.slot, invite.invite_at))
+    evening = checkins.unlogged_note_due(snapshot.cadence, settings.cadence, now)
+    if evening is not None:
+        rows.append(LedgerRow(DeliveryKind.CHECK_IN_MISSED.value, evening.slot, evening.evening_at))
+    upcoming.append(checkins.next_change(snapshot.cadence, settings.cadence, now))
+    reminder = sync.reminder_due(snapshot.sync_due_at, False, settings.sync_window, now)
+    if reminder is not None:
+        rows.append(LedgerRow(DeliveryKind.SYNC_REMINDER.value, reminder.slot, reminder.due_at))
+    upcoming.append(sync.next_reminder_at(snapshot.sync_due_at, False, settings.sync_window, now))
+    for at in snapshot.root_changes_at:
+        if at <= now:
+            rows.append(LedgerRow(DeliveryKind.REFRESH_ROOT.value, f"truth:{at.isoformat()}", at))
+        else:
+            upcoming.append(at)
+    return rows
 
 
 # -- reading snapshots -------------------------------------------------------------------------
@@ -382,6 +415,8 @@ def _plan(
                     tasks=tasks.get(escalation.id, ()),
                     recheck_zone_at=recheck,
                     blockers=stale_blockers.get(escalation.id, ()),
+                    sync_due_at=pending_sync_due(escalation),
+                    root_changes_at=_root_changes_at(escalation),
                 )
                 plan = plan_for(snapshot, settings, now)
             except Exception:
@@ -399,6 +434,17 @@ def _plan(
         if next_checks:
             _store_next_checks(session, next_checks)
     return len(escalations), written, stale
+
+
+def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
+    found = [next_update_due(escalation)]
+    if (sync_due := pending_sync_due(escalation)) is not None:
+        found.append(sync_due)
+    comm_due = customer_comm_due_at(escalation)
+    if comm_due is not None:
+        # One second past: that rule is strict ("more than a day").
+        found.append(comm_due + timedelta(seconds=1))
+    return tuple(found)
 
 
 def _record(session: Session, snapshot: Snapshot, row: LedgerRow) -> bool:

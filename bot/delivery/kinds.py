@@ -42,3 +42,7 @@ class DeliveryKind(StrEnum):
     # The weekly insights chart, uploaded to the PMO manager's DM (issue 15).
     INSIGHTS_CHART = "insights_chart"
     CONFLICT_STEP = "conflict_step"
+    # Issue 11: the stakeholder loop and the Critical immediate sync.
+    CHECK_IN_INVITES = "check_in_invites"
+    CHECK_IN_MISSED = "check_in_missed"
+    SYNC_REMINDER = "sync_reminder"

@@ -63,14 +63,16 @@ def direct_message(
     escalation: Escalation | None = None,
     blocks: Sequence[Any] | None = None,
     slot: str | None = None,
+    due_at: datetime | None = None,
 ) -> bool:
-    """A DM; with `slot`, at most one per (escalation or person, slot)."""
+    """A DM; with `slot`, at most one per (escalation or person, slot); sent at `due_at`
+    (default: now)."""
     return ledger.schedule(
         session,
         subject=escalation.key if escalation else user_id,
         kind=DeliveryKind.DIRECT_MESSAGE,
         slot=f"{user_id}:{slot}" if slot else _unique_slot(now),
-        due_at=now,
+        due_at=due_at or now,
         escalation_id=escalation.id if escalation else None,
         payload={"user": user_id, "text": text, "blocks": _as_dicts(blocks)},
     )

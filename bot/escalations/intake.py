@@ -57,6 +57,7 @@ def make_record(services: Services, job: Job) -> Outcome:
             form_from_payload(dict(job.payload["form"])),
             opened_by=job.payload["opened_by"],
             now=datetime.fromisoformat(job.payload["submitted_at"]),
+            settings=services.settings,
             response_url=job.payload.get("response_url"),
         ),
     )

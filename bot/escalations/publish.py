@@ -20,13 +20,14 @@ from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import flags as flag_views
 from blocks import notices
+from blocks import stakeholders as stakeholder_views
 from blocks import update as update_views
 from blocks import watch as watch_views
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, is_permanent
 from bot.domain import EventKind, Role, Severity
-from bot.escalations import effects, records, service
+from bot.escalations import effects, records, service, stakeholders
 from bot.models import Escalation, Update, UrgentFlag
 from bot.runtime import Services
 
@@ -119,7 +120,7 @@ def publish(services: Services, job: Job) -> Outcome:
                 e.leadership_channel_id,
                 e.root_ts,
                 views.root_text(e),
-                views.root_blocks(e),
+                _root_blocks(services, s, e),
             ),
         )
         assert channel is not None  # found by the step before
@@ -234,6 +235,41 @@ def publish(services: Services, job: Job) -> Outcome:
             posted = gateway.dm(dri, text, blocks, key=job.key("dri"), look_first=job.retrying)
             _write(services, escalation_id, lambda s, e: setattr(e, "dri_dm_ts", posted.ts))
 
+    def stakeholder_dm(user: str) -> None:
+        text, blocks = _read(
+            services,
+            escalation_id,
+            lambda s, e: (
+                stakeholder_views.welcome_text(e, stakeholders.looped_in_people(e)[user]),
+                stakeholder_views.welcome_blocks(
+                    e, stakeholders.looped_in_people(e)[user], e.root_permalink
+                ),
+            ),
+        )
+        gateway.dm(user, text, blocks, key=job.key(f"stakeholder:{user}"), look_first=job.retrying)
+        ticked: list[bool] = []
+        _write(
+            services,
+            escalation_id,
+            lambda s, e: ticked.append(
+                stakeholders.mark_welcomed(s, e, user, services.clock.now())
+            ),
+        )
+        if any(ticked):
+            refresh_checklist_now(services, escalation_id)
+
+    def looped_in() -> None:
+        # After a promotion the Sev 1 checklist's item is new, though every DM went out
+        # when the Sev 2 opened: delivered is delivered.
+        ticked: list[bool] = []
+        _write(
+            services,
+            escalation_id,
+            lambda s, e: ticked.append(stakeholders.tick_if_looped_in(s, e, services.clock.now())),
+        )
+        if any(ticked):
+            refresh_checklist_now(services, escalation_id)
+
     if steps.run("find the leadership channel", leadership_channel) and steps.run(
         "post in the leadership channel", root
     ):
@@ -242,6 +278,9 @@ def publish(services: Services, job: Job) -> Outcome:
         steps.run("post the checklist in the thread", checklist)
         steps.run("post the link in the internal project channel", internal_link)
         steps.run("DM the DRI", dri_dm)
+        for user in _read(services, escalation_id, lambda s, e: stakeholders.unwelcomed(e)):
+            steps.run(f"DM {user} their role", partial(stakeholder_dm, user))
+        steps.run("tick the stakeholders looped in", looped_in)
     # A rate limit is a pause, not news: the opener hears only of what a person can fix.
     worth_telling = [(w, p) for w, p in steps.problems if p.code != "ratelimited"]
     _tell_opener(services, job, escalation_id, worth_telling)
@@ -405,12 +444,26 @@ def _reach(services: Services, job: Job, escalation_id: int, text: str, step: st
     return True
 
 
+def _root_blocks(services: Services, session: Session, escalation: Escalation) -> list[Any]:
+    """The root as of now, with its milestones' percent complete."""
+    return views.root_blocks(
+        escalation,
+        now=services.clock.now(),
+        progress=records.progress(session, escalation.id),
+    )
+
+
 def refresh_root_now(services: Services, escalation_id: int) -> None:
     """Edit the pinned root message in place so it shows the record as it is now."""
     channel, ts, text, blocks = _read(
         services,
         escalation_id,
-        lambda s, e: (e.leadership_channel_id, e.root_ts, views.root_text(e), views.root_blocks(e)),
+        lambda s, e: (
+            e.leadership_channel_id,
+            e.root_ts,
+            views.root_text(e),
+            _root_blocks(services, s, e),
+        ),
     )
     if channel and ts:
         services.gateway.update(channel, ts, text, blocks)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from blocks import tracking_notes
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import (
     FORMS,
     MAX_REQUIREMENT_CHECKS,
@@ -40,6 +41,7 @@ from bot.models import (
     Task,
     Tracking,
 )
+from bot.policy.progress import Progress, progress_of_milestones
 
 # The records a tracking view lists, each a child row of one escalation.
 _Record = TypeVar(
@@ -245,6 +247,9 @@ def add_record(
     session.flush()
     record(session, escalation, EventKind.RECORD_ADDED, actor, summary, now)
     effects.timeline_note(session, escalation, note, now)
+    if kind in (RecordKind.MILESTONE, RecordKind.TASK):
+        # The pinned message shows the milestones' percent complete.
+        effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     return row
 
 
@@ -299,7 +304,19 @@ def set_tasks_done(
             ),
             now,
         )
+        effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     return changes
+
+
+def progress(session: Session, escalation_id: int) -> Progress:
+    """The milestones' percent complete, from their tasks (two queries)."""
+    milestones = session.scalars(
+        select(Milestone)
+        .where(Milestone.escalation_id == escalation_id)
+        .options(selectinload(Milestone.tasks))
+        .order_by(Milestone.id)
+    )
+    return progress_of_milestones(milestones)
 
 
 def tracking(session: Session, escalation_id: int) -> Tracking:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from blocks import notices
+from blocks import stakeholders as stakeholder_views
 from blocks.portfolio import promotion_request_blocks
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
@@ -37,6 +38,7 @@ from bot.models import (
     Update,
 )
 from bot.policy.escalation import PHASE1_WINDOW
+from bot.policy.sync import needs_sync
 from bot.settings import Settings
 
 BOT = "bot"
@@ -59,19 +61,17 @@ def record(
 
 def items_done_at_open(form: EscalationForm) -> set[str]:
     """Checklist items the form itself already satisfies, so nobody ticks them by hand."""
-    # The bot itself schedules the daily check-in prompts and puts every open escalation on
-    # the portfolio review agenda, so those are done the moment the escalation exists.
-    done = {"dri_identified", "portfolio_review"}
-    if form.severity is Severity.SEV1:
-        done.add("daily_checkins")
+    # Every open escalation is on the portfolio review agenda the moment it exists; a
+    # Critical's review is its immediate sync, ticked when someone records it. "Looped in"
+    # waits for the stakeholders' DMs, "check-ins scheduled" for their first invitations,
+    # and a typed tracker URL is not a tracking issue anybody checked.
+    done = {"dri_identified"}
+    if not needs_sync(form.severity, form.level):
+        done.add("portfolio_review")
     if form.severity is Severity.SEV1 and form.level is not None:
         done.add("severity_assigned")
-    if all(role in form.people for role in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):
-        done.add("stakeholders_looped")
     if LinkKind.DOCUMENT in form.links:
         done.add("tracking_document")
-    if LinkKind.TRACKER in form.links:
-        done.add("tracking_issue")
     return done
 
 
@@ -81,9 +81,11 @@ def open_escalation(
     *,
     opened_by: str,
     now: datetime,
+    settings: Settings,
     response_url: str | None = None,
 ) -> Escalation:
-    """Store a new escalation, its checklist and timeline, and queue its publication."""
+    """Store a new escalation, its checklist and timeline, and queue its publication; a
+    Critical also asks the Director PS and leadership for its immediate sync."""
     escalation = Escalation(
         severity=form.severity,
         level=form.level,
@@ -129,7 +131,55 @@ def open_escalation(
         now,
     )
     queue_publication(session, escalation, "opened", now)
+    request_sync(session, escalation, settings, now)
     return escalation
+
+
+def sync_window(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.immediate_sync_hours)
+
+
+def sync_people(escalation: Escalation, settings: Settings) -> list[str]:
+    """Asked to hold the sync: the escalation's Director PS and PS leadership."""
+    people = [user for user in (escalation.person(Role.DIRECTOR),) if user]
+    for user in leadership_people(settings):
+        if user not in people:
+            people.append(user)
+    return people
+
+
+def request_sync(
+    session: Session, escalation: Escalation, settings: Settings, now: datetime
+) -> bool:
+    """A Critical Sev 1 (opened or promoted): ask the Director PS and leadership, by DM and
+    in the thread, to hold a sync within the configured window. False when not Critical."""
+    if not needs_sync(escalation.severity, escalation.level):
+        return False
+    due = now + sync_window(settings)
+    escalation.sync_due_at, escalation.sync_held_at, escalation.sync_held_by = due, None, None
+    people = sync_people(escalation, settings)
+    text = stakeholder_views.sync_request_text(escalation)
+    blocks = stakeholder_views.sync_request_blocks(escalation, due, escalation.root_permalink)
+    for user in people:
+        effects.direct_message(
+            session,
+            user,
+            text,
+            now,
+            escalation=escalation,
+            blocks=blocks,
+            slot=f"sync-request:{due.isoformat()}",
+        )
+    effects.thread_note(session, escalation, text, now, blocks)
+    record(
+        session,
+        escalation,
+        EventKind.SYNC_REQUESTED,
+        BOT,
+        f"Asked {len(people)} people to hold an immediate sync by {due.isoformat()}",
+        now,
+    )
+    return True
 
 
 def queue_publication(session: Session, escalation: Escalation, reason: str, now: datetime) -> None:
@@ -370,15 +420,15 @@ def promote_to_sev1(
         for item in checklist_for(Severity.SEV1)
         if item.code not in present
     ]
-    automatic = {"severity_assigned", "dri_identified", "daily_checkins", "portfolio_review"}
+    # As at open: only what the bot did itself. "Looped in" is ticked by publication once
+    # every stakeholder's DM was delivered (at the Sev 2's opening, usually: at once).
+    automatic = {"severity_assigned", "dri_identified"}
+    if not needs_sync(Severity.SEV1, level):
+        automatic.add("portfolio_review")
     if escalation.root_pinned:
         automatic.add("thread_pinned")
-    if all(escalation.person(r) for r in (Role.AE, Role.CSM, Role.MANAGER, Role.DIRECTOR)):
-        automatic.add("stakeholders_looped")
     if escalation.link(LinkKind.DOCUMENT):
         automatic.add("tracking_document")
-    if escalation.link(LinkKind.TRACKER):
-        automatic.add("tracking_issue")
     for entry in escalation.checklist:
         if entry.code in automatic and not entry.done:
             entry.done_at, entry.done_by = now, BOT
@@ -395,6 +445,7 @@ def promote_to_sev1(
     )
     queue_publication(session, escalation, "promoted", now)
     effects.thread_note(session, escalation, notices.promoted_note(escalation, actor, note), now)
+    request_sync(session, escalation, settings, now)
     return escalation
 
 

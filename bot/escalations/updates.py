@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from blocks.update import check_in_text
 from bot import handled_events
 from bot.domain import EventKind, Health, Role, UpdateSource
-from bot.escalations import effects, flags, service, unattached_flags
+from bot.escalations import effects, flags, service, stakeholders, unattached_flags
 from bot.escalations.permissions import NotAllowed
 from bot.models import CheckIn, Escalation, Update
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,18 @@ def post_update(
     *,
     author: str,
     now: datetime,
-    source: UpdateSource = UpdateSource.MODAL,
+    settings: Settings,
 ) -> Update:
     """An update from the form; posted in the thread, the internal channel and (its
-    customer-safe text) the customer channel."""
-    return service.record_update(
+    customer-safe text) the customer channel; the stakeholders who follow the escalation get
+    it by DM."""
+    escalation = _open(session, escalation_id)
+    update = service.record_update(
         session,
-        _open(session, escalation_id),
+        escalation,
         author=author,
         now=now,
-        source=source,
+        source=UpdateSource.MODAL,
         summary=form.summary,
         health=form.health,
         progress=form.progress,
@@ -61,17 +64,20 @@ def post_update(
         customer_communicated=form.customer_communicated,
         customer_message=form.customer_message,
     )
+    stakeholders.notify_followers(session, escalation, update, now, settings)
+    return update
 
 
 def nothing_new(session: Session, escalation_id: int, *, author: str, now: datetime) -> Update:
-    """The prompt's "Nothing new" button: an update that says so."""
-    return post_update(
+    """The prompt's "Nothing new" button: an update that says so, in the thread (not worth a
+    DM to the followers)."""
+    return service.record_update(
         session,
-        escalation_id,
-        UpdateForm(summary="No new developments."),
+        _open(session, escalation_id),
         author=author,
         now=now,
         source=UpdateSource.NOTHING_NEW,
+        summary="No new developments.",
     )
 
 

@@ -24,6 +24,7 @@ from bot.slack import (
     opening,
     prompts,
     records,
+    stakeholders,
     updates,
     watch,
 )
@@ -79,4 +80,5 @@ def build_app(
     flags.register(app, services)
     watch.register(app, services)
     conflicts.register(app, services)
+    stakeholders.register(app, services)
     return app

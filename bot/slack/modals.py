@@ -64,6 +64,7 @@ def open_escalation_form(
         opener=opener,
         director=services.settings.director_ps_user_id,
         metadata={"response_url": response_url} if response_url else None,
+        sync_hours=services.settings.immediate_sync_hours,
     )
     return open_view(services, trigger_id, view)
 
