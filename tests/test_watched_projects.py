@@ -213,6 +213,7 @@ def test_a_watched_projects_silent_month_walks_the_ladder_to_sales_ops(
         "day 28  DM DRI (Pat PM)",
         "day 28  #proj-acme-internal (thread)",
         "day 28  DM executive sponsor (Erin)",
+        "day 28  DM manager (Morgan)",  # the note tells the manager: by DM too
         "day 28  DM Sales Ops (Sam)",
     ]
     assert "Sales Ops hand-off: ESC-1" in ladder[-1]
