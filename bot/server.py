@@ -12,7 +12,10 @@ from urllib.parse import parse_qsl
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+
+from bot.operations.health import HealthState
+from bot.operations.health import report as health_report
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +100,15 @@ def _signing_secret(slack_app: App) -> str | None:
 
 
 def make_wsgi_app(
-    engine: Engine, slack_app: App | None, *, signing_secret: str | None = None
+    engine: Engine,
+    slack_app: App | None,
+    *,
+    signing_secret: str | None = None,
+    health: HealthState | None = None,
 ) -> Callable[..., Iterable[bytes]]:
+    """`health`: what this process reports at /healthz (by default only the database and
+    whether Slack's requests are served)."""
+    health = health or HealthState(slack_mode="http" if slack_app else "offline")
     slack_handler = SlackRequestHandler(slack_app, path=SLACK_PATH) if slack_app else None
     secret = signing_secret or (_signing_secret(slack_app) if slack_app else None)
     verifier = SignatureVerifier(secret) if secret else None
@@ -140,20 +150,9 @@ def make_wsgi_app(
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            try:
-                with engine.connect() as connection:
-                    connection.execute(text("SELECT 1"))
-            except Exception as error:
-                return respond(
-                    start_response,
-                    "503 Service Unavailable",
-                    {"ok": False, "database": str(error)[:200]},
-                )
-            return respond(
-                start_response,
-                "200 OK",
-                {"ok": True, "database": "ok", "slack": slack_app is not None},
-            )
+            healthy, report = health_report(engine, health)
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            return respond(start_response, status, report)
         if path == SLACK_PATH:
             if slack_handler is None:
                 return respond(

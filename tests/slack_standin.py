@@ -287,6 +287,8 @@ class SlackStandIn:
             "files.completeUploadExternal": self._complete_upload,
         }
         self.add_user(bot_user_id, "escalation-bot", is_bot=True)
+        # What auth.test reports in its `x-oauth-scopes` header, as Slack does; None: no header.
+        self.granted_scopes: list[str] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -602,6 +604,8 @@ class SlackStandIn:
                     raise SlackError("unknown_method")
                 else:
                     answer = {"ok": True, **self._methods[method](args)}
+                    if method == "auth.test" and self.granted_scopes is not None:
+                        headers = {"x-oauth-scopes": ",".join(self.granted_scopes)}
                     if self._lost_answers.get(method):
                         # Done, but the caller never hears so: Slack's 500 after success.
                         self._lost_answers[method] -= 1
