@@ -53,7 +53,8 @@ IGNORED_APP_TOKEN = (
 
 def _fail(message: str) -> None:
     """Stop start-up: one line on stderr (and in the log, for pipelines), exit status 2."""
-    log.critical("cannot start: %s", message)
+    if logging.getLogger().handlers:  # not before logging is set up: stderr gets it anyway
+        log.critical("cannot start: %s", message)
     print(f"escalation-bot: {message}", file=sys.stderr)
     raise SystemExit(2)
 
