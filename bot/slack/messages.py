@@ -22,7 +22,11 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
 def register(app: App, services: Services) -> None:
     channel_label = f"#{services.settings.escalation_channel.lstrip('#')}"
 
-    @app.event({"type": "message", "channel_type": "im"})
+    def written_to_the_bot(event: dict[str, Any]) -> bool:
+        # Bolt's event constraints match only type and subtype; anything else is a matcher.
+        return event.get("channel_type") == "im"
+
+    @app.event("message", matchers=[written_to_the_bot])
     def direct_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if not is_from_a_person(event) or event.get("user") == context.bot_user_id:
             return
