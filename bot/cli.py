@@ -183,6 +183,13 @@ def connect_socket_mode(app: App, settings: Settings) -> Any:
         )
     except Exception as error:
         _fail(f"cannot open the Socket Mode connection to Slack: {_first_line(error)}")
+    # slack_sdk logs a failed WebSocket handshake and returns as if all were well.
+    if not handler.client.is_connected():
+        handler.close()
+        _fail(
+            "Slack accepted SLACK_APP_TOKEN but the Socket Mode WebSocket could not be opened "
+            "(a proxy or firewall blocking wss://?)"
+        )
     log.info("connected to Slack over Socket Mode")
     return handler
 

@@ -24,6 +24,8 @@ NOT_CONFIGURED = (
     "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README)."
 )
 
+OVER_SOCKET_MODE = "Slack's requests arrive over Socket Mode (SLACK_APP_TOKEN), not over HTTP."
+
 StartResponse = Callable[..., Any]
 
 
@@ -155,10 +157,9 @@ def make_wsgi_app(
             return respond(start_response, status, report)
         if path == SLACK_PATH:
             if slack_handler is None:
+                why = OVER_SOCKET_MODE if health.slack_mode == "socket" else NOT_CONFIGURED
                 return respond(
-                    start_response,
-                    "503 Service Unavailable",
-                    {"ok": False, "error": NOT_CONFIGURED},
+                    start_response, "503 Service Unavailable", {"ok": False, "error": why}
                 )
             if method == "POST" and (refused := refusal(environ)) is not None:
                 return respond(start_response, *refused)
