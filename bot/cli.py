@@ -267,13 +267,11 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             scheduler = start_scheduler_reporting(services, health)
         health.ready = True
         application.ready(make_wsgi_app(engine, slack_app, health=health))
-        log.info(
-            "listening on port %s (%s, health at /healthz)",
-            settings.port,
-            "Slack over Socket Mode"
-            if health.slack_mode == "socket"
-            else "Slack requests at /slack/events",
-        )
+        served = {
+            "socket": "Slack over Socket Mode",
+            "http": "Slack requests at /slack/events",
+        }.get(health.slack_mode, "offline, no Slack requests")
+        log.info("listening on port %s (%s, health at /healthz)", settings.port, served)
         while serving.is_alive():
             serving.join(timeout=1)
     except KeyboardInterrupt:
