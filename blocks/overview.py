@@ -48,6 +48,17 @@ def help_blocks(channel_label: str, unknown: str | None = None) -> list[Block]:
     return [section(text)]
 
 
+DIRECT_MESSAGE_INTRO = (
+    "I don't read messages written to me here, so nobody will see this one. "
+    "Everything goes through `/escalate` (type it in any channel, or here):"
+)
+
+
+def direct_message_help(channel_label: str) -> list[Block]:
+    """The answer to a direct message to the bot: where to go instead, then the help."""
+    return [section(DIRECT_MESSAGE_INTRO), *help_blocks(channel_label)]
+
+
 def sort_for_attention(escalations: list[Escalation], now: datetime) -> list[Escalation]:
     """Overdue first, then Sev 1 before Sev 2, then oldest first."""
     return sorted(

@@ -28,6 +28,8 @@ _QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgres://"):  # Heroku Postgres's spelling, which SQLAlchemy dropped
+        url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):

@@ -12,9 +12,11 @@ from urllib.parse import parse_qsl
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.delivery.traffic import AckTraffic
+from bot.operations.health import HealthState
+from bot.operations.health import report as health_report
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,8 @@ SLACK_PATH = "/slack/events"
 NOT_CONFIGURED = (
     "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README)."
 )
+
+OVER_SOCKET_MODE = "Slack's requests arrive over Socket Mode (SLACK_APP_TOKEN), not over HTTP."
 
 StartResponse = Callable[..., Any]
 
@@ -104,7 +108,11 @@ def make_wsgi_app(
     *,
     signing_secret: str | None = None,
     traffic: AckTraffic | None = None,
+    health: HealthState | None = None,
 ) -> Callable[..., Iterable[bytes]]:
+    """`health`: what this process reports at /healthz (by default only the database and
+    whether Slack's requests are served)."""
+    health = health or HealthState(slack_mode="http" if slack_app else "offline")
     slack_handler = SlackRequestHandler(slack_app, path=SLACK_PATH) if slack_app else None
     secret = signing_secret or (_signing_secret(slack_app) if slack_app else None)
     verifier = SignatureVerifier(secret) if secret else None
@@ -146,26 +154,14 @@ def make_wsgi_app(
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            try:
-                with engine.connect() as connection:
-                    connection.execute(text("SELECT 1"))
-            except Exception as error:
-                return respond(
-                    start_response,
-                    "503 Service Unavailable",
-                    {"ok": False, "database": str(error)[:200]},
-                )
-            return respond(
-                start_response,
-                "200 OK",
-                {"ok": True, "database": "ok", "slack": slack_app is not None},
-            )
+            healthy, report = health_report(engine, health)
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            return respond(start_response, status, report)
         if path == SLACK_PATH:
             if slack_handler is None:
+                why = OVER_SOCKET_MODE if health.slack_mode == "socket" else NOT_CONFIGURED
                 return respond(
-                    start_response,
-                    "503 Service Unavailable",
-                    {"ok": False, "error": NOT_CONFIGURED},
+                    start_response, "503 Service Unavailable", {"ok": False, "error": why}
                 )
             if method == "POST" and (refused := refusal(environ)) is not None:
                 return respond(start_response, *refused)

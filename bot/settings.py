@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import time
-from typing import Annotated, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     sales_manager_user_id: str | None = None
     # Critical Sev 1: how soon the Director PS and leadership are asked to hold a sync.
     immediate_sync_hours: float = Field(default=4, gt=0)
+    # `json`: one JSON object per log line, for log pipelines (Heroku drains, Datadog...).
+    log_format: Literal["text", "json"] = "text"
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(
@@ -153,16 +155,45 @@ class Settings(BaseSettings):
             raise ValueError(f"needs four rising day counts like 7,14,21,28, got {value}")
         return value
 
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_is_app_level(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError(
+                "must be an app-level token (xapp-...) with connections:write, from "
+                "Basic Information -> App-Level Tokens"
+            )
+        return value
+
     @model_validator(mode="after")
     def _slack_credentials_come_in_pairs(self) -> Settings:
-        if bool(self.slack_bot_token) != bool(self.slack_signing_secret):
-            missing = "SLACK_SIGNING_SECRET" if self.slack_bot_token else "SLACK_BOT_TOKEN"
-            raise ValueError(f"{missing} is required when the other Slack credential is set")
+        # Over HTTP the bot token needs the signing secret; over Socket Mode (an app token)
+        # nothing arrives over HTTP, so there is nothing to verify.
+        if self.slack_signing_secret and not self.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set")
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set "
+                "(or set SLACK_APP_TOKEN to run over Socket Mode, which needs no secret)"
+            )
         return self
 
     @property
     def slack_configured(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
+
+    @property
+    def socket_mode(self) -> bool:
+        """Slack's requests arrive over a Socket Mode connection instead of HTTP."""
+        return self.slack_configured and self.slack_app_token is not None
+
+    @property
+    def ignored_app_token(self) -> bool:
+        """SLACK_APP_TOKEN alone: Socket Mode carries requests, but every answer needs the
+        bot token, so without it the app token is of no use."""
+        return self.slack_app_token is not None and self.slack_bot_token is None
 
     @property
     def timezone(self) -> ZoneInfo:

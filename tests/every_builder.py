@@ -502,6 +502,7 @@ BUILDS: dict[str, list[Build]] = {
     ],
     "overview.given_up_line": [lambda r: overview.given_up_line("ESC-1", r.text, r.text, NOW)],
     "overview.help_blocks": [lambda r: overview.help_blocks("#ps-leadership", r.text)],
+    "overview.direct_message_help": [lambda r: overview.direct_message_help("#ps-leadership")],
     "overview.home_view": [
         lambda r: overview.home_view(
             mine=r.portfolio,

@@ -411,3 +411,27 @@ def test_stop_releases_the_port() -> None:
     standin.stop()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "auth.test", timeout=1)
+
+
+def test_auth_test_reports_the_granted_scopes_in_slacks_header_when_told(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    assert "x-oauth-scopes" not in {k.lower() for k in client.auth_test().headers}
+    standin.granted_scopes = ["chat:write", "users:read"]
+    headers = {k.lower(): v for k, v in client.auth_test().headers.items()}
+    assert headers["x-oauth-scopes"] == "chat:write,users:read"
+
+
+def test_a_socket_mode_connection_opens_only_with_the_app_token(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.socket_mode_url = "ws://127.0.0.1:1/link/"
+    app = WebClient(base_url=standin.base_url, timeout=5)
+    assert app.apps_connections_open(app_token=standin.app_token)["url"] == (
+        standin.socket_mode_url
+    )
+    assert fails(app.apps_connections_open, app_token=standin.bot_token) == (
+        "not_allowed_token_type"
+    )
+    assert fails(app.apps_connections_open, app_token="xapp-1-other") == "invalid_auth"
+    assert client.auth_test()["ok"]  # the bot token still works everywhere else

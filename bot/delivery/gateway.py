@@ -155,6 +155,18 @@ class Posted:
     ts: str
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who the bot token belongs to (auth.test), and the scopes Slack says it was granted
+    (its `x-oauth-scopes` header; None when the answer carried no such header)."""
+
+    user_id: str
+    user: str
+    team_id: str
+    team: str
+    scopes: frozenset[str] | None
+
+
 class SlackGateway:
     """Posts, edits, pins and DMs on the bot's behalf; raises `SlackProblem` when Slack says no."""
 
@@ -462,6 +474,35 @@ class SlackGateway:
     def user_info(self, user_id: str) -> dict[str, Any]:
         user: dict[str, Any] = self._call("users.info", user=user_id)["user"]
         return user
+
+    def identity(self) -> Identity:
+        """auth.test: raises `SlackProblem` when the token is refused or Slack unreachable."""
+        try:
+            response = self.client.api_call("auth.test")
+        except SlackApiError as error:
+            code = error.response.get("error") or f"http_{error.response.status_code}"
+            raise SlackProblem("auth.test", code) from error
+        except OSError as error:
+            raise SlackProblem("auth.test", "connection_error") from error
+        data = response.data if isinstance(response.data, dict) else {}
+        headers = {name.lower(): value for name, value in (response.headers or {}).items()}
+        granted = headers.get("x-oauth-scopes")
+        if isinstance(granted, list):  # some HTTP stacks hand a header over as a list
+            granted = ",".join(granted)
+        return Identity(
+            user_id=str(data.get("user_id", "")),
+            user=str(data.get("user", "")),
+            team_id=str(data.get("team_id", "")),
+            team=str(data.get("team", "")),
+            scopes=None
+            if granted is None
+            else frozenset(s.strip() for s in str(granted).split(",") if s.strip()),
+        )
+
+    def channel_info(self, channel: str) -> dict[str, Any]:
+        """conversations.info: the channel object (is_private, is_member, is_archived...)."""
+        info: dict[str, Any] = self._call("conversations.info", channel, channel=channel)["channel"]
+        return info
 
     def open_view(self, trigger_id: str, view: View | dict[str, Any]) -> dict[str, Any]:
         opened: dict[str, Any] = self._call(

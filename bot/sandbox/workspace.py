@@ -309,8 +309,15 @@ class SlackStandIn:
             "views.publish": self._publish_view,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "apps.connections.open": self._open_socket_connection,
         }
         self.add_user(bot_user_id, "escalation-bot", is_bot=True)
+        # What auth.test reports in its `x-oauth-scopes` header, as Slack does; None: no header.
+        self.granted_scopes: list[str] | None = None
+        # Socket Mode: apps.connections.open takes only this app-level token and answers with
+        # `socket_mode_url` (a test's WebSocket server); None answers as if Slack had none.
+        self.app_token = "xapp-1-test-app-token"
+        self.socket_mode_url: str | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -666,7 +673,7 @@ class SlackStandIn:
             try:
                 if problem:
                     raise problem
-                self._authenticate(token)
+                self._authenticate(token, method)
                 failures = self._failures.get(method)
                 if failures:
                     status, answer, headers = failures.pop(0).answer()
@@ -674,6 +681,8 @@ class SlackStandIn:
                     raise SlackError("unknown_method")
                 else:
                     answer = {"ok": True, **self._methods[method](args)}
+                    if method == "auth.test" and self.granted_scopes is not None:
+                        headers = {"x-oauth-scopes": ",".join(self.granted_scopes)}
                     if self._lost_answers.get(method):
                         # Done, but the caller never hears so: Slack's 500 after success.
                         self._lost_answers[method] -= 1
@@ -689,9 +698,15 @@ class SlackStandIn:
             self._changed.notify_all()
             return status, answer, headers
 
-    def _authenticate(self, token: str) -> None:
+    def _authenticate(self, token: str, method: str = "") -> None:
         if not token:
             raise SlackError("not_authed")
+        if method == "apps.connections.open":
+            if token == self.bot_token:
+                raise SlackError("not_allowed_token_type")
+            if token != self.app_token:
+                raise SlackError("invalid_auth")
+            return
         if token != self.bot_token:
             raise SlackError("invalid_auth")
 
@@ -808,6 +823,11 @@ class SlackStandIn:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _open_socket_connection(self, _args: Args) -> Answer:
+        if self.socket_mode_url is None:
+            raise SlackError("internal_error")
+        return {"url": self.socket_mode_url}
 
     def _post_message(self, args: Args) -> Answer:
         target = str(args.get("channel") or "")

@@ -21,6 +21,7 @@ from bot.slack import (
     flags,
     home,
     leadership,
+    messages,
     opening,
     prompts,
     records,
@@ -55,10 +56,14 @@ def build_app(
     services: Services, *, verify_token: bool = True, listener_executor: Executor | None = None
 ) -> App:
     settings = services.settings
-    assert settings.slack_signing_secret is not None, "build_app needs Slack credentials"
+    assert settings.slack_configured, "build_app needs Slack credentials"
+    secret = settings.slack_signing_secret
     app = App(
         client=services.gateway.client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else "",
+        # Socket Mode without a signing secret: requests arrive over the authenticated
+        # connection, never over HTTP (the server then serves /healthz only).
+        request_verification_enabled=secret is not None,
         token_verification_enabled=verify_token,
         # Ack first: Slack gets its answer in milliseconds. What a listener saved reaches
         # Slack through the ledger and the delivery workers, never these threads.
@@ -68,6 +73,8 @@ def build_app(
         or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt-listener"),
     )
     answer_refusals(services, app)
+    # Before `updates`: its `message` listener would otherwise take direct messages too.
+    messages.register(app, services)
     commands.register(app, services)
     opening.register(app, services)
     home.register(app, services)

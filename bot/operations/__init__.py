@@ -1,0 +1,1 @@
+"""For operators: what /healthz reports, `escalation-bot check`, and the log format."""
