@@ -71,6 +71,17 @@ def folder(tmp_path: Path, migrated_database: Path) -> Path:
     return tmp_path
 
 
+def with_slack(**variables: str) -> dict[str, str]:
+    """Slack credentials (Slack itself unreachable), so `serve` runs the bot for real rather
+    than the sandbox it runs without them."""
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",
+        **variables,
+    }
+
+
 def one_line_failure(done: subprocess.CompletedProcess[str]) -> str:
     """The single stderr line of a start-up that failed as it should; fails the test
     otherwise (a traceback, several lines, another exit status)."""
@@ -83,7 +94,7 @@ def one_line_failure(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_a_database_url_that_is_not_a_url_stops_start_up_in_one_line(tmp_path: Path) -> None:
-    line = one_line_failure(run_cli(tmp_path, "serve", DATABASE_URL="garbage"))
+    line = one_line_failure(run_cli(tmp_path, "serve", **with_slack(DATABASE_URL="garbage")))
     assert "DATABASE_URL" in line and "postgresql://" in line
 
 
@@ -96,7 +107,7 @@ def test_a_malformed_database_url_is_reported_without_its_password(tmp_path: Pat
 
 def test_a_database_that_cannot_be_reached_stops_start_up_in_one_line(tmp_path: Path) -> None:
     url = f"postgres://ops:hunter2@127.0.0.1:{free_port()}/escalations"
-    line = one_line_failure(run_cli(tmp_path, "serve", DATABASE_URL=url))
+    line = one_line_failure(run_cli(tmp_path, "serve", **with_slack(DATABASE_URL=url)))
     assert "cannot reach or migrate the database" in line
     assert "hunter2" not in line
 
@@ -107,7 +118,7 @@ def test_a_database_migrated_by_a_newer_release_stops_start_up_in_one_line(
     with sqlite3.connect(tmp_path / "bot.db") as database:
         database.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
         database.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
-    line = one_line_failure(run_cli(tmp_path, "serve"))
+    line = one_line_failure(run_cli(tmp_path, "serve", **with_slack()))
     assert "cannot reach or migrate the database" in line
 
 
@@ -116,7 +127,7 @@ def test_a_port_already_in_use_stops_start_up_in_one_line(folder: Path) -> None:
         taken.bind(("0.0.0.0", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        line = one_line_failure(run_cli(folder, "serve", PORT=str(port)))
+        line = one_line_failure(run_cli(folder, "serve", **with_slack(PORT=str(port))))
     assert f"port {port} is already in use" in line and "PORT" in line
 
 
@@ -220,12 +231,12 @@ def test_an_app_token_alone_is_ignored_and_start_up_says_why(folder: Path) -> No
             try:
                 url = f"http://127.0.0.1:{env['PORT']}/healthz"
                 with urllib.request.urlopen(url, timeout=1) as answer:
-                    if answer.status == 200 and b'"offline"' in answer.read():
+                    if answer.status == 200:  # without Slack, serve runs the sandbox
                         break
             except OSError:
                 time.sleep(0.05)
         else:
-            pytest.fail("serve never reported itself offline at /healthz")
+            pytest.fail("serve never answered /healthz")
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
