@@ -167,6 +167,8 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     RETRO_LINKED = "retro_linked"
+    WEEKLY_REVIEW = "weekly_review"
+    THREAD_REPLY = "thread_reply"
 
 
 @dataclass(frozen=True)

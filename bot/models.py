@@ -142,6 +142,9 @@ class Escalation(Base):
     # the change is an UPDATE ... WHERE version = the version the person saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # When the latest weekly Sev 1 review form was submitted (the cadence reads it).
+    last_weekly_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
     )
@@ -266,6 +269,8 @@ class Update(Base):
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     internal_ts: Mapped[str | None] = mapped_column(String(32))
     customer_ts: Mapped[str | None] = mapped_column(String(32))
+    # A new path to green given with this update (None: unchanged).
+    path_to_green: Mapped[str | None] = mapped_column(Text)
 
 
 class CheckIn(Base):
@@ -439,6 +444,26 @@ class ResourceImpact(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     posted_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class WeeklyReview(Base):
+    """The weekly Sev 1 review: what the DRI reported for one ISO week."""
+
+    __tablename__ = "weekly_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(32))
+    stakeholder_communication: Mapped[str] = mapped_column(Text)
+    budget_timeline_impact: Mapped[str] = mapped_column(Text)
+    resource_allocation: Mapped[str] = mapped_column(Text)
+    raid_reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    raid_notes: Mapped[str | None] = mapped_column(Text)
+    forecast: Mapped[str] = mapped_column(Text)
 
 
 class SlackUser(Base):

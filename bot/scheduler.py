@@ -18,6 +18,7 @@ from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
+from bot.cadence.weekly import send_missed_weekly
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
 from bot.escalations import publish
@@ -54,6 +55,10 @@ REGISTRY: Registry = {
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
+    # Missed weeklies are prompt kinds with their own sender (after the prompts, to win).
+    Kind.SEV2_WEEKLY_NUDGE: KindPolicy(send_missed_weekly),
+    Kind.SEV2_WEEKLY_MANAGER: KindPolicy(send_missed_weekly),
+    Kind.SEV1_WEEKLY_OVERDUE: KindPolicy(send_missed_weekly),
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one

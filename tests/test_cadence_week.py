@@ -72,11 +72,12 @@ class Transcript:
             self.lines.append(f"{stamp(self.harness.clock.now())} {where}: {first_line[:60]}")
 
 
-# What SPEC flow 2 says for a Sev 1 High whose DRI is in Los Angeles (quiet hours
-# 19:00-08:00 defer the 19:00 second nudge to 08:00; Critical would not be deferred):
-# three prompts a day, weekends included; Phase 1 deadline DM at +24 h and the manager at
-# +28 h; the manager once per 24 h of silence; Friday's weekly review; Thursday's agenda
-# an hour before the 14:00 New York portfolio call. Times are the tick that sent them.
+# What SPEC flow 2 says for a Sev 1 High whose DRI is in Los Angeles: three prompts a day,
+# weekends included; an unanswered evening gets its second nudge 90 minutes later, before
+# quiet hours (19:00); the DRI's casual reply in the thread (Wed 10:00) is activity, not an
+# update, so nothing is cross-posted for it; Phase 1 deadline DM at +24 h and the manager at
+# +28 h; the manager once per 24 h of silence; Friday's weekly review; Thursday's agenda an
+# hour before the 14:00 New York portfolio call. Times are the tick that sent them.
 WEEK = [
     "Mon 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Mon 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
@@ -88,12 +89,11 @@ WEEK = [
     "Tue 13:00 leadership thread: :hourglass_flowing_sand: <@UMGR0001> the Phase 1 checklist f",
     "Tue 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Tue 17:30 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
-    "Wed 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
-    "Wed 10:00 internal: ESC-1 update (Yellow): Wed: patch in QA",
     "Wed 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
-    "Thu 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 10:00 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
@@ -106,15 +106,15 @@ WEEK = [
     "Fri 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Fri 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Fri 17:15 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
-    "Sat 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
-    "Sun 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sat 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
-    "Mon 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Mon 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
 ]
 

@@ -9,11 +9,11 @@ concurrent processes cannot repeat a prompt.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from blocks import portfolio as portfolio_views
@@ -27,6 +27,7 @@ from bot.escalations import effects, service
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
 from bot.policy.cadence import (
+    CATCH_UP_KINDS,
     CadenceSettings,
     CadenceState,
     DuePrompt,
@@ -66,6 +67,7 @@ def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
         last_update_at=escalation.last_update_at,
         last_customer_comm_at=escalation.last_customer_comm_at,
         dri_tz=dri_tz,
+        last_weekly_review_at=escalation.last_weekly_review_at,
     )
 
 
@@ -103,19 +105,38 @@ def schedule_prompt(session: Session, escalation_id: int, key: str, due: DueProm
 
 
 def _drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
-    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending."""
+    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending;
+    nor, for a prompt on the clock, an older prompt of another kind (recorded before a crash,
+    never sent): after downtime the DRI gets one catch-up prompt, the latest."""
+    kinds = [due.kind.value]
+    if due.kind in CATCH_UP_KINDS:
+        kinds = [kind.value for kind in CATCH_UP_KINDS]
     session.execute(
         update(Delivery)
         .where(
             Delivery.subject == key,
-            Delivery.kind == due.kind.value,
-            Delivery.slot != due.slot,
+            Delivery.kind.in_(kinds),
+            or_(Delivery.kind != due.kind.value, Delivery.slot != due.slot),
+            Delivery.due_at <= due.deliver_at,
             Delivery.status == DeliveryStatus.PENDING,
             Delivery.slot.not_like(f"%{SNOOZE_SUFFIX}%"),
         )
-        .values(status=DeliveryStatus.CANCELLED, last_error=f"superseded by {due.slot}")
+        .values(status=DeliveryStatus.CANCELLED, last_error=f"superseded by {due.kind} {due.slot}")
         .execution_options(synchronize_session=False)
     )
+
+
+def prompt_sent_by(session: Session, key: str, kind: PromptKind, slot: str, by: datetime) -> bool:
+    """Whether the prompt (kind, slot) reached the DRI at or before `by`."""
+    done_at = session.scalar(
+        select(Delivery.done_at).where(
+            Delivery.subject == key,
+            Delivery.kind == kind.value,
+            Delivery.slot == slot,
+            Delivery.status == DeliveryStatus.DONE,
+        )
+    )
+    return done_at is not None and done_at <= by
 
 
 def snooze(
@@ -202,8 +223,18 @@ def _compose(
         # These depend on what happened since they were recorded (an update, a tick).
         state = cadence_state(services, escalation)
         current = due_prompts(state, CadenceSettings.from_settings(services.settings), now)
-        if not any(due.kind.value == kind and due.slot == slot for due in current):
+        still_due = [due for due in current if due.kind.value == kind and due.slot == slot]
+        if not still_due:
             return None
+        # "Still missing" only for an evening prompt that reached the DRI before the nudge
+        # was due: after downtime the DRI never hears of a prompt they were never sent.
+        if kind == PromptKind.EVENING_NUDGE:
+            with services.sessions() as session:
+                sent = prompt_sent_by(
+                    session, escalation.key, PromptKind.EVENING, slot, still_due[0].due_at
+                )
+            if not sent:
+                return None
     if kind == PromptKind.PHASE1_MANAGER:
         if not prompt_views.open_items(escalation) or not escalation.root_ts:
             return None

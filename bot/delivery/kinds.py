@@ -35,3 +35,8 @@ class DeliveryKind(StrEnum):
     FLAG_DEADLINE = "flag_deadline"
     TASK_OVERDUE = "task_overdue"
     RETRO_REMINDER = "retro_reminder"
+    # Missed weeklies (values are prompt kinds of bot/policy/cadence.py) and the PMO briefing.
+    SEV2_WEEKLY_NUDGE = "sev2_weekly_nudge"
+    SEV2_WEEKLY_MANAGER = "sev2_weekly_manager"
+    SEV1_WEEKLY_OVERDUE = "sev1_weekly_overdue"
+    PMO_BRIEFING = "pmo_briefing"

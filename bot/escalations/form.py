@@ -144,6 +144,8 @@ def parse_open_form(
 
     health_value = _selected(values, OpenField.HEALTH) or Health.RED.value
     health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
+    if severity is Severity.SEV2:
+        health = Health.RED  # a Sev 2 starts Red; its updates move it along the path to green
 
     people: dict[Role, str] = {}
     for name, role in PERSON_FIELDS.items():

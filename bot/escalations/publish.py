@@ -24,7 +24,7 @@ from blocks import update as update_views
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, is_permanent
-from bot.domain import EventKind, Role
+from bot.domain import EventKind, Role, Severity
 from bot.escalations import effects, records, service
 from bot.models import Escalation, Update, UrgentFlag
 from bot.runtime import Services
@@ -151,12 +151,19 @@ def publish(services: Services, job: Job) -> Outcome:
             _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
 
     def pin() -> None:
-        channel, ts, pinned, is_open = _peek(
+        channel, ts, pinned, is_open, severity = _peek(
             services,
             escalation_id,
-            lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_pinned, e.state.is_open),
+            lambda s, e: (
+                e.leadership_channel_id,
+                e.root_ts,
+                e.root_pinned,
+                e.state.is_open,
+                e.severity,
+            ),
         )
-        if pinned or not is_open:
+        # Pins are for Sev 1: a Sev 2 is pinned when it is promoted (publication runs again).
+        if pinned or not is_open or severity is not Severity.SEV1:
             return
         assert channel is not None and ts is not None  # posted by the step before
         gateway.pin(channel, ts)

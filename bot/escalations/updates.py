@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from blocks.update import check_in_text
 from bot import handled_events
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Health, Role, UpdateSource
 from bot.escalations import effects, flags, service
 from bot.escalations.permissions import NotAllowed
@@ -26,6 +27,7 @@ class UpdateForm:
     next_steps: str | None = None
     customer_communicated: bool = False
     customer_message: str | None = None
+    path_to_green: str | None = None
 
 
 def _open(session: Session, escalation_id: int) -> Escalation:
@@ -45,10 +47,15 @@ def post_update(
     source: UpdateSource = UpdateSource.MODAL,
 ) -> Update:
     """An update from the form; posted in the thread, the internal channel and (its
-    customer-safe text) the customer channel."""
-    return service.record_update(
+    customer-safe text) the customer channel. A changed path to green replaces the
+    escalation's and travels with the update."""
+    escalation = _open(session, escalation_id)
+    new_path = form.path_to_green if form.path_to_green != escalation.path_to_green else None
+    if new_path:
+        escalation.path_to_green = new_path
+    update = service.record_update(
         session,
-        _open(session, escalation_id),
+        escalation,
         author=author,
         now=now,
         source=source,
@@ -60,6 +67,8 @@ def post_update(
         customer_communicated=form.customer_communicated,
         customer_message=form.customer_message,
     )
+    update.path_to_green = new_path
+    return update
 
 
 def nothing_new(session: Session, escalation_id: int, *, author: str, now: datetime) -> Update:
@@ -119,8 +128,13 @@ def take_thread_reply(
     now: datetime,
 ) -> Update | None:
     """A reply in an open escalation's thread, taken once however often Slack sends it: it
-    closes the flags its author was asked to answer, and the DRI's reply is their update.
-    Returns the update, if it was one."""
+    closes the flags its author was asked to answer, and the DRI's reply is activity.
+
+    The DRI's reply is kept as their words (an update of source THREAD, at the health the
+    escalation has) and moves the last-update clock, which stops the silence rules; it is
+    not re-posted anywhere as a formatted update, because it gives none of the form's
+    fields (health, customer communication, next steps) and the bot must not claim them.
+    Only the root is refreshed. Returns the stored reply, if the DRI wrote it."""
     escalation = service.find_by_thread(session, channel, thread_ts)
     if escalation is None or not escalation.state.is_open:
         return None
@@ -129,12 +143,25 @@ def take_thread_reply(
     flags.close_answered_flags(session, escalation, author, now)
     if author != escalation.person(Role.DRI):
         return None
-    return service.record_update(
-        session,
-        escalation,
+    reply = Update(
+        escalation_id=escalation.id,
+        at=now,
         author=author,
-        now=now,
         source=UpdateSource.THREAD,
+        health=escalation.health,
         summary=text or "(no text)",
         thread_ts=ts,
     )
+    session.add(reply)
+    escalation.last_update_at = now
+    session.flush()
+    service.record(
+        session,
+        escalation,
+        EventKind.THREAD_REPLY,
+        author,
+        f"DRI replied in the thread: {(text or '(no text)')[:200]}",
+        now,
+    )
+    effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
+    return reply

@@ -24,6 +24,7 @@ from bot.slack import (
     prompts,
     records,
     updates,
+    weekly,
 )
 from bot.slack.replies import tell
 
@@ -69,4 +70,5 @@ def build_app(
     leadership.register(app, services)
     customer.register(app, services)
     flags.register(app, services)
+    weekly.register(app, services)
     return app
