@@ -6,7 +6,7 @@ Times are in Los Angeles, the DRI's zone: day 0 is Monday 2026-11-23.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.harness import BotHarness
@@ -18,7 +18,7 @@ DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:
     """Day 0 is Monday 2026-11-23, in Los Angeles."""
-    return datetime(2026, 11, 23 + day, hour, minute, tzinfo=LA)
+    return datetime.combine(date(2026, 11, 23) + timedelta(days=day), time(hour, minute), tzinfo=LA)
 
 
 def stamp(instant: datetime) -> str:
