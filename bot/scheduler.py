@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.cadence.briefing import schedule_pmo_briefing, send_pmo_briefing
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
@@ -59,11 +60,12 @@ REGISTRY: Registry = {
     Kind.SEV2_WEEKLY_NUDGE: KindPolicy(send_missed_weekly),
     Kind.SEV2_WEEKLY_MANAGER: KindPolicy(send_missed_weekly),
     Kind.SEV1_WEEKLY_OVERDUE: KindPolicy(send_missed_weekly),
+    Kind.PMO_BRIEFING: KindPolicy(send_pmo_briefing),
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
 # planner asks the database only about escalations whose next check has come.
-PLANNERS: list[Callable[[Services], object]] = [plan_due_work]
+PLANNERS: list[Callable[[Services], object]] = [plan_due_work, schedule_pmo_briefing]
 
 
 def plan(services: Services) -> None:
