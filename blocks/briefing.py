@@ -78,11 +78,8 @@ def briefing_messages(briefing: Briefing) -> list[tuple[str, list[Block]]]:
         blocks.append(context_line("Nothing closed this week."))
     for extra in briefing.sections:
         blocks.append(section(f"*{escape(clip(extra.title, 200))}*"))
-        blocks += (
-            sections(extra.lines, most=10, what="lines")
-            if extra.lines
-            else [context_line("Nothing to show.")]
-        )
+        lines = [escape(clip(line, 2000)) for line in extra.lines]
+        blocks += sections(lines, most=10, what="lines") if lines else [context_line("None.")]
     chunks = [blocks[i : i + _PER_MESSAGE] for i in range(0, len(blocks), _PER_MESSAGE)]
     text = briefing_text(briefing)
     if len(chunks) == 1:

@@ -52,7 +52,8 @@ RAID_NOTES = "raid_notes"
 
 
 def weekly_review_value(escalation_id: int, week: str) -> str:
-    return json.dumps({"e": escalation_id, "w": week}, separators=(",", ":"))
+    """A button's value (and the form's metadata); the week is an ISO week like 2026-W48."""
+    return json.dumps({"e": escalation_id, "w": week[:10]}, separators=(",", ":"))
 
 
 def weekly_review_modal(escalation: Escalation, week: str) -> View:

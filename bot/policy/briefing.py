@@ -19,8 +19,10 @@ STALE_AFTER = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class BriefingSection:
-    """A titled list of lines (mrkdwn, already escaped) that any part of the bot may add to
-    the briefing: `Briefing.sections` is where new kinds of content go."""
+    """A titled list of lines that any part of the bot may add to the briefing:
+    `Briefing.sections` is where new kinds of content go. Title and lines are plain text
+    (the builder escapes and clips them); for links or charts, add a field to `Briefing` and
+    its own builder in `blocks/briefing.py`."""
 
     title: str
     lines: list[str]
