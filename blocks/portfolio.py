@@ -29,6 +29,7 @@ DECIDE_PROMOTE = "decide_promote"
 DECIDE_REMAIN = "decide_remain"
 PROMOTE_CALLBACK = "promote_to_sev1"
 MAX_DECISIONS = 20
+AGENDA_TEXT = "Y/R/Blocked portfolio review agenda"
 
 
 def decision_buttons(escalation: Escalation) -> ActionsBlock:
@@ -137,4 +138,43 @@ def promotion_request_blocks(
             f"*{escape(title(escalation))}* to Sev 1. Please decide."
         ),
         decision_buttons(escalation),
+    ]
+
+
+def agenda_messages(
+    escalations: list[Escalation], review_at: datetime, now: datetime
+) -> list[tuple[str, list[Block]]]:
+    """The agenda as (text, blocks) messages: every open escalation, overdue first, with a
+    decision row under each Sev 2, continued over as many messages as Slack's 50-block
+    limit needs; nothing is left out."""
+    intro: list[Block] = [
+        HeaderBlock(text="Y/R/Blocked portfolio review"),
+        section(
+            f"Agenda for the call {when(review_at)}: {len(escalations)} open escalation(s), "
+            "overdue first."
+        ),
+    ]
+    if not escalations:
+        return [(AGENDA_TEXT, [*intro, context_line("Nothing open. :tada:")])]
+    room = MESSAGE_BLOCKS - 1  # one left for the "continued" line
+    messages: list[list[Block]] = [intro]
+    for escalation in sort_for_attention(escalations, now):
+        last = when(escalation.last_update_at) if escalation.last_update_at else "no update yet"
+        item: list[Block] = [
+            section(f"{escalation_line(escalation, now)}\n      Last update: {last}")
+        ]
+        if escalation.severity is Severity.SEV2:
+            item.append(decision_buttons(escalation))
+        if len(messages[-1]) + len(item) > room:
+            messages.append([])
+        messages[-1] += item
+    if len(messages) == 1:
+        return [(AGENDA_TEXT, messages[0])]
+    total = len(messages)
+    return [
+        (
+            f"{AGENDA_TEXT} (part {number} of {total})",
+            [*blocks, context_line(f"Agenda part {number} of {total}")],
+        )
+        for number, blocks in enumerate(messages, start=1)
     ]

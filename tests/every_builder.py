@@ -553,6 +553,12 @@ BUILDS.update(
         "weekly.sev2_weekly_manager_text": [
             lambda r: weekly.sev2_weekly_manager_text(r.portfolio[1])
         ],
+        "portfolio.agenda_messages": [
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][0],
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][1],
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[-1][1],
+            lambda r: portfolio.agenda_messages([], NOW, NOW)[0][1],
+        ],
         "briefing.briefing_text": [lambda r: briefing.briefing_text(a_briefing(r))],
         "briefing.briefing_messages": [
             lambda r: briefing.briefing_messages(a_briefing(r))[0][0],

@@ -23,7 +23,7 @@ from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
-from bot.escalations import effects, service
+from bot.escalations import service
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
 from bot.policy.cadence import (
@@ -274,23 +274,26 @@ def schedule_portfolio_agenda(services: Services) -> bool:
 
 
 def send_agenda(services: Services, job: Job) -> Outcome:
-    """Queue the portfolio review agenda for the leadership channel, once."""
+    """Post the portfolio review agenda in the leadership channel, once, in as many messages
+    as it needs (each part once, in order; a retry skips the parts already there)."""
     settings = services.settings
     now = services.clock.now()
-
-    def queue(session: Session) -> None:
-        review = portfolio.agenda_due(settings, now)
-        if review is None:  # the call has started meanwhile: a late agenda helps nobody
-            return
-        blocks = portfolio_views.agenda_blocks(
+    review = portfolio.agenda_due(settings, now)
+    if review is None:  # the call has started meanwhile: a late agenda helps nobody
+        return Outcome()
+    with services.sessions() as session:
+        messages = portfolio_views.agenda_messages(
             service.open_escalations(session), review.review_at, now
         )
-        effects.channel_post(
-            session,
-            settings.escalation_channel,
-            "Y/R/Blocked portfolio review agenda",
-            now,
-            blocks=blocks,
+    channel = services.gateway.resolve_channel(settings.escalation_channel)
+    for number, (text, blocks) in enumerate(messages, start=1):
+        job.renew(services)
+        services.gateway.post(
+            channel,
+            text,
+            blocks,
+            join_if_needed=True,
+            key=job.key(f"part{number}"),
+            look_first=job.retrying,
         )
-
-    return settle_with(services, job, queue)
+    return Outcome()
