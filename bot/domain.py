@@ -169,6 +169,7 @@ class EventKind(StrEnum):
     RETRO_LINKED = "retro_linked"
     WEEKLY_REVIEW = "weekly_review"
     THREAD_REPLY = "thread_reply"
+    REVIEW_LIST = "review_list"
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,9 @@ class Escalation(Base):
 
     # When the latest weekly Sev 1 review form was submitted (the cadence reads it).
     last_weekly_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Leadership took this Sev 2 off the Y/R review list (it turned Yellow or Green); it
+    # goes back on when it turns Red again.
+    off_review_list_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"

@@ -19,6 +19,7 @@ from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
+from bot.cadence.review import schedule_review_reminder, send_review_reminders
 from bot.cadence.weekly import send_missed_weekly
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
@@ -61,11 +62,16 @@ REGISTRY: Registry = {
     Kind.SEV2_WEEKLY_MANAGER: KindPolicy(send_missed_weekly),
     Kind.SEV1_WEEKLY_OVERDUE: KindPolicy(send_missed_weekly),
     Kind.PMO_BRIEFING: KindPolicy(send_pmo_briefing),
+    Kind.REVIEW_REMINDER: KindPolicy(send_review_reminders),
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
 # planner asks the database only about escalations whose next check has come.
-PLANNERS: list[Callable[[Services], object]] = [plan_due_work, schedule_pmo_briefing]
+PLANNERS: list[Callable[[Services], object]] = [
+    plan_due_work,
+    schedule_pmo_briefing,
+    schedule_review_reminder,
+]
 
 
 def plan(services: Services) -> None:

@@ -28,6 +28,7 @@ from blocks import (
     portfolio,
     prompts,
     records,
+    review,
     update,
     weekly,
 )
@@ -91,6 +92,7 @@ BUILDER_MODULES = (
     records,
     weekly,
     briefing,
+    review,
 )
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
@@ -558,6 +560,16 @@ BUILDS.update(
             lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][1],
             lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[-1][1],
             lambda r: portfolio.agenda_messages([], NOW, NOW)[0][1],
+        ],
+        "review.reminder_text": [lambda r: review.reminder_text(NOW)],
+        "review.reminder_blocks": [lambda r: review.reminder_blocks(r.portfolio, NOW)],
+        "review.list_question_text": [lambda r: review.list_question_text(r.portfolio[1])],
+        "review.list_question_blocks": [
+            lambda r: review.list_question_blocks(r.portfolio[1], ["ULEAD001", "UDIR0001"])
+        ],
+        "review.list_decision_note": [
+            lambda r: review.list_decision_note(r.portfolio[1], "ULEAD001", True),
+            lambda r: review.list_decision_note(r.portfolio[1], "ULEAD001", False),
         ],
         "briefing.briefing_text": [lambda r: briefing.briefing_text(a_briefing(r))],
         "briefing.briefing_messages": [

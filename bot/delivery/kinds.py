@@ -40,3 +40,5 @@ class DeliveryKind(StrEnum):
     SEV2_WEEKLY_MANAGER = "sev2_weekly_manager"
     SEV1_WEEKLY_OVERDUE = "sev1_weekly_overdue"
     PMO_BRIEFING = "pmo_briefing"
+    # The Y/R review loop: DRIs reminded the day before the call.
+    REVIEW_REMINDER = "review_reminder"

@@ -13,9 +13,10 @@ from blocks.update import check_in_text
 from bot import handled_events
 from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Health, Role, UpdateSource
-from bot.escalations import effects, flags, service
+from bot.escalations import effects, flags, review, service
 from bot.escalations.permissions import NotAllowed
 from bot.models import CheckIn, Escalation, Update
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,14 @@ def post_update(
     author: str,
     now: datetime,
     source: UpdateSource = UpdateSource.MODAL,
+    settings: Settings | None = None,
 ) -> Update:
     """An update from the form; posted in the thread, the internal channel and (its
     customer-safe text) the customer channel. A changed path to green replaces the
-    escalation's and travels with the update."""
+    escalation's and travels with the update. A Sev 2 that turns Yellow or Green asks
+    leadership whether it leaves the review list (`settings` names them)."""
     escalation = _open(session, escalation_id)
+    before = escalation.health
     new_path = form.path_to_green if form.path_to_green != escalation.path_to_green else None
     if new_path:
         escalation.path_to_green = new_path
@@ -68,6 +72,7 @@ def post_update(
         customer_message=form.customer_message,
     )
     update.path_to_green = new_path
+    review.health_changed(session, escalation, before, now=now, settings=settings)
     return update
 
 

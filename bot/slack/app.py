@@ -23,6 +23,7 @@ from bot.slack import (
     opening,
     prompts,
     records,
+    review,
     updates,
     weekly,
 )
@@ -71,4 +72,5 @@ def build_app(
     customer.register(app, services)
     flags.register(app, services)
     weekly.register(app, services)
+    review.register(app, services)
     return app

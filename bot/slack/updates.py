@@ -82,6 +82,7 @@ def register(app: App, services: Services) -> None:
                 form,
                 author=body["user"]["id"],
                 now=services.clock.now(),
+                settings=services.settings,
             ),
         )
 

@@ -48,6 +48,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("last_weekly_review_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("off_review_list_at", sa.DateTime(timezone=True), nullable=True)
+        )
     with op.batch_alter_table("updates", schema=None) as batch_op:
         batch_op.add_column(sa.Column("path_to_green", sa.Text(), nullable=True))
 
@@ -57,6 +60,7 @@ def downgrade() -> None:
     with op.batch_alter_table("updates", schema=None) as batch_op:
         batch_op.drop_column("path_to_green")
     with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.drop_column("off_review_list_at")
         batch_op.drop_column("last_weekly_review_at")
     with op.batch_alter_table("weekly_reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_weekly_reviews_escalation_id"))

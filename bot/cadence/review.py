@@ -1,0 +1,53 @@
+"""The day before the Y/R/Blocked call, each DRI with an escalation on the agenda is
+reminded to attend: one DM per DRI, once per call."""
+
+from __future__ import annotations
+
+from blocks import review as review_views
+from bot.delivery import ledger
+from bot.delivery.kinds import DeliveryKind
+from bot.delivery.runner import Job, Outcome
+from bot.domain import Role
+from bot.escalations import service
+from bot.escalations.review import on_review_list
+from bot.models import Escalation
+from bot.policy import portfolio
+from bot.runtime import Services
+
+
+def schedule_review_reminder(services: Services) -> bool:
+    """Record the reminder for the next call once the day before has come."""
+    due = portfolio.reminder_due(services.settings, services.clock.now())
+    if due is None:
+        return False
+    with services.sessions.begin() as session:
+        return ledger.schedule(
+            session,
+            subject=portfolio.SUBJECT,
+            kind=DeliveryKind.REVIEW_REMINDER,
+            slot=due.slot,
+            due_at=due.post_at,
+        )
+
+
+def send_review_reminders(services: Services, job: Job) -> Outcome:
+    """DM each DRI of an escalation on tomorrow's agenda (each DRI once, a retry skips
+    those already reminded)."""
+    due = portfolio.reminder_due(services.settings, services.clock.now())
+    if due is None or due.slot != job.slot:
+        return Outcome()  # the call has started meanwhile
+    by_dri: dict[str, list[Escalation]] = {}
+    with services.sessions() as session:
+        for escalation in service.open_escalations(session):
+            dri = escalation.person(Role.DRI)
+            if dri and on_review_list(escalation):
+                by_dri.setdefault(dri, []).append(escalation)
+        messages = {
+            dri: review_views.reminder_blocks(escalations, due.review_at)
+            for dri, escalations in by_dri.items()
+        }
+    text = review_views.reminder_text(due.review_at)
+    for dri in sorted(messages):
+        job.renew(services)
+        services.gateway.dm(dri, text, messages[dri], key=job.key(dri), look_first=job.retrying)
+    return Outcome()
