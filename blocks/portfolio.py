@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -11,8 +12,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     HeaderBlock,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -21,9 +24,10 @@ from blocks.escalation import title
 from blocks.layout import section, sections
 from blocks.modal import context_line, form_modal
 from blocks.overview import escalation_line, sort_for_attention
-from blocks.text import MESSAGE_BLOCKS, clip, escape, mention, more_line, when
+from blocks.review import guidance_button
+from blocks.text import MESSAGE_BLOCKS, SECTION_TEXT, clip, escape, mention, more_line, when
 from bot.domain import Level, Severity
-from bot.models import Escalation
+from bot.models import Escalation, GuidanceAction
 
 DECIDE_PROMOTE = "decide_promote"
 DECIDE_REMAIN = "decide_remain"
@@ -142,11 +146,16 @@ def promotion_request_blocks(
 
 
 def agenda_messages(
-    escalations: list[Escalation], review_at: datetime, now: datetime
+    escalations: list[Escalation],
+    review_at: datetime,
+    now: datetime,
+    guidance: Mapping[int, Sequence[GuidanceAction]] | None = None,
 ) -> list[tuple[str, list[Block]]]:
-    """The agenda as (text, blocks) messages: every open escalation, overdue first, with a
-    decision row under each Sev 2, continued over as many messages as Slack's 50-block
-    limit needs; nothing is left out."""
+    """The agenda as (text, blocks) messages: every open escalation, overdue first, with its
+    open guidance actions and a "Record guidance" button, a decision row under each Sev 2,
+    continued over as many messages as Slack's 50-block limit needs; nothing is left out."""
+    guidance = guidance or {}
+    today = now.date()
     intro: list[Block] = [
         HeaderBlock(text="Y/R/Blocked portfolio review"),
         section(
@@ -160,8 +169,20 @@ def agenda_messages(
     messages: list[list[Block]] = [intro]
     for escalation in sort_for_attention(escalations, now):
         last = when(escalation.last_update_at) if escalation.last_update_at else "no update yet"
+        lines = [f"{escalation_line(escalation, now)}\n      Last update: {last}"]
+        for action in guidance.get(escalation.id, [])[:5]:
+            late = " :alarm_clock: overdue" if action.due_on < today else ""
+            lines.append(
+                f"      :compass: {escape(clip(action.text, 200))} · {mention(action.owner)} · "
+                f"due {action.due_on:%a %d %b}{late}"
+            )
+        if len(guidance.get(escalation.id, [])) > 5:
+            lines.append(f"      …and {len(guidance[escalation.id]) - 5} more guidance actions")
         item: list[Block] = [
-            section(f"{escalation_line(escalation, now)}\n      Last update: {last}")
+            SectionBlock(
+                text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_TEXT)),
+                accessory=guidance_button(escalation.id),
+            )
         ]
         if escalation.severity is Severity.SEV2:
             item.append(decision_buttons(escalation))

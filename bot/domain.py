@@ -170,6 +170,8 @@ class EventKind(StrEnum):
     WEEKLY_REVIEW = "weekly_review"
     THREAD_REPLY = "thread_reply"
     REVIEW_LIST = "review_list"
+    GUIDANCE = "guidance"
+    GUIDANCE_DONE = "guidance_done"
 
 
 @dataclass(frozen=True)

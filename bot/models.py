@@ -469,6 +469,24 @@ class WeeklyReview(Base):
     forecast: Mapped[str] = mapped_column(Text)
 
 
+class GuidanceAction(Base):
+    """Leadership's guidance from the review, as an action with an owner and a due date."""
+
+    __tablename__ = "guidance_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(32))
+
+
 class SlackUser(Base):
     """What Slack told us about a person, cached so prompts know their time zone."""
 

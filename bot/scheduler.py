@@ -19,7 +19,12 @@ from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge
 from bot.cadence.planning import plan_due_work
-from bot.cadence.review import schedule_review_reminder, send_review_reminders
+from bot.cadence.review import (
+    schedule_guidance_nudges,
+    schedule_review_reminder,
+    send_guidance_nudge,
+    send_review_reminders,
+)
 from bot.cadence.weekly import send_missed_weekly
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
@@ -63,6 +68,7 @@ REGISTRY: Registry = {
     Kind.SEV1_WEEKLY_OVERDUE: KindPolicy(send_missed_weekly),
     Kind.PMO_BRIEFING: KindPolicy(send_pmo_briefing),
     Kind.REVIEW_REMINDER: KindPolicy(send_review_reminders),
+    Kind.GUIDANCE_OVERDUE: KindPolicy(send_guidance_nudge),
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
@@ -71,6 +77,7 @@ PLANNERS: list[Callable[[Services], object]] = [
     plan_due_work,
     schedule_pmo_briefing,
     schedule_review_reminder,
+    schedule_guidance_nudges,
 ]
 
 

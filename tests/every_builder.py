@@ -56,6 +56,7 @@ from bot.models import (
     EscalationLink,
     EscalationPerson,
     EscalationTrigger,
+    GuidanceAction,
     Milestone,
     RaidEntry,
     RequirementChange,
@@ -103,6 +104,7 @@ NOT_SLACK_OUTPUT = {
     "prompts.prompt_value",  # a button's JSON value
     "weekly.weekly_review_value",  # a button's JSON value
     "weekly.review_button",  # one button, shown (and checked) inside prompts.prompt_blocks
+    "review.guidance_button",  # one button, shown (and checked) inside the agenda
 }
 
 
@@ -491,6 +493,19 @@ def a_review(text: str) -> WeeklyReview:
     )
 
 
+def a_guidance(text: str) -> GuidanceAction:
+    return GuidanceAction(
+        id=1,
+        escalation_id=1,
+        text=text,
+        owner=PEOPLE[Role.DRI],
+        due_on=NOW.date() - timedelta(days=1),
+        created_by="ULEAD001",
+        created_at=NOW,
+        done_by=PEOPLE[Role.DRI],
+    )
+
+
 def a_briefing(r: Records) -> Briefing:
     """A briefing with every open escalation of the portfolio as a Sev 1 and one closure."""
     figures = WeeklyFigures("2026-W48", r.text, r.text, r.text)
@@ -560,8 +575,19 @@ BUILDS.update(
             lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][1],
             lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[-1][1],
             lambda r: portfolio.agenda_messages([], NOW, NOW)[0][1],
+            lambda r: portfolio.agenda_messages(
+                r.portfolio, NOW, NOW, {e.id: [a_guidance(r.text)] * 7 for e in r.portfolio}
+            )[0][1],
         ],
         "review.reminder_text": [lambda r: review.reminder_text(NOW)],
+        "review.guidance_modal": [lambda r: review.guidance_modal(r.escalation, NOW.date())],
+        "review.guidance_text": [lambda r: review.guidance_text(r.escalation, a_guidance(r.text))],
+        "review.guidance_blocks": [
+            lambda r: review.guidance_blocks(r.escalation, a_guidance(r.text), overdue=True)
+        ],
+        "review.guidance_done_note": [
+            lambda r: review.guidance_done_note(r.escalation, a_guidance(r.text))
+        ],
         "review.reminder_blocks": [lambda r: review.reminder_blocks(r.portfolio, NOW)],
         "review.list_question_text": [lambda r: review.list_question_text(r.portfolio[1])],
         "review.list_question_blocks": [
@@ -592,6 +618,7 @@ TEXT_ONLY_MESSAGES = {
     "flags.reminder_text",
     "prompts.phase1_manager_text",
     "weekly.sev2_weekly_manager_text",
+    "review.guidance_text",
 }
 
 

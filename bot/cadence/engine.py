@@ -24,7 +24,7 @@ from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role
 from bot.escalations import service
-from bot.escalations.review import on_review_list
+from bot.escalations.review import on_review_list, open_guidance
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
 from bot.policy.cadence import (
@@ -284,7 +284,8 @@ def send_agenda(services: Services, job: Job) -> Outcome:
         return Outcome()
     with services.sessions() as session:
         listed = [e for e in service.open_escalations(session) if on_review_list(e)]
-        messages = portfolio_views.agenda_messages(listed, review.review_at, now)
+        guidance = open_guidance(session, [e.id for e in listed])
+        messages = portfolio_views.agenda_messages(listed, review.review_at, now, guidance)
     channel = services.gateway.resolve_channel(settings.escalation_channel)
     for number, (text, blocks) in enumerate(messages, start=1):
         job.renew(services)

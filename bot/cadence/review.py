@@ -1,5 +1,6 @@
-"""The day before the Y/R/Blocked call, each DRI with an escalation on the agenda is
-reminded to attend: one DM per DRI, once per call."""
+"""The Y/R review loop on the clock: the day before the call, each DRI with an escalation on
+the agenda is reminded to attend (one DM per DRI, once per call); leadership's guidance
+actions past their due date nudge their owner (once per action)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
 from bot.domain import Role
 from bot.escalations import service
-from bot.escalations.review import on_review_list
-from bot.models import Escalation
+from bot.escalations.review import on_review_list, overdue_guidance
+from bot.models import Escalation, GuidanceAction
 from bot.policy import portfolio
 from bot.runtime import Services
 
@@ -50,4 +51,38 @@ def send_review_reminders(services: Services, job: Job) -> Outcome:
     for dri in sorted(messages):
         job.renew(services)
         services.gateway.dm(dri, text, messages[dri], key=job.key(dri), look_first=job.retrying)
+    return Outcome()
+
+
+def schedule_guidance_nudges(services: Services) -> int:
+    """Record a nudge for each guidance action past its due date (once per action)."""
+    now = services.clock.now()
+    today = now.astimezone(services.settings.timezone).date()
+    written = 0
+    with services.sessions.begin() as session:
+        for action in overdue_guidance(session, today):
+            written += ledger.schedule(
+                session,
+                subject=f"ESC-{action.escalation_id}",
+                kind=DeliveryKind.GUIDANCE_OVERDUE,
+                slot=str(action.id),
+                due_at=now,
+                escalation_id=action.escalation_id,
+            )
+    return written
+
+
+def send_guidance_nudge(services: Services, job: Job) -> Outcome:
+    """DM the owner of an overdue guidance action, unless it was done meanwhile."""
+    with services.sessions() as session:
+        action = session.get(GuidanceAction, int(job.slot))
+        if action is None or action.done_at is not None:
+            return Outcome()
+        escalation = service.load(session, action.escalation_id)
+        if not escalation.state.is_open:
+            return Outcome()
+        owner = action.owner
+        text = review_views.guidance_text(escalation, action)
+        blocks = review_views.guidance_blocks(escalation, action, overdue=True)
+    services.gateway.dm(owner, f"Overdue: {text}", blocks, key=job.key(), look_first=job.retrying)
     return Outcome()

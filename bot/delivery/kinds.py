@@ -42,3 +42,4 @@ class DeliveryKind(StrEnum):
     PMO_BRIEFING = "pmo_briefing"
     # The Y/R review loop: DRIs reminded the day before the call.
     REVIEW_REMINDER = "review_reminder"
+    GUIDANCE_OVERDUE = "guidance_overdue"
