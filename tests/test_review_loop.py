@@ -12,8 +12,18 @@ from blocks.portfolio import agenda_messages
 from blocks.review import LEAVE_REVIEW_LIST as LEAVE
 from bot.clock import ManualClock
 from bot.domain import Severity
+from bot.escalations import service
+from bot.escalations.review import open_guidance
 from tests.every_builder import NOW, an_escalation
-from tests.flows import open_escalation, post_update, root_ts, the_escalation, wait_for_receipt
+from tests.flows import (
+    click_prompt,
+    open_escalation,
+    post_update,
+    root_ts,
+    the_escalation,
+    wait_for_receipt,
+    wait_for_view,
+)
 from tests.harness import BotHarness
 from tests.walking import Transcript, local, walk
 
@@ -112,3 +122,62 @@ def test_a_sev2_turning_yellow_asks_leadership_whether_it_leaves_the_list(
     # Red again: back on the list, without asking.
     post_update(harness, "Vendor slipped again", health="red")
     assert the_escalation(harness).off_review_list_at is None
+
+
+def test_leadership_guidance_is_an_action_with_owner_and_due_that_is_tracked_and_nudged(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    clock.set(local(0, 9, 0))
+    harness = make_harness()
+    standin, world = harness.standin, harness.world
+    wait_for_receipt(harness, open_escalation(harness, "sev2"))
+    walk(harness, local(3, 10, 0))  # Thursday: the agenda is posted an hour before the call
+    agenda = next(
+        m for m in standin.messages(world.leadership_channel) if m.text.startswith("Y/R/Blocked")
+    )
+    assert '"review_record_guidance"' in json.dumps(agenda.blocks)
+    before = len(standin.opened_views())
+    harness.click(
+        "review_record_guidance",
+        "1",
+        user=world.leader,
+        channel=world.leadership_channel,
+        message_ts=agenda.ts,
+    )
+    view = wait_for_view(harness, before)
+    values = {
+        "text": {
+            "text": {"type": "plain_text_input", "value": "Re-baseline with the vendor " + HOSTILE}
+        },
+        "owner": {"owner": {"type": "users_select", "selected_user": world.pm}},
+        "due_on": {"due_on": {"type": "datepicker", "selected_date": "2026-11-27"}},
+    }
+    refused = harness.submit_view(view, values, user=world.pm)
+    assert "Only PS leadership" in refused.json["errors"]["text"]
+    assert harness.submit_view(view, values, user=world.leader).status == 200
+    harness.deliver()
+    note = standin.replies(world.leadership_channel, root_ts(harness))[-1]
+    assert note.text.startswith(":compass: Leadership guidance on ESC-1")
+    assert "<!channel>" not in note.text
+    [dm] = [m for m in standin.dms_to(world.pm) if "Leadership guidance" in m.text]
+    log = Transcript(harness)
+    walk(harness, local(7, 10, 0), transcript=log)
+    # Due Friday, still open the next business morning (Monday 09:00 in the owner's zone):
+    # its owner is nudged once, nobody else.
+    nudges = [line[:90] for line in log.lines if "Overdue:" in line]
+    assert nudges == [
+        "Mon2 09:00 DM to DRI: Overdue: :compass: Leadership guidance on ESC-1 from <@ULEAD001>: Re"
+    ]
+    # Tracked: the next agenda lists it under its escalation, overdue.
+    with harness.services.sessions() as session:
+        listed = service.open_escalations(session)
+        guidance = open_guidance(session, [e.id for e in listed])
+        [(_, blocks)] = agenda_messages(listed, harness.clock.now(), harness.clock.now(), guidance)
+    shown = json.dumps([b.to_dict() for b in blocks])
+    assert "Re-baseline with the vendor" in shown and "overdue" in shown
+    click_prompt(harness, "review_guidance_done", dm, world.pm)
+    harness.deliver()
+    done = standin.replies(world.leadership_channel, root_ts(harness))[-1]
+    assert done.text.startswith(":white_check_mark: <@UPM00001> completed leadership guidance")
+    with harness.services.sessions() as session:
+        assert open_guidance(session, [1]) == {}

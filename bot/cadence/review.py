@@ -4,7 +4,10 @@ actions past their due date nudge their owner (once per action)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from blocks import review as review_views
+from bot import people
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
@@ -13,6 +16,7 @@ from bot.escalations import service
 from bot.escalations.review import on_review_list, overdue_guidance
 from bot.models import Escalation, GuidanceAction
 from bot.policy import portfolio
+from bot.policy.cadence import add_business_days, local_occurrence
 from bot.runtime import Services
 
 
@@ -55,20 +59,35 @@ def send_review_reminders(services: Services, job: Job) -> Outcome:
 
 
 def schedule_guidance_nudges(services: Services) -> int:
-    """Record a nudge for each guidance action past its due date (once per action)."""
+    """Record a nudge for each guidance action still open the business morning after its
+    due date, in its owner's time zone (once per action)."""
     now = services.clock.now()
-    today = now.astimezone(services.settings.timezone).date()
+    settings = services.settings
+    # Due before tomorrow anywhere on Earth: the owner's zone decides below.
+    with services.sessions() as session:
+        candidates = [
+            (action.id, action.escalation_id, action.owner, action.due_on)
+            for action in overdue_guidance(session, now.date() + timedelta(days=1))
+        ]
+    due = []
+    for action_id, escalation_id, owner, due_on in candidates:
+        # Outside any transaction: the owner's zone may need a users.info.
+        zone = people.timezone_of(services, owner)
+        morning = local_occurrence(due_on, settings.morning_prompt, zone)
+        if add_business_days(morning, 1, zone) <= now:
+            due.append((action_id, escalation_id))
     written = 0
-    with services.sessions.begin() as session:
-        for action in overdue_guidance(session, today):
-            written += ledger.schedule(
-                session,
-                subject=f"ESC-{action.escalation_id}",
-                kind=DeliveryKind.GUIDANCE_OVERDUE,
-                slot=str(action.id),
-                due_at=now,
-                escalation_id=action.escalation_id,
-            )
+    if due:
+        with services.sessions.begin() as session:
+            for action_id, escalation_id in due:
+                written += ledger.schedule(
+                    session,
+                    subject=f"ESC-{escalation_id}",
+                    kind=DeliveryKind.GUIDANCE_OVERDUE,
+                    slot=str(action_id),
+                    due_at=now,
+                    escalation_id=escalation_id,
+                )
     return written
 
 

@@ -174,7 +174,7 @@ def open_guidance(session: Session, escalation_ids: list[int]) -> dict[int, list
 
 
 def overdue_guidance(session: Session, today: date) -> list[GuidanceAction]:
-    """Open guidance actions of open escalations whose due date has passed."""
+    """Open guidance actions of open escalations due before `today`."""
     return list(
         session.scalars(
             select(GuidanceAction)
