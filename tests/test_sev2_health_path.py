@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.domain import SEV2_CHECKLIST, Health, Level, Severity
-from bot.escalations import service
+from bot.escalations import closure, service
 from tests.flows import open_escalation, root_ts, the_escalation, wait_for_receipt, wait_for_view
 from tests.harness import BotHarness
 from tests.walking import Transcript, local, walk
@@ -134,3 +134,27 @@ def test_promotion_pins_the_sev2_and_starts_phase1(
     assert any(
         line.startswith("Tue 11:00 DM to DRI: Phase 1 deadline reached") for line in log.lines
     )
+
+
+def test_a_sev1_downgraded_to_sev2_is_unpinned(
+    make_harness: Callable[..., BotHarness], clock: ManualClock
+) -> None:
+    clock.set(local(0, 9, 0))
+    harness = make_harness()
+    standin, world = harness.standin, harness.world
+    wait_for_receipt(harness, open_escalation(harness, level="high"))
+    [root] = standin.messages(world.leadership_channel)
+    assert standin.pinned(world.leadership_channel) == [root.ts]
+    with harness.services.sessions.begin() as session:
+        closure.downgrade_to_sev2(
+            session,
+            1,
+            service.load(session, 1).version,
+            actor=world.leader,
+            now=harness.clock.now(),
+            reason="Customer calmed down",
+            settings=harness.settings,
+        )
+    harness.deliver()
+    assert standin.pinned(world.leadership_channel) == []
+    assert not the_escalation(harness).root_pinned

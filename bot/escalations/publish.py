@@ -162,7 +162,13 @@ def publish(services: Services, job: Job) -> Outcome:
                 e.severity,
             ),
         )
-        # Pins are for Sev 1: a Sev 2 is pinned when it is promoted (publication runs again).
+        # Pins are for Sev 1: a Sev 2 is pinned when it is promoted (publication runs again),
+        # and a Sev 1 downgraded to Sev 2 is unpinned.
+        if pinned and is_open and severity is not Severity.SEV1:
+            assert channel is not None and ts is not None
+            gateway.unpin(channel, ts)
+            _write(services, escalation_id, lambda s, e: setattr(e, "root_pinned", False))
+            return
         if pinned or not is_open or severity is not Severity.SEV1:
             return
         assert channel is not None and ts is not None  # posted by the step before
