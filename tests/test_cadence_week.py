@@ -76,8 +76,8 @@ class Transcript:
 # weekends included; an unanswered evening gets its second nudge 90 minutes later, before
 # quiet hours (19:00); the DRI's casual reply in the thread (Wed 10:00) is activity, not an
 # update, so nothing is cross-posted for it; Phase 1 deadline DM at +24 h and the manager at
-# +28 h; the manager once per 24 h of silence; Friday's weekly review; Thursday's agenda an
-# hour before the 14:00 New York portfolio call. Times are the tick that sent them.
+# +28 h; the manager once per 24 h of silence; the day-before reminder of Thursday's call;
+# Friday's weekly review; Thursday's agenda an hour before the 14:00 New York portfolio call. Times are the tick that sent them.
 WEEK = [
     "Mon 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Mon 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
@@ -91,12 +91,13 @@ WEEK = [
     "Tue 17:30 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Tue 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 11:00 DM to DRI: Reminder: the Y/R/Blocked portfolio review is tomorrow, <!da",
     "Wed 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
-    "Thu 10:00 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
+    "Thu 10:00 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Thu 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 17:05 leadership thread: ESC-1 update (Green): Thu: patch live",

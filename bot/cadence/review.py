@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from blocks import review as review_views
 from bot import people
 from bot.delivery import ledger
@@ -14,7 +16,7 @@ from bot.delivery.runner import Job, Outcome
 from bot.domain import Role
 from bot.escalations import service
 from bot.escalations.review import on_review_list, overdue_guidance
-from bot.models import Escalation, GuidanceAction
+from bot.models import Delivery, Escalation, GuidanceAction
 from bot.policy import portfolio
 from bot.policy.cadence import add_business_days, local_occurrence
 from bot.runtime import Services
@@ -69,6 +71,16 @@ def schedule_guidance_nudges(services: Services) -> int:
             (action.id, action.escalation_id, action.owner, action.due_on)
             for action in overdue_guidance(session, now.date() + timedelta(days=1))
         ]
+        # Those already nudged are not looked at again (nor their owner's zone).
+        nudged = set(
+            session.scalars(
+                select(Delivery.slot).where(
+                    Delivery.kind == DeliveryKind.GUIDANCE_OVERDUE.value,
+                    Delivery.slot.in_([str(c[0]) for c in candidates]),
+                )
+            )
+        )
+    candidates = [c for c in candidates if str(c[0]) not in nudged]
     due = []
     for action_id, escalation_id, owner, due_on in candidates:
         # Outside any transaction: the owner's zone may need a users.info.
