@@ -155,8 +155,9 @@ def missed_weekly_blocks(
         button = review_button(escalation.id, week)
     else:
         ask = (
-            "No update since Monday's weekly prompt: PSA status and path to green, progress "
-            "of mitigations, resource needs. Your manager is told tomorrow if it's still missing."
+            "No update since this week's weekly prompt: PSA status and path to green, progress "
+            "of mitigations, resource needs. Your manager is told next business day if it's "
+            "still missing."
         )
         button = ButtonElement(
             text="Post update",
