@@ -91,18 +91,27 @@ def test_a_sev2s_first_two_weeks(
         # Two business days: the manager is told, in the thread and by DM.
         "Wed 10:00 leadership thread: :mute: <@UMGR0001> the weekly Sev 2 update on ESC-1 (Acme Corp) is two",
         "Wed 10:00 DM to manager: :mute: <@UMGR0001> the weekly Sev 2 update on ESC-1 (Acme Corp) is two",
+        # The day before the call, the DRI is reminded to attend.
+        "Wed 11:00 DM to DRI: Reminder: the Y/R/Blocked portfolio review is tomorrow, <!date^1795719",
         "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
         "Mon2 10:00 DM to DRI: Weekly Sev 2 update: ESC-1 · Sev 2 · Acme Corp",
         "Mon2 11:00 leadership thread: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
         "Mon2 11:00 internal: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
-        # Answered: no nudge, no manager. The second agenda.
+        # Yellow now: leadership is asked whether it leaves the review list.
+        "Mon2 11:00 leadership thread: ESC-1 is now Yellow: does it leave the review list?",
+        # Answered: no nudge, no manager.
+        "Wed2 11:00 DM to DRI: Reminder: the Y/R/Blocked portfolio review is tomorrow, <!date^1796324",
         "Thu2 10:00 leadership: Y/R/Blocked portfolio review agenda",
     ]
     # No Phase 1 deadline, no daily prompts, no silence rule: nothing else went to anyone.
     escalation = the_escalation(harness)
     assert escalation.health is Health.YELLOW
     assert escalation.path_to_green == "Re-plan signed " + HOSTILE
-    update_post = harness.standin.replies(world.leadership_channel, root_ts(harness))[-1]
+    update_post = next(
+        r
+        for r in harness.standin.replies(world.leadership_channel, root_ts(harness))
+        if r.text.startswith("ESC-1 update (Yellow)")
+    )
     shown = json.dumps(update_post.blocks)
     assert "New path to green" in shown and "<!channel>" not in shown
     [root] = harness.standin.messages(world.leadership_channel)[:1]
