@@ -251,14 +251,14 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
         if item.code in entries:
             steps.setdefault(item.step, []).append(item)
     done, total = checklist_progress(escalation)
-    heading = "Phase 1 checklist" if escalation.severity is Severity.SEV1 else "Sev 2 checklist"
+    sev1 = escalation.severity is Severity.SEV1
+    heading = "Phase 1 checklist" if sev1 else "Sev 2 checklist"
+    # A Sev 2's checklist has no 24 h deadline: only Phase 1 is due by a date.
+    due = f", due {when(escalation.phase1_due_at)}" if sev1 else ""
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
-                    f"*{heading}* for {escalation.key}: {done}/{total} done, due "
-                    f"{when(escalation.phase1_due_at)}"
-                )
+                text=f"*{heading}* for {escalation.key}: {done}/{total} done{due}"
             )
         )
     ]
@@ -282,6 +282,8 @@ def checklist_blocks(escalation: Escalation) -> list[Block]:
             "stakeholder DMed, the first check-in invitations delivered, the immediate sync "
             "recorded). Tick the rest as you go; the DRI is reminded of anything still open "
             "at the deadline."
+            if sev1
+            else "Tick each item as you go; leadership reads this at the Y/R portfolio call."
         )
     )
     return blocks
@@ -306,14 +308,16 @@ def dri_welcome_text(escalation: Escalation) -> str:
 
 def dri_welcome_blocks(escalation: Escalation, permalink: str | None) -> list[Block]:
     cadence = (
-        "I'll prompt you every morning, midday and evening in your time zone."
+        f"The Phase 1 checklist is due {when(escalation.phase1_due_at)}. I'll prompt you every "
+        "morning, midday and evening in your time zone."
         if escalation.severity is Severity.SEV1
-        else "I'll prompt you weekly for the PSA status and path to green."
+        else "Health is Red until your updates say otherwise; keep the path to green current. "
+        "I'll prompt you weekly for the PSA status and path to green."
     )
     text = (
         f"You are the DRI for *{escape(title(escalation))}* (project: "
         f"{escape(clip(escalation.project, 500))}), opened by {mention(escalation.opened_by)}.\n"
-        f"The Phase 1 checklist is due {when(escalation.phase1_due_at)}. {cadence}"
+        f"{cadence}"
     )
     blocks: list[Block] = [section(text)]
     if permalink:

@@ -146,14 +146,17 @@ def open_escalation_modal(
             max_length=3000,
             placeholder="What happened, what the customer said, what is at stake",
         ),
-        _input(
-            OpenField.HEALTH,
-            "Health",
-            StaticSelectElement(
-                options=health_options,
-                initial_option=health_options[0],
-            ),
-        ),
+    ]
+    # A Sev 2 starts Red (its updates move it); only a Sev 1's health is chosen here.
+    if severity is Severity.SEV1:
+        fields.append(
+            _input(
+                OpenField.HEALTH,
+                "Health",
+                StaticSelectElement(options=health_options, initial_option=health_options[0]),
+            )
+        )
+    fields += [
         _text(
             OpenField.PATH_TO_GREEN,
             "Path to green",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -11,8 +12,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     HeaderBlock,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -21,14 +24,16 @@ from blocks.escalation import title
 from blocks.layout import section, sections
 from blocks.modal import context_line, form_modal
 from blocks.overview import escalation_line, sort_for_attention
-from blocks.text import MESSAGE_BLOCKS, clip, escape, mention, more_line, when
+from blocks.review import guidance_button
+from blocks.text import MESSAGE_BLOCKS, SECTION_TEXT, clip, escape, mention, more_line, when
 from bot.domain import Level, Severity
-from bot.models import Escalation
+from bot.models import Escalation, GuidanceAction
 
 DECIDE_PROMOTE = "decide_promote"
 DECIDE_REMAIN = "decide_remain"
 PROMOTE_CALLBACK = "promote_to_sev1"
 MAX_DECISIONS = 20
+AGENDA_TEXT = "Y/R/Blocked portfolio review agenda"
 
 
 def decision_buttons(escalation: Escalation) -> ActionsBlock:
@@ -137,4 +142,60 @@ def promotion_request_blocks(
             f"*{escape(title(escalation))}* to Sev 1. Please decide."
         ),
         decision_buttons(escalation),
+    ]
+
+
+def agenda_messages(
+    escalations: list[Escalation],
+    review_at: datetime,
+    now: datetime,
+    guidance: Mapping[int, Sequence[GuidanceAction]] | None = None,
+) -> list[tuple[str, list[Block]]]:
+    """The agenda as (text, blocks) messages: every open escalation, overdue first, with its
+    open guidance actions and a "Record guidance" button, a decision row under each Sev 2,
+    continued over as many messages as Slack's 50-block limit needs; nothing is left out."""
+    guidance = guidance or {}
+    today = now.date()
+    intro: list[Block] = [
+        HeaderBlock(text="Y/R/Blocked portfolio review"),
+        section(
+            f"Agenda for the call {when(review_at)}: {len(escalations)} open escalation(s), "
+            "overdue first."
+        ),
+    ]
+    if not escalations:
+        return [(AGENDA_TEXT, [*intro, context_line("Nothing open. :tada:")])]
+    room = MESSAGE_BLOCKS - 1  # one left for the "continued" line
+    messages: list[list[Block]] = [intro]
+    for escalation in sort_for_attention(escalations, now):
+        last = when(escalation.last_update_at) if escalation.last_update_at else "no update yet"
+        lines = [f"{escalation_line(escalation, now)}\n      Last update: {last}"]
+        for action in guidance.get(escalation.id, [])[:5]:
+            late = " :alarm_clock: overdue" if action.due_on < today else ""
+            lines.append(
+                f"      :compass: {escape(clip(action.text, 200))} · {mention(action.owner)} · "
+                f"due {action.due_on:%a %d %b}{late}"
+            )
+        if len(guidance.get(escalation.id, [])) > 5:
+            lines.append(f"      …and {len(guidance[escalation.id]) - 5} more guidance actions")
+        item: list[Block] = [
+            SectionBlock(
+                text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_TEXT)),
+                accessory=guidance_button(escalation.id),
+            )
+        ]
+        if escalation.severity is Severity.SEV2:
+            item.append(decision_buttons(escalation))
+        if len(messages[-1]) + len(item) > room:
+            messages.append([])
+        messages[-1] += item
+    if len(messages) == 1:
+        return [(AGENDA_TEXT, messages[0])]
+    total = len(messages)
+    return [
+        (
+            f"{AGENDA_TEXT} (part {number} of {total})",
+            [*blocks, context_line(f"Agenda part {number} of {total}")],
+        )
+        for number, blocks in enumerate(messages, start=1)
     ]

@@ -16,6 +16,7 @@ from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line
 from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, age, clip, escape, mention, when
+from blocks.weekly import review_button
 from bot.domain import Role
 from bot.models import Escalation
 from bot.policy.escalation import open_checklist_items
@@ -118,6 +119,8 @@ def prompt_blocks(
         notes.append(f"Milestones: {progress.summary()}")
     value = prompt_value(escalation.id, kind, slot)
     buttons = []
+    if kind == "sev1_weekly":  # the week's review form; its slot is the ISO week
+        buttons.append(review_button(escalation.id, slot.split("+")[0]))
     if kind == "midday":
         buttons.append(
             ButtonElement(
@@ -127,7 +130,10 @@ def prompt_blocks(
     elif kind != "phase1_deadline":
         buttons.append(
             ButtonElement(
-                text="Post update", action_id=PROMPT_POST_UPDATE, value=value, style="primary"
+                text="Post update",
+                action_id=PROMPT_POST_UPDATE,
+                value=value,
+                style=None if kind == "sev1_weekly" else "primary",
             )
         )
     if kind == "morning":

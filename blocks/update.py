@@ -69,6 +69,20 @@ def update_modal(escalation: Escalation, *, origin: str | None = None) -> View:
             element=RadioButtonsElement(action_id="customer_communicated", options=yes_no),
         ),
         _text_input("next_steps", "Next steps", optional=True),
+        InputBlock(
+            block_id="path_to_green",
+            label="Path to green",
+            optional=True,
+            hint="Change it when the plan changes; it replaces the one on the root message.",
+            element=PlainTextInputElement(
+                action_id="path_to_green",
+                multiline=True,
+                max_length=3000,
+                initial_value=clip(escalation.path_to_green, 3000)
+                if escalation.path_to_green
+                else None,
+            ),
+        ),
     ]
     if escalation.customer_channel_id:
         blocks.append(
@@ -141,6 +155,7 @@ def update_blocks(escalation: Escalation, update: Update) -> list[Block]:
         ("Progress", update.progress),
         ("Blockers", update.blockers),
         ("Next steps", update.next_steps),
+        ("New path to green", update.path_to_green),
     ):
         if value:
             blocks.append(section(f"*{label}:* {escape(value)}"))

@@ -225,6 +225,11 @@ class EventKind(StrEnum):
     SYNC_HELD = "sync_held"
     CHECK_IN_INVITED = "check_in_invited"
     CHECK_IN_MISSED = "check_in_missed"
+    WEEKLY_REVIEW = "weekly_review"
+    THREAD_REPLY = "thread_reply"
+    REVIEW_LIST = "review_list"
+    GUIDANCE = "guidance"
+    GUIDANCE_DONE = "guidance_done"
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,11 @@ class Escalation(Base):
     sync_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sync_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sync_held_by: Mapped[str | None] = mapped_column(String(32))
+    # When the latest weekly Sev 1 review form was submitted (the cadence reads it).
+    last_weekly_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Leadership took this Sev 2 off the Y/R review list (it turned Yellow or Green); it
+    # goes back on when it turns Red again.
+    off_review_list_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     people: Mapped[list[EscalationPerson]] = relationship(
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationPerson.id"
@@ -287,6 +292,8 @@ class Update(Base):
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     internal_ts: Mapped[str | None] = mapped_column(String(32))
     customer_ts: Mapped[str | None] = mapped_column(String(32))
+    # A new path to green given with this update (None: unchanged).
+    path_to_green: Mapped[str | None] = mapped_column(Text)
 
 
 class CheckIn(Base):
@@ -632,6 +639,44 @@ class ExtraLink(Base):
     url: Mapped[str] = mapped_column(String(1000))
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WeeklyReview(Base):
+    """The weekly Sev 1 review: what the DRI reported for one ISO week."""
+
+    __tablename__ = "weekly_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(32))
+    stakeholder_communication: Mapped[str] = mapped_column(Text)
+    budget_timeline_impact: Mapped[str] = mapped_column(Text)
+    resource_allocation: Mapped[str] = mapped_column(Text)
+    raid_reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    raid_notes: Mapped[str | None] = mapped_column(Text)
+    forecast: Mapped[str] = mapped_column(Text)
+
+
+class GuidanceAction(Base):
+    """Leadership's guidance from the review, as an action with an owner and a due date."""
+
+    __tablename__ = "guidance_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class SlackUser(Base):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.cadence.briefing import schedule_pmo_briefing, send_pmo_briefing
 from bot.cadence.checkins import note_unlogged_check_in, send_check_in_invites, send_sync_reminder
 from bot.cadence.conflicts import plan_conflict_steps, send_conflict_step
 from bot.cadence.customer_silence import send_ladder_step
@@ -21,6 +22,13 @@ from bot.cadence.flags import plan_unattached_flag_reminders, send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge, send_trigger_suggestion
 from bot.cadence.insights import schedule_weekly_chart, send_weekly_chart
 from bot.cadence.planning import plan_due_work
+from bot.cadence.review import (
+    schedule_guidance_nudges,
+    schedule_review_reminder,
+    send_guidance_nudge,
+    send_review_reminders,
+)
+from bot.cadence.weekly import send_missed_weekly
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
 from bot.escalations import intake, publish
@@ -66,11 +74,24 @@ REGISTRY: Registry = {
     Kind.SYNC_REMINDER: KindPolicy(send_sync_reminder),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},
+    # Missed weeklies are prompt kinds with their own sender (after the prompts, to win).
+    Kind.SEV2_WEEKLY_NUDGE: KindPolicy(send_missed_weekly),
+    Kind.SEV2_WEEKLY_MANAGER: KindPolicy(send_missed_weekly),
+    Kind.SEV1_WEEKLY_OVERDUE: KindPolicy(send_missed_weekly),
+    Kind.PMO_BRIEFING: KindPolicy(send_pmo_briefing),
+    Kind.REVIEW_REMINDER: KindPolicy(send_review_reminders),
+    Kind.GUIDANCE_OVERDUE: KindPolicy(send_guidance_nudge),
 }
 
 # Each asks the policy what is due now and records it in the ledger (idempotently); one
 # planner asks the database only about escalations whose next check has come.
-PLANNERS: list[Callable[[Services], object]] = [plan_due_work, schedule_weekly_chart]
+PLANNERS: list[Callable[[Services], object]] = [
+    plan_due_work,
+    schedule_weekly_chart,
+    schedule_pmo_briefing,
+    schedule_review_reminder,
+    schedule_guidance_nudges,
+]
 # Work that belongs to no escalation: flags raised without one, people conflicts.
 PLANNERS += [plan_unattached_flag_reminders, plan_conflict_steps]
 

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     sev2_weekly_prompt: Annotated[WeeklySlot, NoDecode] = WeeklySlot(0, time(10, 0))
     portfolio_review: Annotated[WeeklySlot, NoDecode] = WeeklySlot(3, time(14, 0))
     portfolio_agenda_lead_minutes: int = Field(default=60, ge=0)
+    # The evening update's second nudge, this long after the prompt (always before quiet hours).
+    evening_nudge_minutes: int = Field(default=90, ge=1, le=720)
+    # The PMO manager's weekly briefing, in the configured default time zone.
+    pmo_briefing: Annotated[WeeklySlot, NoDecode] = WeeklySlot(4, time(15, 0))
     quiet_hours_start: time = time(19, 0)
     quiet_hours_end: time = time(8, 0)
     ladder_days: CommaInts = [7, 14, 21, 28]
@@ -101,7 +105,11 @@ class Settings(BaseSettings):
 
     _split_lists = field_validator("leadership_user_ids", "ladder_days", mode="before")(_split)
     _parse_weekly = field_validator(
-        "sev1_weekly_prompt", "sev2_weekly_prompt", "portfolio_review", mode="before"
+        "sev1_weekly_prompt",
+        "sev2_weekly_prompt",
+        "portfolio_review",
+        "pmo_briefing",
+        mode="before",
     )(_weekly)
     _parse_chart_weekly = field_validator("insights_chart", mode="before")(_weekly)
 

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from blocks import (
+    briefing,
     closure,
     conflicts,
     customer,
@@ -29,9 +30,11 @@ from blocks import (
     portfolio,
     prompts,
     records,
+    review,
     tracking_notes,
     update,
     watch,
+    weekly,
 )
 from blocks.prompts import HEADLINES
 from bot.domain import (
@@ -67,6 +70,7 @@ from bot.models import (
     EscalationPerson,
     EscalationTrigger,
     ExtraLink,
+    GuidanceAction,
     Milestone,
     PeopleConflict,
     RaidEntry,
@@ -78,8 +82,10 @@ from bot.models import (
     Tracking,
     Update,
     UrgentFlag,
+    WeeklyReview,
 )
 from bot.policy import insights as figures
+from bot.policy.briefing import Briefing, BriefingSection, Closure, OpenSev1, WeeklyFigures
 from bot.policy.flags import FlagReminder
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -107,6 +113,9 @@ BUILDER_MODULES = (
     insights,
     watch,
     conflicts,
+    weekly,
+    briefing,
+    review,
 )
 # Public functions of those modules that build nothing Slack shows.
 NOT_SLACK_OUTPUT = {
@@ -115,6 +124,9 @@ NOT_SLACK_OUTPUT = {
     "overview.sort_for_attention",  # an order
     "prompts.open_items",  # checklist labels, from the domain
     "prompts.prompt_value",  # a button's JSON value
+    "weekly.weekly_review_value",  # a button's JSON value
+    "weekly.review_button",  # one button, shown (and checked) inside prompts.prompt_blocks
+    "review.guidance_button",  # one button, shown (and checked) inside the agenda
 }
 
 
@@ -906,6 +918,138 @@ BUILDS.update(
     }
 )
 
+
+def a_review(text: str) -> WeeklyReview:
+    return WeeklyReview(
+        id=1,
+        escalation_id=1,
+        week="2026-W48",
+        at=NOW,
+        author=PEOPLE[Role.DRI],
+        stakeholder_communication=text,
+        budget_timeline_impact=text,
+        resource_allocation=text,
+        raid_reviewed=False,
+        raid_notes=text,
+        forecast=text,
+    )
+
+
+def a_guidance(text: str) -> GuidanceAction:
+    return GuidanceAction(
+        id=1,
+        escalation_id=1,
+        text=text,
+        owner=PEOPLE[Role.DRI],
+        due_on=NOW.date() - timedelta(days=1),
+        created_by="ULEAD001",
+        created_at=NOW,
+        done_by=PEOPLE[Role.DRI],
+    )
+
+
+def a_briefing(r: Records) -> Briefing:
+    """A briefing with every open escalation of the portfolio as a Sev 1 and one closure."""
+    figures = WeeklyFigures("2026-W48", r.text, r.text, r.text)
+    return Briefing(
+        week="2026-W48",
+        as_of=NOW,
+        open_sev1=[
+            OpenSev1(
+                key=e.key,
+                title=r.text,
+                level=Level.HIGH,
+                health=Health.RED,
+                state=State.ACTIVE,
+                dri=PEOPLE[Role.DRI],
+                opened_at=NOW - timedelta(days=3),
+                last_update_at=None,
+                permalink=PERMALINK,
+                review=figures,
+                overdue=["weekly review missing", "customer communication"],
+            )
+            for e in [r.escalation, *r.portfolio]
+        ],
+        closures=[
+            Closure(
+                key=r.resolved.key,
+                title=r.text,
+                opened_at=NOW - timedelta(days=9),
+                resolved_at=NOW,
+                resolution=r.text,
+                retro_link=r.resolved.retro_link,
+                customer_signoff=False,
+                permalink=PERMALINK,
+            )
+        ],
+        sections=[BriefingSection(r.text, [r.text] * 3)],
+    )
+
+
+BUILDS.update(
+    {
+        "weekly.weekly_review_modal": [
+            lambda r: weekly.weekly_review_modal(r.escalation, "2026-W48")
+        ],
+        "weekly.weekly_review_text": [
+            lambda r: weekly.weekly_review_text(r.escalation, a_review(r.text))
+        ],
+        "weekly.weekly_review_blocks": [
+            lambda r: weekly.weekly_review_blocks(r.escalation, a_review(r.text))
+        ],
+        "weekly.missed_weekly_text": [
+            (lambda r, kind=kind: weekly.missed_weekly_text(r.escalation, kind))
+            for kind in ("sev1_weekly_overdue", "sev2_weekly_nudge")
+        ],
+        "weekly.missed_weekly_blocks": [
+            (
+                lambda r, kind=kind: weekly.missed_weekly_blocks(
+                    r.escalation, kind, "2026-W48", permalink=PERMALINK
+                )
+            )
+            for kind in ("sev1_weekly_overdue", "sev2_weekly_nudge")
+        ],
+        "weekly.sev2_weekly_manager_text": [
+            lambda r: weekly.sev2_weekly_manager_text(r.portfolio[1])
+        ],
+        "portfolio.agenda_messages": [
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][0],
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[0][1],
+            lambda r: portfolio.agenda_messages(r.portfolio, NOW, NOW)[-1][1],
+            lambda r: portfolio.agenda_messages([], NOW, NOW)[0][1],
+            lambda r: portfolio.agenda_messages(
+                r.portfolio, NOW, NOW, {e.id: [a_guidance(r.text)] * 7 for e in r.portfolio}
+            )[0][1],
+        ],
+        "review.reminder_text": [lambda r: review.reminder_text(NOW)],
+        "review.guidance_modal": [lambda r: review.guidance_modal(r.escalation, NOW.date())],
+        "review.guidance_text": [lambda r: review.guidance_text(r.escalation, a_guidance(r.text))],
+        "review.guidance_blocks": [
+            lambda r: review.guidance_blocks(r.escalation, a_guidance(r.text), overdue=True)
+        ],
+        "review.guidance_done_note": [
+            lambda r: review.guidance_done_note(r.escalation, a_guidance(r.text))
+        ],
+        "review.reminder_blocks": [lambda r: review.reminder_blocks(r.portfolio, NOW)],
+        "review.list_question_text": [lambda r: review.list_question_text(r.portfolio[1])],
+        "review.list_question_blocks": [
+            lambda r: review.list_question_blocks(r.portfolio[1], ["ULEAD001", "UDIR0001"])
+        ],
+        "review.list_decision_note": [
+            lambda r: review.list_decision_note(r.portfolio[1], "ULEAD001", True),
+            lambda r: review.list_decision_note(r.portfolio[1], "ULEAD001", False),
+        ],
+        "briefing.briefing_text": [lambda r: briefing.briefing_text(a_briefing(r))],
+        "briefing.briefing_messages": [
+            lambda r: briefing.briefing_messages(a_briefing(r))[0][0],
+            lambda r: briefing.briefing_messages(a_briefing(r))[0][1],
+            lambda r: briefing.briefing_messages(a_briefing(r))[-1][0],
+            lambda r: briefing.briefing_messages(a_briefing(r))[-1][1],
+        ],
+    }
+)
+
+
 # Builders whose text is a whole message on its own (no blocks): room for a full input.
 TEXT_ONLY_MESSAGES = {
     "tracking_notes.impact_channel_text",
@@ -919,6 +1063,8 @@ TEXT_ONLY_MESSAGES = {
     "customer.sales_contact_named_note",
     "flags.reminder_text",
     "prompts.phase1_manager_text",
+    "weekly.sev2_weekly_manager_text",
+    "review.guidance_text",
     "flags.unattached_reminder_text",
     "watch.watch_receipt",
     "watch.stopped_note",

@@ -318,20 +318,20 @@ def test_a_flag_answered_in_the_thread_is_noted_once(harness: BotHarness) -> Non
     queued_then_once(harness, lambda: thread(harness, "Flag #1 answered"))
 
 
-def test_a_typed_channel_broadcast_in_a_dri_reply_is_cross_posted_as_text(
+def test_a_typed_channel_broadcast_in_a_dri_reply_is_stored_as_typed_and_never_reposted(
     harness: BotHarness,
 ) -> None:
-    """Slack sends a typed `<!channel>` escaped; the bot stores it as typed and escapes it
-    once when it cross-posts, so the internal channel sees the text and nobody is paged."""
+    """Slack sends a typed `<!channel>` escaped; the bot stores it as typed. A thread reply
+    is activity, not an update: the bot re-posts it nowhere, so nobody is paged by it."""
     standin, world = opened(harness).standin, harness.world
     reply_in_thread(harness, world.pm, "Fix is live &lt;!channel&gt; R&amp;D says hi")
     with harness.services.sessions() as session:
         [update] = session.query(Update).all()
         assert update.summary == "Fix is live <!channel> R&D says hi"
-    [posted] = [m for m in standin.messages(world.internal_channel) if "Fix is live" in m.text]
-    shown = posted.text + json.dumps(posted.blocks)
-    assert "<!channel>" not in shown
-    assert "&lt;!channel&gt; R&amp;D" in shown and "&amp;lt;" not in shown
+    bot_posts = [
+        c for c in standin.calls_to("chat.postMessage") if "Fix is live" in json.dumps(c.args)
+    ]
+    assert bot_posts == []
 
 
 def test_sales_ops_continuing_the_project_is_noted_once(

@@ -280,8 +280,11 @@ def test_dri_profiles_missing_from_the_cache_are_asked_for_once_each(
         zones = set(session.scalars(select(SlackUser.tz)))
         rows = ledger_rows(services)
     assert zones == {"Asia/Tokyo"}
-    # Planned in Tokyo time: the latest Tokyo morning (09:00 JST = 00:00 UTC) is on the ledger.
-    assert any(kind == "morning" and due.hour == 0 for _, kind, _, due in rows)
+    # Planned in Tokyo time: it is 03:07 there, quiet hours, so no prompt is DMed now; a Sev 2
+    # whose Monday 10:00 JST weekly went unanswered has its manager told two business days
+    # later, Wednesday 10:00 JST (01:00 UTC).
+    assert any(kind == "sev2_weekly_manager" and due.hour == 1 for _, kind, _, due in rows)
+    assert not any(kind in ("morning", "midday", "evening") for _, kind, _, _ in rows)
     # Refreshed until tomorrow: asked again only when the cache goes stale.
     services.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     plan_due_work(services)

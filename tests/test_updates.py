@@ -62,14 +62,25 @@ def test_the_customer_channel_gets_only_the_customer_safe_text_and_only_when_wri
     assert "CFO" not in everything_sent_to_customer
 
 
-def test_a_reply_by_the_dri_in_the_thread_counts_as_the_update(harness: BotHarness) -> None:
-    opened(harness)
-    reply_in_thread(harness, harness.world.pm, "Patch deployed, monitoring overnight")
+def test_a_reply_by_the_dri_in_the_thread_is_activity_not_a_fabricated_update(
+    harness: BotHarness,
+) -> None:
+    standin, world = opened(harness).standin, harness.world
+    internal_before = len(standin.messages(world.internal_channel))
+    edits_before = len(standin.calls_to("chat.update"))
+    reply_in_thread(harness, world.pm, "Patch deployed, monitoring overnight")
     [update] = updates(harness)
-    assert update.source is UpdateSource.THREAD and update.author == harness.world.pm
+    assert update.source is UpdateSource.THREAD and update.author == world.pm
+    # Activity: the clock that the silence rules read has moved, and the root shows it.
     assert the_escalation(harness).last_update_at == update.at
-    # Already in the thread: only the internal channel gets a copy.
-    assert harness.standin.messages(harness.world.internal_channel)[-1].text.endswith(
+    assert standin.wait_for(lambda: len(standin.calls_to("chat.update")) > edits_before)
+    # Not an update: nothing is re-posted anywhere claiming fields the DRI never gave.
+    assert len(standin.messages(world.internal_channel)) == internal_before
+    everything_posted = json.dumps(
+        [c.args for c in standin.calls if c.method == "chat.postMessage"][-5:]
+    )
+    assert "Customer communicated today" not in everything_posted
+    assert [m.text for m in standin.replies(world.leadership_channel, root_ts(harness))][-1] == (
         "Patch deployed, monitoring overnight"
     )
 

@@ -9,11 +9,11 @@ concurrent processes cannot repeat a prompt.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from blocks import portfolio as portfolio_views
@@ -25,10 +25,12 @@ from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.domain import EventKind, Role, Severity
-from bot.escalations import effects, records, service
+from bot.escalations import records, service
+from bot.escalations.review import on_review_list, open_guidance
 from bot.models import Delivery, DeliveryStatus, Escalation
 from bot.policy import portfolio
 from bot.policy.cadence import (
+    CATCH_UP_KINDS,
     CadenceSettings,
     CadenceState,
     DuePrompt,
@@ -69,6 +71,7 @@ def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
         last_update_at=escalation.last_update_at,
         last_customer_comm_at=escalation.last_customer_comm_at,
         dri_tz=dri_tz,
+        last_weekly_review_at=escalation.last_weekly_review_at,
     )
 
 
@@ -106,19 +109,38 @@ def schedule_prompt(session: Session, escalation_id: int, key: str, due: DueProm
 
 
 def _drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
-    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending."""
+    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending;
+    nor, for a prompt on the clock, an older prompt of another kind (recorded before a crash,
+    never sent): after downtime the DRI gets one catch-up prompt, the latest."""
+    kinds = [due.kind.value]
+    if due.kind in CATCH_UP_KINDS:
+        kinds = [kind.value for kind in CATCH_UP_KINDS]
     session.execute(
         update(Delivery)
         .where(
             Delivery.subject == key,
-            Delivery.kind == due.kind.value,
-            Delivery.slot != due.slot,
+            Delivery.kind.in_(kinds),
+            or_(Delivery.kind != due.kind.value, Delivery.slot != due.slot),
+            Delivery.due_at <= due.deliver_at,
             Delivery.status == DeliveryStatus.PENDING,
             Delivery.slot.not_like(f"%{SNOOZE_SUFFIX}%"),
         )
-        .values(status=DeliveryStatus.CANCELLED, last_error=f"superseded by {due.slot}")
+        .values(status=DeliveryStatus.CANCELLED, last_error=f"superseded by {due.kind} {due.slot}")
         .execution_options(synchronize_session=False)
     )
+
+
+def prompt_sent_by(session: Session, key: str, kind: PromptKind, slot: str, by: datetime) -> bool:
+    """Whether the prompt (kind, slot) reached the DRI at or before `by`."""
+    done_at = session.scalar(
+        select(Delivery.done_at).where(
+            Delivery.subject == key,
+            Delivery.kind == kind.value,
+            Delivery.slot == slot,
+            Delivery.status == DeliveryStatus.DONE,
+        )
+    )
+    return done_at is not None and done_at <= by
 
 
 def snooze(
@@ -234,8 +256,18 @@ def _compose(
         # These depend on what happened since they were recorded (an update, a tick).
         state = cadence_state(services, escalation)
         current = due_prompts(state, CadenceSettings.from_settings(services.settings), now)
-        if not any(due.kind.value == kind and due.slot == slot for due in current):
+        still_due = [due for due in current if due.kind.value == kind and due.slot == slot]
+        if not still_due:
             return None
+        # "Still missing" only for an evening prompt that reached the DRI before the nudge
+        # was due: after downtime the DRI never hears of a prompt they were never sent.
+        if kind == PromptKind.EVENING_NUDGE:
+            with services.sessions() as session:
+                sent = prompt_sent_by(
+                    session, escalation.key, PromptKind.EVENING, slot, still_due[0].due_at
+                )
+            if not sent:
+                return None
     if kind == PromptKind.PHASE1_MANAGER:
         if not prompt_views.open_items(escalation) or not escalation.root_ts:
             return None
@@ -285,23 +317,31 @@ def schedule_portfolio_agenda(services: Services) -> bool:
 
 
 def send_agenda(services: Services, job: Job) -> Outcome:
-    """Queue the portfolio review agenda for the leadership channel, once."""
+    """Post the portfolio review agenda in the leadership channel, once, in as many messages
+    as it needs (each part once, in order; a retry skips the parts already there)."""
     settings = services.settings
     now = services.clock.now()
-
-    def queue(session: Session) -> None:
-        review = portfolio.agenda_due(settings, now)
-        if review is None:  # the call has started meanwhile: a late agenda helps nobody
-            return
+    review = portfolio.agenda_due(settings, now)
+    if review is None:  # the call has started meanwhile: a late agenda helps nobody
+        return Outcome()
+    with services.sessions() as session:
         # Watched projects are not escalations: they are not reviewed at the call.
-        listed = [e for e in service.open_escalations(session) if e.severity is not Severity.WATCH]
-        blocks = portfolio_views.agenda_blocks(listed, review.review_at, now)
-        effects.channel_post(
-            session,
-            settings.escalation_channel,
-            "Y/R/Blocked portfolio review agenda",
-            now,
-            blocks=blocks,
+        listed = [
+            e
+            for e in service.open_escalations(session)
+            if e.severity is not Severity.WATCH and on_review_list(e)
+        ]
+        guidance = open_guidance(session, [e.id for e in listed])
+        messages = portfolio_views.agenda_messages(listed, review.review_at, now, guidance)
+    channel = services.gateway.resolve_channel(settings.escalation_channel)
+    for number, (text, blocks) in enumerate(messages, start=1):
+        job.renew(services)
+        services.gateway.post(
+            channel,
+            text,
+            blocks,
+            join_if_needed=True,
+            key=job.key(f"part{number}"),
+            look_first=job.retrying,
         )
-
-    return settle_with(services, job, queue)
+    return Outcome()

@@ -46,3 +46,11 @@ class DeliveryKind(StrEnum):
     CHECK_IN_INVITES = "check_in_invites"
     CHECK_IN_MISSED = "check_in_missed"
     SYNC_REMINDER = "sync_reminder"
+    # Missed weeklies (values are prompt kinds of bot/policy/cadence.py) and the PMO briefing.
+    SEV2_WEEKLY_NUDGE = "sev2_weekly_nudge"
+    SEV2_WEEKLY_MANAGER = "sev2_weekly_manager"
+    SEV1_WEEKLY_OVERDUE = "sev1_weekly_overdue"
+    PMO_BRIEFING = "pmo_briefing"
+    # The Y/R review loop: DRIs reminded the day before the call.
+    REVIEW_REMINDER = "review_reminder"
+    GUIDANCE_OVERDUE = "guidance_overdue"

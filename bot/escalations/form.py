@@ -168,6 +168,8 @@ def parse_open_form(
     health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
     if severity is Severity.WATCH:
         health = Health.YELLOW  # a worry, not (yet) an escalation
+    if severity is Severity.SEV2:
+        health = Health.RED  # a Sev 2 starts Red; its updates move it along the path to green
 
     people: dict[Role, str] = {}
     for name, role in PERSON_FIELDS.items():

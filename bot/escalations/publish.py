@@ -155,12 +155,25 @@ def publish(services: Services, job: Job) -> Outcome:
             _write(services, escalation_id, lambda s, e: setattr(e, "root_permalink", found))
 
     def pin() -> None:
-        channel, ts, pinned, is_open = _peek(
+        channel, ts, pinned, is_open, severity = _peek(
             services,
             escalation_id,
-            lambda s, e: (e.leadership_channel_id, e.root_ts, e.root_pinned, e.state.is_open),
+            lambda s, e: (
+                e.leadership_channel_id,
+                e.root_ts,
+                e.root_pinned,
+                e.state.is_open,
+                e.severity,
+            ),
         )
-        if pinned or not is_open:
+        # Pins are for Sev 1: a Sev 2 is pinned when it is promoted (publication runs again),
+        # and a Sev 1 downgraded to Sev 2 is unpinned.
+        if pinned and is_open and severity is not Severity.SEV1:
+            assert channel is not None and ts is not None
+            gateway.unpin(channel, ts)
+            _write(services, escalation_id, lambda s, e: setattr(e, "root_pinned", False))
+            return
+        if pinned or not is_open or severity is not Severity.SEV1:
             return
         assert channel is not None and ts is not None  # posted by the step before
         gateway.pin(channel, ts)

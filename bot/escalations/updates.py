@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from blocks.update import check_in_text
 from bot import handled_events
+from bot.delivery.kinds import DeliveryKind
 from bot.domain import EventKind, Health, Role, UpdateSource
-from bot.escalations import effects, flags, service, stakeholders, unattached_flags
+from bot.escalations import effects, flags, review, service, stakeholders, unattached_flags
 from bot.escalations.permissions import NotAllowed
 from bot.models import CheckIn, Escalation, Update
 from bot.settings import Settings
@@ -28,6 +29,7 @@ class UpdateForm:
     next_steps: str | None = None
     customer_communicated: bool = False
     customer_message: str | None = None
+    path_to_green: str | None = None
 
 
 def _open(session: Session, escalation_id: int) -> Escalation:
@@ -48,8 +50,13 @@ def post_update(
 ) -> Update:
     """An update from the form; posted in the thread, the internal channel and (its
     customer-safe text) the customer channel; the stakeholders who follow the escalation get
-    it by DM."""
+    it by DM. A changed path to green replaces the escalation's and travels with the update.
+    A Sev 2 that turns Yellow or Green asks leadership whether it leaves the review list."""
     escalation = _open(session, escalation_id)
+    before = escalation.health
+    new_path = form.path_to_green if form.path_to_green != escalation.path_to_green else None
+    if new_path:
+        escalation.path_to_green = new_path
     update = service.record_update(
         session,
         escalation,
@@ -64,6 +71,8 @@ def post_update(
         customer_communicated=form.customer_communicated,
         customer_message=form.customer_message,
     )
+    update.path_to_green = new_path
+    review.health_changed(session, escalation, before, now=now, settings=settings)
     stakeholders.notify_followers(session, escalation, update, now, settings)
     return update
 
@@ -126,8 +135,13 @@ def take_thread_reply(
     now: datetime,
 ) -> Update | None:
     """A reply in an open escalation's thread, taken once however often Slack sends it: it
-    closes the flags its author was asked to answer, and the DRI's reply is their update.
-    Returns the update, if it was one."""
+    closes the flags its author was asked to answer, and the DRI's reply is activity.
+
+    The DRI's reply is kept as their words (an update of source THREAD, at the health the
+    escalation has) and moves the last-update clock, which stops the silence rules; it is
+    not re-posted anywhere as a formatted update, because it gives none of the form's
+    fields (health, customer communication, next steps) and the bot must not claim them.
+    Only the root is refreshed. Returns the stored reply, if the DRI wrote it."""
     escalation = service.find_by_thread(session, channel, thread_ts)
     if escalation is None:
         _take_other_reply(
@@ -146,15 +160,28 @@ def take_thread_reply(
     flags.close_answered_flags(session, escalation, author, now)
     if author != escalation.person(Role.DRI):
         return None
-    return service.record_update(
-        session,
-        escalation,
+    reply = Update(
+        escalation_id=escalation.id,
+        at=now,
         author=author,
-        now=now,
         source=UpdateSource.THREAD,
+        health=escalation.health,
         summary=text or "(no text)",
         thread_ts=ts,
     )
+    session.add(reply)
+    escalation.last_update_at = now
+    session.flush()
+    service.record(
+        session,
+        escalation,
+        EventKind.THREAD_REPLY,
+        author,
+        f"DRI replied in the thread: {(text or '(no text)')[:200]}",
+        now,
+    )
+    effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
+    return reply
 
 
 def _take_other_reply(

@@ -35,17 +35,28 @@ class PromptKind(StrEnum):
     PHASE1_DEADLINE = "phase1_deadline"
     PHASE1_MANAGER = "phase1_manager"
     SILENCE_MANAGER = "silence_manager"
+    # A missed weekly (Sev 2 update, Sev 1 review): the DRI is nudged, then the manager told.
+    SEV2_WEEKLY_NUDGE = "sev2_weekly_nudge"
+    SEV2_WEEKLY_MANAGER = "sev2_weekly_manager"
+    SEV1_WEEKLY_OVERDUE = "sev1_weekly_overdue"
 
     @property
     def is_dm(self) -> bool:
         """True for prompts DMed to the DRI; the manager mentions go to the thread."""
-        return self not in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER)
+        return self not in (
+            PromptKind.PHASE1_MANAGER,
+            PromptKind.SILENCE_MANAGER,
+            PromptKind.SEV2_WEEKLY_MANAGER,
+        )
 
 
 # Ties on due_at (a Phase 1 deadline at 09:00 beside the morning prompt) sort in the order
 # the kinds are declared, so the answer is deterministic.
 _KIND_ORDER = {kind: position for position, kind in enumerate(PromptKind)}
 _DAILY_KINDS = (PromptKind.MORNING, PromptKind.MIDDAY, PromptKind.EVENING)
+# The prompts that ask the DRI for something on the clock. After downtime several of them can
+# be due at once; only the latest is worth sending (one catch-up prompt, not a burst).
+CATCH_UP_KINDS = frozenset((*_DAILY_KINDS, PromptKind.SEV1_WEEKLY, PromptKind.SEV2_WEEKLY))
 
 
 @dataclass(frozen=True)
@@ -57,13 +68,14 @@ class CadenceSettings:
     sev2_weekly: WeeklySlot
     quiet_start: time
     quiet_end: time
-    evening_nudge_after: timedelta = timedelta(hours=2)
+    evening_nudge_after: timedelta = timedelta(minutes=90)
     silence_limit: timedelta = timedelta(hours=24)
     phase1_manager_after: timedelta = timedelta(hours=4)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CadenceSettings:
-        """The configured prompt times and quiet hours; the delays keep their defaults."""
+        """The configured prompt times, quiet hours and evening nudge delay; the other
+        delays keep their defaults."""
         return cls(
             morning=settings.morning_prompt,
             midday=settings.midday_prompt,
@@ -72,6 +84,7 @@ class CadenceSettings:
             sev2_weekly=settings.sev2_weekly_prompt,
             quiet_start=settings.quiet_hours_start,
             quiet_end=settings.quiet_hours_end,
+            evening_nudge_after=timedelta(minutes=settings.evening_nudge_minutes),
         )
 
     def daily_time(self, kind: PromptKind) -> time:
@@ -96,6 +109,8 @@ class CadenceState:
     last_update_at: datetime | None
     last_customer_comm_at: datetime | None
     dri_tz: ZoneInfo
+    # The latest weekly Sev 1 review form submitted, if any.
+    last_weekly_review_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -171,24 +186,28 @@ def _sev1_occurrences(
             day, instant = latest
             yield _Occurrence(kind, day.isoformat(), instant)
 
-    # The nudge's occurrences are the evenings shifted by the delay, so its latest one
-    # belongs to the latest evening at least that long ago; it exists only while that
-    # evening went unanswered, and only for an evening inside this cadence.
-    evening = _latest_daily(settings.evening, tz, now - settings.evening_nudge_after)
-    if evening is not None:
-        day, evening_at = evening
+    # The nudge belongs to the latest evening whose nudge time has come; it exists only
+    # while that evening went unanswered, only for an evening inside this cadence, and only
+    # until quiet hours (or, for Critical, the next morning): a next-day "still missing" is
+    # noise beside the morning prompt.
+    nudge = _latest_evening_nudge(state, settings, now)
+    if nudge is not None:
+        day, evening_at, nudge_at, expires_at = nudge
         unanswered = state.last_update_at is None or state.last_update_at < evening_at
-        if evening_at > state.cadence_start and unanswered:
-            yield _Occurrence(
-                PromptKind.EVENING_NUDGE,
-                day.isoformat(),
-                evening_at + settings.evening_nudge_after,
-            )
+        if evening_at > state.cadence_start and unanswered and now < expires_at:
+            yield _Occurrence(PromptKind.EVENING_NUDGE, day.isoformat(), nudge_at)
 
     weekly = _latest_weekly(settings.sev1_weekly, tz, now)
     if weekly is not None:
         day, instant = weekly
         yield _Occurrence(PromptKind.SEV1_WEEKLY, _iso_week(day), instant)
+        reviewed = state.last_weekly_review_at is not None and (
+            state.last_weekly_review_at >= instant
+        )
+        if instant > state.cadence_start and not reviewed:
+            yield _Occurrence(
+                PromptKind.SEV1_WEEKLY_OVERDUE, _iso_week(day), add_business_days(instant, 1, tz)
+            )
 
     # Silence is counted from the cadence start at the earliest: an update posted before a
     # promotion or a reopen would otherwise put the deadline before the cadence and it would
@@ -206,20 +225,109 @@ def _sev1_occurrences(
 def _sev2_occurrences(
     state: CadenceState, settings: CadenceSettings, now: datetime
 ) -> Iterator[_Occurrence]:
-    weekly = _latest_weekly(settings.sev2_weekly, state.dri_tz, now)
+    tz = state.dri_tz
+    weekly = _latest_weekly(settings.sev2_weekly, tz, now)
     if weekly is not None:
         day, instant = weekly
         yield _Occurrence(PromptKind.SEV2_WEEKLY, _iso_week(day), instant)
+        # Missed when no update came after the prompt: the DRI is nudged one business day
+        # later and the manager told after two. Ahead-of-now occurrences are returned too,
+        # so `next_check` sees them coming.
+        missed = state.last_update_at is None or state.last_update_at < instant
+        if instant > state.cadence_start and missed:
+            slot = _iso_week(day)
+            yield _Occurrence(PromptKind.SEV2_WEEKLY_NUDGE, slot, add_business_days(instant, 1, tz))
+            yield _Occurrence(
+                PromptKind.SEV2_WEEKLY_MANAGER, slot, add_business_days(instant, 2, tz)
+            )
 
 
 def _phase1_occurrences(state: CadenceState, settings: CadenceSettings) -> Iterator[_Occurrence]:
-    if not state.checklist_open:
+    # Phase 1 and its 24 h deadline are Sev 1's: a Sev 2's checklist has no deadline and
+    # its manager is not nudged about it.
+    if not state.checklist_open or state.severity is not Severity.SEV1:
         return
     # Keyed by the deadline: a promotion restarts Phase 1 with a new deadline, a new slot.
     slot = state.phase1_due_at.isoformat()
     yield _Occurrence(PromptKind.PHASE1_DEADLINE, slot, state.phase1_due_at)
     yield _Occurrence(
         PromptKind.PHASE1_MANAGER, slot, state.phase1_due_at + settings.phase1_manager_after
+    )
+
+
+def add_business_days(instant: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """The same local time `days` weekdays (Monday to Friday) after `instant`'s local day."""
+    local = instant.astimezone(tz)
+    day = local.date()
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < SATURDAY:
+            days -= 1
+    return local_occurrence(day, local.time(), tz)
+
+
+def _nudge_times(
+    evening_at: datetime, state: CadenceState, settings: CadenceSettings
+) -> tuple[datetime, datetime]:
+    """When the evening's second nudge is due, and when it expires.
+
+    Due the configured delay after the evening prompt, but before quiet hours begin (halfway
+    between the prompt and their start when the delay would reach into them); it expires
+    when quiet hours begin, or for Critical (no quiet hours) at the next morning prompt.
+    """
+    tz = state.dri_tz
+    local_day = evening_at.astimezone(tz).date()
+    nudge_at = evening_at + settings.evening_nudge_after
+    next_morning = local_occurrence(local_day + timedelta(days=1), settings.morning, tz)
+    if state.level is Level.CRITICAL:
+        return nudge_at, max(next_morning, nudge_at + timedelta(minutes=1))
+    quiet_start = local_occurrence(local_day, settings.quiet_start, tz)
+    if quiet_start <= evening_at:
+        quiet_start = local_occurrence(local_day + timedelta(days=1), settings.quiet_start, tz)
+    expires_at = min(quiet_start, next_morning)
+    if nudge_at >= expires_at:
+        nudge_at = evening_at + (expires_at - evening_at) / 2
+    return nudge_at, expires_at
+
+
+def _latest_evening_nudge(
+    state: CadenceState, settings: CadenceSettings, now: datetime
+) -> tuple[date, datetime, datetime, datetime] | None:
+    """(local day, evening, nudge due, nudge expiry) of the latest evening whose nudge is
+    due at or before `now`."""
+    latest = _latest_daily(settings.evening, state.dri_tz, now)
+    if latest is None:
+        return None
+    day, _evening_at = latest
+    for candidate_day in (day, day - timedelta(days=1)):
+        candidate = local_occurrence(candidate_day, settings.evening, state.dri_tz)
+        nudge_at, expires_at = _nudge_times(candidate, state, settings)
+        if nudge_at <= now:
+            return candidate_day, candidate, nudge_at, expires_at
+    return None
+
+
+def _next_evening_nudge(state: CadenceState, settings: CadenceSettings, now: datetime) -> datetime:
+    """The earliest evening nudge due strictly after `now`."""
+    tz = state.dri_tz
+    today = now.astimezone(tz).date()
+    candidates = (
+        _nudge_times(
+            local_occurrence(today + timedelta(days=offset), settings.evening, tz), state, settings
+        )[0]
+        for offset in (-1, 0, 1, 2)
+    )
+    return min(instant for instant in candidates if instant > now)
+
+
+def weekly_review_overdue(state: CadenceState, settings: CadenceSettings, now: datetime) -> bool:
+    """True when an open Sev 1's latest weekly review form is missing one business day
+    after its Friday prompt."""
+    if state.severity is not Severity.SEV1 or not state.state.gets_prompts:
+        return False
+    return any(
+        o.kind is PromptKind.SEV1_WEEKLY_OVERDUE and o.due_at <= now
+        for o in _sev1_occurrences(state, settings, now)
     )
 
 
@@ -289,6 +397,9 @@ def due_prompts(state: CadenceState, settings: CadenceSettings, now: datetime) -
     occurrences += _phase1_occurrences(state, settings)
 
     due: list[DuePrompt] = []
+    # A DM found due while its recipient is in quiet hours (the bot was down, or late)
+    # waits for their end like any other.
+    may_dm_now = _deliver_at(now, state, settings) <= now
     for occurrence in occurrences:
         # Strictly after the start: an escalation opened (or promoted) at 09:00 sharp has
         # just had its opening DM, and a "review overnight developments" on top is noise.
@@ -296,10 +407,15 @@ def due_prompts(state: CadenceState, settings: CadenceSettings, now: datetime) -
             continue
         is_dm = occurrence.kind.is_dm
         deliver_at = _deliver_at(occurrence.due_at, state, settings) if is_dm else occurrence.due_at
-        if deliver_at <= now:
+        if deliver_at <= now and (may_dm_now or not is_dm):
             due.append(
                 DuePrompt(occurrence.kind, occurrence.slot, occurrence.due_at, deliver_at, is_dm)
             )
+    # After downtime several prompts can be due at once: only the latest is sent.
+    prompts = [p for p in due if p.kind in CATCH_UP_KINDS]
+    if prompts:
+        latest = max(p.due_at for p in prompts)
+        due = [p for p in due if p.kind not in CATCH_UP_KINDS or p.due_at == latest]
     return sorted(due, key=lambda prompt: (prompt.due_at, _KIND_ORDER[prompt.kind]))
 
 
@@ -342,9 +458,7 @@ def _upcoming_periodic(
     if state.severity is Severity.SEV1:
         for kind in _DAILY_KINDS:
             yield _next_daily(settings.daily_time(kind), tz, now)
-        # The nudge's occurrences are the evenings shifted by the delay.
-        after = settings.evening_nudge_after
-        yield _next_daily(settings.evening, tz, now - after) + after
+        yield _next_evening_nudge(state, settings, now)
         yield _next_weekly(settings.sev1_weekly, tz, now)
     else:
         yield _next_weekly(settings.sev2_weekly, tz, now)
@@ -374,7 +488,7 @@ def next_check(state: CadenceState, settings: CadenceSettings, now: datetime) ->
         if occurrence.due_at > now:  # the deadline-like kinds: one occurrence, maybe ahead
             candidates.append(occurrence.due_at)
         elif occurrence.kind.is_dm:  # due already, but deferred out of quiet hours / weekend
-            deliver_at = _deliver_at(occurrence.due_at, state, settings)
+            deliver_at = _deliver_at(max(occurrence.due_at, now), state, settings)
             if deliver_at > now:
                 candidates.append(deliver_at)
     return min(candidates, default=None)

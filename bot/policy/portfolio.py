@@ -34,3 +34,19 @@ def agenda_due(settings: Settings, now: datetime) -> AgendaDue | None:
     if post_at <= now:
         return AgendaDue(slot=day.isoformat(), post_at=post_at, review_at=review_at)
     return None
+
+
+def reminder_due(settings: Settings, now: datetime) -> AgendaDue | None:
+    """The day-before reminder for the next call: due from the same local time the day before
+    the call until the call starts (slot: the call's day)."""
+    tz = settings.timezone
+    today = now.astimezone(tz).date()
+    day = today + timedelta(days=(settings.portfolio_review.weekday - today.weekday()) % 7)
+    review_at = local_occurrence(day, settings.portfolio_review.at, tz)
+    if review_at <= now:
+        day += timedelta(days=7)
+        review_at = local_occurrence(day, settings.portfolio_review.at, tz)
+    remind_at = local_occurrence(day - timedelta(days=1), settings.portfolio_review.at, tz)
+    if remind_at <= now:
+        return AgendaDue(slot=day.isoformat(), post_at=remind_at, review_at=review_at)
+    return None

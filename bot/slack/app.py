@@ -25,9 +25,11 @@ from bot.slack import (
     opening,
     prompts,
     records,
+    review,
     stakeholders,
     updates,
     watch,
+    weekly,
 )
 from bot.slack.replies import tell
 
@@ -88,4 +90,6 @@ def build_app(
     watch.register(app, services)
     conflicts.register(app, services)
     stakeholders.register(app, services)
+    weekly.register(app, services)
+    review.register(app, services)
     return app

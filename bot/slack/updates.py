@@ -56,6 +56,7 @@ def update_form(values: dict[str, Any]) -> tuple[updates.UpdateForm | None, dict
         next_steps=_text(values, "next_steps"),
         customer_communicated=answered == "yes",
         customer_message=_text(values, "customer_message"),
+        path_to_green=_text(values, "path_to_green"),
     ), {}
 
 

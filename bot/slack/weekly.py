@@ -1,0 +1,85 @@
+"""The weekly Sev 1 review form (from the Friday prompt or its overdue nudge), and the Sev 2
+missed-weekly nudge's "Post update"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks import weekly as weekly_views
+from bot.escalations import service, weekly
+from bot.runtime import Services
+from bot.slack.modals import open_update_form, save_submission, show_modal
+
+
+def _text(values: dict[str, Any], name: str) -> str | None:
+    return ((values.get(name, {}).get(name, {}).get("value")) or "").strip() or None
+
+
+def review_form(
+    values: dict[str, Any],
+) -> tuple[weekly.WeeklyReviewForm | None, dict[str, str]]:
+    """The review as typed, or what is missing by field."""
+    answers = {name: _text(values, name) for name, _label, _hint in weekly_views.REVIEW_QUESTIONS}
+    errors = {
+        name: f"{label}: please fill this in."
+        for name, label, _hint in weekly_views.REVIEW_QUESTIONS
+        if answers[name] is None
+    }
+    raid = (
+        values.get(weekly_views.RAID_REVIEWED, {})
+        .get(weekly_views.RAID_REVIEWED, {})
+        .get("selected_option")
+        or {}
+    ).get("value")
+    if raid not in ("yes", "no"):
+        errors[weekly_views.RAID_REVIEWED] = "Say whether the RAID register was reviewed."
+    if errors:
+        return None, errors
+    return weekly.WeeklyReviewForm(
+        stakeholder_communication=answers["stakeholder_communication"] or "",
+        budget_timeline_impact=answers["budget_timeline_impact"] or "",
+        resource_allocation=answers["resource_allocation"] or "",
+        forecast=answers["forecast"] or "",
+        raid_reviewed=raid == "yes",
+        raid_notes=_text(values, weekly_views.RAID_NOTES),
+    ), {}
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(weekly_views.OPEN_WEEKLY_REVIEW)
+    def open_review(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(action["value"])
+        with services.sessions() as session:
+            view = weekly_views.weekly_review_modal(service.load(session, value["e"]), value["w"])
+        show_modal(services, body, view)
+
+    @app.action(weekly_views.WEEKLY_POST_UPDATE)
+    def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        open_update_form(services, body, int(action["value"]), origin="sev2_weekly")
+
+    @app.view(weekly_views.WEEKLY_REVIEW_CALLBACK)
+    def review_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form, errors = review_form(view["state"]["values"])
+        if form is None:
+            ack(response_action="errors", errors=errors)
+            return
+        meta = json.loads(view.get("private_metadata") or "{}")
+        save_submission(
+            services,
+            ack,
+            "stakeholder_communication",
+            lambda session: weekly.submit_weekly_review(
+                session,
+                int(meta["e"]),
+                str(meta["w"]),
+                form,
+                author=body["user"]["id"],
+                now=services.clock.now(),
+                settings=services.settings,
+            ),
+        )
