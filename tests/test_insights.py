@@ -66,7 +66,9 @@ class Month:
         )
         assert form is not None, errors
         with self.sessions.begin() as session:
-            return service.open_escalation(session, form, opened_by=PAT, now=when).id
+            return service.open_escalation(
+                session, form, opened_by=PAT, now=when, settings=self.settings
+            ).id
 
     def prompted(self, escalation_id: int, kind: PromptKind, slot: str, when: datetime) -> None:
         """What the cadence engine records once it has sent a prompt."""
@@ -84,6 +86,7 @@ class Month:
                 UpdateForm(summary="Progress", health=health),
                 author=author,
                 now=when,
+                settings=self.settings,
             )
 
     def check_in(self, escalation_id: int, when: datetime) -> None:

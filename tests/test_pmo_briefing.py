@@ -14,8 +14,8 @@ from sqlalchemy import select
 from blocks.briefing import briefing_messages
 from bot.cadence.briefing import schedule_pmo_briefing
 from bot.clock import ManualClock
-from bot.domain import Health, Level, State
-from bot.escalations import closure, service
+from bot.domain import Health, ImpactKind, Level, State
+from bot.escalations import closure, impacts, service
 from bot.escalations.weekly import WeeklyReviewForm, submit_weekly_review
 from bot.models import Delivery
 from bot.policy.briefing import Briefing, BriefingSection, Closure, OpenSev1, WeeklyFigures
@@ -79,6 +79,17 @@ def test_the_pmo_manager_gets_one_briefing_a_week_with_forecasts_overdue_items_a
                 now=harness.clock.now(),
                 settings=harness.settings,
             )
+            impacts.record_impact(
+                session,
+                service.load(session, 1),
+                kind=ImpactKind.TIMELINE,
+                text="UAT slips a week " + HOSTILE,
+                other_projects=None,
+                other_pms=[],
+                actor=harness.world.pm,
+                now=harness.clock.now(),
+                resourcing_channel=None,
+            )
 
     walk(
         harness,
@@ -90,7 +101,8 @@ def test_the_pmo_manager_gets_one_briefing_a_week_with_forecasts_overdue_items_a
         },
         transcript=log,
     )
-    to_pmo = [line for line in log.lines if "PMO" in line]
+    # (The PMO manager is PS leadership, so also asked about the Critical's sync: not this.)
+    to_pmo = [line for line in log.lines if "PMO briefing" in line]
     # Friday 15:00 in New York is 12:00 in Los Angeles; once, to the PMO manager only.
     assert to_pmo == [
         "Fri 12:00 DM to PMO manager: PMO briefing 2026-W48: 1 open Sev 1, 2 closed this week"
@@ -100,6 +112,9 @@ def test_the_pmo_manager_gets_one_briefing_a_week_with_forecasts_overdue_items_a
     assert "Forecast (2026-W48):* Green by Dec 12" in shown
     assert "go-live moves to Dec 12 &lt;!channel&gt;" in shown and "<!channel>" not in shown
     assert "customer communication" in shown  # overdue items of the open Sev 1
+    # The impacts the DRI recorded day to day (Step 6) are in the briefing too.
+    assert "Budget and timeline impacts recorded this week" in shown
+    assert "ESC-1 (timeline): UAT slips a week &lt;!channel&gt;" in shown
     assert "ESC-2" in shown and "retro-esc-2" in shown
     assert "ESC-3" in shown and "retro link missing" in shown
     assert len(message.blocks) <= 50

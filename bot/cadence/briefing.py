@@ -22,13 +22,14 @@ from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
 from bot.domain import Role, Severity, State
-from bot.escalations import service
+from bot.escalations import impacts, service
 from bot.escalations.weekly import latest_reviews
 from bot.models import Escalation, SlackUser
 from bot.policy.briefing import (
     CLOSURES_SINCE,
     SUBJECT,
     Briefing,
+    BriefingSection,
     Closure,
     OpenSev1,
     WeeklyFigures,
@@ -115,7 +116,18 @@ def assemble_briefing(session: Session, settings: Settings, now: datetime, week:
         )
         for e in closed
     ]
-    return Briefing(week=week, as_of=now, open_sev1=open_sev1, closures=closures)
+    # Impacts the DRIs recorded day to day (Step 6), besides the weekly review's summary.
+    impact_lines = [
+        f"{escalation.key} ({impact.kind.label.lower()}): {impact.text}"
+        for escalation in open_ones
+        for impact in impacts.impacts_since(session, escalation.id, now - CLOSURES_SINCE)
+    ]
+    sections = (
+        [BriefingSection("Budget and timeline impacts recorded this week", impact_lines)]
+        if impact_lines
+        else []
+    )
+    return Briefing(week=week, as_of=now, open_sev1=open_sev1, closures=closures, sections=sections)
 
 
 def schedule_pmo_briefing(services: Services) -> bool:
