@@ -77,10 +77,13 @@ class Transcript:
 
 
 # What SPEC flow 2 says for a Sev 1 High whose DRI is in Los Angeles (quiet hours
-# 19:00-08:00 defer the 19:00 second nudge to 08:00; Critical would not be deferred):
-# three prompts a day, weekends included; Phase 1 deadline DM at +24 h and the manager at
-# +28 h; the manager once per 24 h of silence; Friday's weekly review; Thursday's agenda
-# an hour before the 14:00 New York portfolio call. Times are the tick that sent them.
+# 19:00-08:00): three prompts a day, weekends included; an unanswered evening gets its
+# second nudge 90 minutes after the 17:00 prompt, at 18:30, before quiet hours begin;
+# Phase 1 deadline DM at +24 h and the manager at +28 h; the manager once per 24 h of
+# silence (the DRI's Wednesday reply in the thread is activity: it moves that clock and is
+# not re-posted anywhere); the DRI reminded on Wednesday 11:00 of Thursday's Y/R call (the
+# escalation is Yellow); Friday's weekly review; Thursday's agenda an hour before the
+# 14:00 New York portfolio call. Times are the tick that sent them.
 # The stakeholders (issue 11): the AE, CSM, manager and director are invited to each day's
 # 12:30 check-in (at once on Monday, then with the morning prompt); an unlogged check-in is
 # noted in the thread at 17:00; each update from the form reaches them by DM, at the end of
@@ -113,25 +116,25 @@ WEEK = [
     "Tue 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
     "Tue 17:30 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Tue 17:30 DM to manager: :bust_in_silhouette: You're the direct manager on ESC-1 · Se",
-    "Wed 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Tue 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 09:00 DM to AE: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795638600",
     "Wed 09:00 DM to CSM: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795638600",
     "Wed 09:00 DM to manager: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795638600",
     "Wed 09:00 DM to director: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795638600",
-    "Wed 10:00 internal: ESC-1 update (Yellow): Wed: patch in QA",
+    "Wed 11:00 DM to DRI: Reminder: the Y/R/Blocked portfolio review is tomorrow, <!da",
     "Wed 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Wed 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
-    "Thu 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Wed 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 09:00 DM to AE: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795725000",
     "Thu 09:00 DM to CSM: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795725000",
     "Thu 09:00 DM to manager: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795725000",
     "Thu 09:00 DM to director: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795725000",
+    "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
     "Thu 10:00 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Thu 10:00 DM to manager: :bust_in_silhouette: You're the direct manager on ESC-1 · Se",
-    "Thu 10:00 leadership: Y/R/Blocked portfolio review agenda",
     "Thu 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Thu 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
@@ -152,7 +155,7 @@ WEEK = [
     "Fri 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
     "Fri 17:15 leadership thread: :mute: <@UMGR0001> no update on ESC-1 for 24 hours. DRI <@UP",
     "Fri 17:15 DM to manager: :bust_in_silhouette: You're the direct manager on ESC-1 · Se",
-    "Sat 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Fri 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 09:00 DM to AE: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795897800",
     "Sat 09:00 DM to CSM: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795897800",
@@ -161,7 +164,7 @@ WEEK = [
     "Sat 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Sat 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
-    "Sun 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sat 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 09:00 DM to AE: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795984200",
     "Sun 09:00 DM to CSM: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1795984200",
@@ -170,7 +173,7 @@ WEEK = [
     "Sun 12:30 DM to DRI: Midday check-in: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 17:00 DM to DRI: Evening update: ESC-1 · Sev 1 High · Acme Corp",
     "Sun 17:00 leadership thread: :memo: No check-in was logged for ESC-1's midday check-in <!",
-    "Mon 08:00 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
+    "Sun 18:30 DM to DRI: Evening update still missing: ESC-1 · Sev 1 High · Acme Corp",
     "Mon 09:00 DM to DRI: Morning review: ESC-1 · Sev 1 High · Acme Corp",
     "Mon 09:00 DM to AE: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1796070600",
     "Mon 09:00 DM to CSM: Check-in on ESC-1 · Sev 1 High · Acme Corp <!date^1796070600",

@@ -105,6 +105,9 @@ def test_a_critical_sev1s_first_week(
     assert log == WEEK
 
 
+# The stakeholders (AE, CSM, manager, director) are welcomed, invited to each check-in and
+# follow each update by DM; the immediate sync is asked of the director and leadership and,
+# recorded at 11:00, never reminded; the DRI is reminded on Wednesday of Thursday's Y/R call.
 WEEK = [
     "Mon 09:00 #leadership: ESC-1 · Sev 1 Critical · Acme Corp: Customer CIO e",
     "Mon 09:00 #leadership thread: ESC-1 checklist: 4/12 done",
@@ -154,6 +157,7 @@ WEEK = [
     "Wed 09:00 DM CSM: Check-in on ESC-1 · Sev 1 Critical · Acme Corp <!d",
     "Wed 09:00 DM manager: Check-in on ESC-1 · Sev 1 Critical · Acme Corp <!d",
     "Wed 09:00 DM director: Check-in on ESC-1 · Sev 1 Critical · Acme Corp <!d",
+    "Wed 11:00 DM DRI: Reminder: the Y/R/Blocked portfolio review is tomo",
     "Wed 12:30 DM DRI: Midday check-in: ESC-1 · Sev 1 Critical · Acme Cor",
     "Wed 17:00 DM DRI: Evening update: ESC-1 · Sev 1 Critical · Acme Corp",
     "Wed 17:00 #leadership thread: :memo: No check-in was logged for ESC-1's midday c",

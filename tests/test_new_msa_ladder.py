@@ -22,9 +22,9 @@ from tests.ladder_story import (
     walk_to,
 )
 
-# What the silence itself sends; the transcript also holds the cadence's own prompts (a Sev 2's
-# Monday update prompt, its checklist deadline, the weekly review agenda), which other flows
-# own.
+# What the silence itself sends; the transcript also holds the cadence's own messages (a Sev 2's
+# Monday update prompt, the DRI's nudge and the manager's note when it goes unanswered, the
+# review call's reminder to the DRI the day before and its agenda), which other flows own.
 SILENT_MONTH = [
     "day  7 DM DRI: ESC-1: customer silent for 7 days: Hours Expired closure",
     "day  7 thread: :hourglass: ESC-1: no answer from Acme Corp for 7 days (asked via email on"
@@ -33,7 +33,12 @@ SILENT_MONTH = [
     "day 21 DM DRI: ESC-1: customer silent for 21 days: Hours Expired closure",
     "day 28 DM DRI: ESC-1: customer silent for 28 days: Hours Expired closure",
 ]
-CADENCE = ("Weekly Sev 2 update", "Phase 1", "portfolio review agenda")
+CADENCE = (
+    "Weekly Sev 2 update",
+    "the weekly Sev 2 update on",
+    "portfolio review is tomorrow",
+    "portfolio review agenda",
+)
 
 
 def test_a_new_msa_projects_silent_month_is_hours_expired_prompts_to_the_dri_only(
@@ -53,7 +58,7 @@ def test_a_new_msa_projects_silent_month_is_hours_expired_prompts_to_the_dri_onl
     ladder_lines = [line for line in lines if not any(c in line for c in CADENCE)]
     assert ladder_lines == SILENT_MONTH
     # Of the ladder, only the DRI and the thread hear anything (the cadence's own messages,
-    # such as the Phase 1 nudge that also DMs the manager, are not the ladder's).
+    # such as the missed-weekly note that also DMs the manager, are not the ladder's).
     assert all(
         line[7:].startswith(("DM DRI:", "thread:", "#ps-project-leadership: Y/R/Blocked"))
         for line in ladder_lines

@@ -99,6 +99,12 @@ def test_a_sev2s_first_two_weeks(
         "Mon2 11:00 internal: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
         # Yellow now: leadership is asked whether it leaves the review list.
         "Mon2 11:00 leadership thread: ESC-1 is now Yellow: does it leave the review list?",
+        # The stakeholders follow the update by DM; the CSM (London) at the end of their
+        # quiet hours (08:00 London is 00:00 here).
+        "Mon2 11:00 DM to AE: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
+        "Mon2 11:00 DM to manager: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
+        "Mon2 11:00 DM to director: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
+        "Tue2 00:00 DM to CSM: ESC-1 update (Yellow): Mitigation 1 done &lt;!channel&gt; &lt;@U123&gt",
         # Answered: no nudge, no manager.
         "Wed2 11:00 DM to DRI: Reminder: the Y/R/Blocked portfolio review is tomorrow, <!date^1796324",
         "Thu2 10:00 leadership: Y/R/Blocked portfolio review agenda",

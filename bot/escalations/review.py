@@ -18,8 +18,13 @@ from bot.settings import Settings
 
 
 def on_review_list(escalation: Escalation) -> bool:
-    """Every open escalation is on the agenda, unless leadership took this Sev 2 off it."""
-    return escalation.state.is_open and escalation.off_review_list_at is None
+    """Every open escalation is on the agenda, unless leadership took this Sev 2 off it.
+    A watched project is not an escalation: it is never on it (no agenda place, no reminder)."""
+    return (
+        escalation.severity is not Severity.WATCH
+        and escalation.state.is_open
+        and escalation.off_review_list_at is None
+    )
 
 
 def health_changed(
