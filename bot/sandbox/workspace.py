@@ -208,6 +208,10 @@ def _flag(value: Any) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: with the bot's 32 listener threads and its delivery
+    # workers calling at once, extra connections had their SYN dropped and the client's
+    # retransmit came 1 s then 3 s later, long enough for an ack to miss Slack's 3 s.
+    request_queue_size = 128
 
     def __init__(self, standin: SlackStandIn) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
