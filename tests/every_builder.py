@@ -508,6 +508,20 @@ BUILDS: dict[str, list[Build]] = {
         )
         for severity in Severity
     ],
+    "open_modal.open_escalation_view": [
+        (
+            lambda r, severity=severity: View(
+                **open_modal.open_escalation_view(
+                    severity,
+                    customer=r.text,
+                    opener="UPM00001",
+                    director="UDIR0001",
+                    metadata={"response_url": PERMALINK},
+                )
+            )
+        )
+        for severity in Severity
+    ],
     "open_modal.opened_modal": [lambda r: open_modal.opened_modal(r.text, "#ps-leadership")],
     "overview.escalation_line": [
         lambda r: overview.escalation_line(r.escalation, NOW, PERMALINK),

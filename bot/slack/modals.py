@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from blocks import flags as flag_views
 from blocks import update as update_views
-from blocks.open_modal import open_escalation_modal
+from blocks.open_modal import open_escalation_view
 from bot.delivery.gateway import SlackProblem
 from bot.domain import Severity
 from bot.escalations import service
@@ -58,7 +58,7 @@ def open_escalation_form(
 ) -> str | None:
     """The form to open an escalation, the customer prefilled when the command named one;
     returns why Slack refused to open it, or None."""
-    view = open_escalation_modal(
+    view = open_escalation_view(
         severity,
         customer=customer,
         opener=opener,
