@@ -71,6 +71,9 @@ class _Steps:
         self.problems: list[tuple[str, SlackProblem]] = []
 
     def run(self, what: str, step: Callable[[], object]) -> bool:
+        # A publication is a dozen Slack calls: giving way before each one, not only before
+        # the job, keeps a burst of acks from queuing behind the rest of it.
+        self.services.traffic.give_way()
         self.job.renew(self.services)
         try:
             step()
