@@ -63,6 +63,13 @@ LEADERSHIP_CHANNEL = "ps-project-leadership"
 INTERNAL_CHANNEL = "proj-acme-internal"
 CUSTOMER_CHANNEL = "acme-shared"
 
+
+class _RoomyServer(ThreadingHTTPServer):
+    # socketserver's backlog of 5 drops connections under a burst, and the client's SYN
+    # retransmit costs 1-7 s (bot/sandbox/workspace.py has the same fix).
+    request_queue_size = 128
+
+
 # A weekday at noon in New York: no quiet hours hold back a DM, whatever the real time is.
 NOON_MONDAY = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
@@ -371,7 +378,7 @@ class ResponseUrls:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _RoomyServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -437,7 +444,7 @@ class WireTap:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _RoomyServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
