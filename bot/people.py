@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,11 +18,18 @@ from bot.runtime import Services
 log = logging.getLogger(__name__)
 
 FRESH_FOR = timedelta(hours=24)
+# How long a form's people may be looked up before its ack: the rest count as unsure (the
+# form is accepted), so five cold profiles and a slow Slack still ack well inside 3 s.
+BEFORE_ACK = 1.2
 SLACKBOT = "USLACKBOT"
 
 
-def lookup(services: Services, user_id: str) -> SlackUser | None:
-    """The cached profile, refreshed from `users.info` once a day; None if Slack can't say."""
+def lookup(services: Services, user_id: str, *, deadline: float | None = None) -> SlackUser | None:
+    """The cached profile, refreshed from `users.info` once a day; None if Slack can't say.
+
+    With a `deadline` (a `time.monotonic()` value: someone is waiting for an ack), Slack is
+    asked once and briefly, and not at all once the deadline has passed.
+    """
     now = services.clock.now()
     remembered = services.profiles.get(user_id)
     if remembered is not None and now - remembered.fetched_at < FRESH_FOR:
@@ -31,8 +39,10 @@ def lookup(services: Services, user_id: str) -> SlackUser | None:
         if cached is not None and now - cached.fetched_at < FRESH_FOR:
             services.profiles[user_id] = _detached(cached)
             return cached
+    if deadline is not None and time.monotonic() >= deadline:
+        return cached
     try:
-        info = services.gateway.user_info(user_id)
+        info = services.gateway.user_info(user_id, hurried=deadline is not None)
     except SlackProblem as problem:
         log.info("users.info %s failed: %s", user_id, problem.code)
         return cached
@@ -75,11 +85,14 @@ def _store(session: Session, user_id: str, profile: dict[str, Any]) -> None:
     )
 
 
-def why_not_a_person(services: Services, user_id: str) -> str | None:
-    """Why this user can't hold a role in an escalation, or None if they can (or Slack is unsure)."""
+def why_not_a_person(
+    services: Services, user_id: str, *, deadline: float | None = None
+) -> str | None:
+    """Why this user can't hold a role in an escalation, or None if they can (or Slack is
+    unsure, or can't say by `deadline`: see `lookup`)."""
     if user_id == SLACKBOT:
         return "Slackbot can't own an escalation; choose a person."
-    user = lookup(services, user_id)
+    user = lookup(services, user_id, deadline=deadline)
     if user is None:
         return None
     if user.is_bot:

@@ -111,3 +111,40 @@ def test_a_form_given_up_on_is_sent_back_to_its_author(engine: Engine) -> None:
     text = dm.payload["text"]
     assert "could not open it" in text and "database constraint" in text
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+
+
+def _people_on_the_form(world: World) -> set[str]:
+    return {
+        action["selected_user"]
+        for block in open_form(world).values()
+        for action in block.values()
+        if action.get("selected_user")
+    }
+
+
+def test_a_rate_limited_profile_lookup_does_not_hold_the_ack(harness: BotHarness) -> None:
+    """slack_sdk would sleep Retry-After (30 s) before the ack; the form is accepted instead,
+    each person asked about once, and the escalation is made."""
+    view, _ = open_modal(harness)
+    harness.services.profiles.clear()
+    looked_up = len(harness.standin.calls_to("users.info"))
+    harness.standin.fail_next("users.info", error="ratelimited", retry_after=30, times=50)
+    answer = harness.submit_view(view, open_form(harness.world))
+    assert answer.status == 200 and answer.json["response_action"] == "update"
+    asked = [c.args["user"] for c in harness.standin.calls_to("users.info")[looked_up:]]
+    assert len(asked) == len(set(asked)) <= len(_people_on_the_form(harness.world))
+    harness.standin.recover("users.info")
+    with harness.services.sessions() as session:
+        assert len(session.scalars(select(Escalation)).all()) == 1
+
+
+def test_a_slow_profile_lookup_is_given_up_on_before_the_ack(harness: BotHarness) -> None:
+    view, _ = open_modal(harness)
+    harness.services.profiles.clear()
+    held = harness.standin.hold_answer_next("users.info")
+    try:
+        answer = harness.submit_view(view, open_form(harness.world))
+        assert answer.status == 200 and answer.json["response_action"] == "update"
+        assert held.arrived.is_set()  # Slack was asked, and its answer never came in time
+    finally:
+        held.release.set()

@@ -44,7 +44,7 @@ class ProfileDesk:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    def user_info(self, user_id: str) -> dict[str, Any]:
+    def user_info(self, user_id: str, *, hurried: bool = False) -> dict[str, Any]:
         self.asked.append(user_id)
         return {"id": user_id, "real_name": user_id, "tz": "Asia/Tokyo"}
 

@@ -79,6 +79,18 @@ def _posting_client(client: WebClient) -> WebClient:
     )
 
 
+# A lookup made while a person waits for an ack (users.info on a form's people): one try,
+# answered quickly or not at all. slack_sdk's retry handlers would sleep a Retry-After or a
+# backoff right there, and Slack shows the person an error at 3 s.
+HURRIED_TIMEOUT = 1  # seconds; slack_sdk takes whole seconds
+
+
+def _hurried_client(client: WebClient) -> WebClient:
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=HURRIED_TIMEOUT, retry_handlers=[]
+    )
+
+
 # A 429 for a channel posted to less than this long ago is that channel's own limit (about
 # one message a second); any other 429 is the workspace's, and every channel waits.
 CHANNEL_PACE = timedelta(seconds=1)
@@ -182,6 +194,7 @@ class SlackGateway:
         # refuses at once instead, as with a manual clock that only tests move.
         self._pause = pause
         self._posting = _posting_client(client)
+        self._hurried = _hurried_client(client)
         # Rate limiting, by channel ("*": the whole workspace): when posting may resume, and
         # when each channel was last posted to.
         self._cooling: dict[str, datetime] = {}
@@ -471,8 +484,10 @@ class SlackGateway:
 
     # -- people and views -------------------------------------------------------------------
 
-    def user_info(self, user_id: str) -> dict[str, Any]:
-        user: dict[str, Any] = self._call("users.info", user=user_id)["user"]
+    def user_info(self, user_id: str, *, hurried: bool = False) -> dict[str, Any]:
+        """The person's profile; `hurried`: one try within HURRIED_TIMEOUT (before an ack)."""
+        client = self._hurried if hurried else None
+        user: dict[str, Any] = self._call("users.info", client=client, user=user_id)["user"]
         return user
 
     def identity(self) -> Identity:

@@ -4,6 +4,7 @@ export, and the retro link. The use cases check who may, on the server, every ti
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import Any
 
@@ -124,7 +125,9 @@ def register(app: App, services: Services) -> None:
         if not new_dri:
             ack(response_action="errors", errors={"dri": "Choose the new DRI."})
             return
-        problem = people.why_not_a_person(services, new_dri)
+        problem = people.why_not_a_person(
+            services, new_dri, deadline=time.monotonic() + people.BEFORE_ACK
+        )
         if problem is not None:
             ack(response_action="errors", errors={"dri": problem})
             return

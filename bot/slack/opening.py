@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -38,12 +39,15 @@ def _leadership_channel_id(services: Services) -> str | None:
 def register(app: App, services: Services) -> None:
     @app.view(CALLBACK_ID)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        looking_up_until = time.monotonic() + people.BEFORE_ACK
         metadata = json.loads(view.get("private_metadata") or "{}")
         form, errors = parse_open_form(
             Severity(metadata.get("severity", "sev1")),
             view["state"]["values"],
             leadership_channel_id=_leadership_channel_id(services),
-            check_user=lambda user_id: people.why_not_a_person(services, user_id),
+            check_user=lambda user_id: people.why_not_a_person(
+                services, user_id, deadline=looking_up_until
+            ),
         )
         if form is None:
             ack(response_action="errors", errors=errors)
