@@ -241,8 +241,9 @@ class SlackGateway:
 
     # -- channels ---------------------------------------------------------------------------
 
-    def resolve_channel(self, name_or_id: str) -> str:
-        """A channel ID for `name_or_id` (an ID, `name` or `#name`), looked up once and cached."""
+    def resolve_channel(self, name_or_id: str, *, hurried: bool = False) -> str:
+        """A channel ID for `name_or_id` (an ID, `name` or `#name`), looked up once and cached;
+        `hurried`: each page asked for once, briefly (before an ack)."""
         name = name_or_id.strip().removeprefix("#")
         if CHANNEL_ID.match(name):
             return name
@@ -254,6 +255,7 @@ class SlackGateway:
             page = self._call(
                 "conversations.list",
                 name,
+                client=self._hurried if hurried else None,
                 types="public_channel,private_channel",
                 exclude_archived=True,
                 limit=200,

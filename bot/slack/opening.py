@@ -31,7 +31,7 @@ NOT_SAVED = (
 
 def _leadership_channel_id(services: Services) -> str | None:
     try:
-        return services.gateway.resolve_channel(services.settings.escalation_channel)
+        return services.gateway.resolve_channel(services.settings.escalation_channel, hurried=True)
     except SlackProblem:
         return None
 
