@@ -44,7 +44,13 @@ from bot.server import make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
 from tests.databases import SqliteDatabases
-from tests.harness import SIGNING_SECRET, BotHarness, DrainableExecutor, HttpAnswer
+from tests.harness import (
+    SIGNING_SECRET,
+    BotHarness,
+    DrainableExecutor,
+    HttpAnswer,
+    allow_slow_acks,
+)
 from tests.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -520,6 +526,7 @@ class EmulatedBot(BotHarness):
         self.listeners = DrainableExecutor()
         # Bolt checks the token with auth.test here, against the emulator.
         self.app = build_app(self.services, listener_executor=self.listeners)
+        allow_slow_acks(self.app)
         self.server = create_server(
             make_wsgi_app(self.engine, self.app),
             host="127.0.0.1",
