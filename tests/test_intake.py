@@ -141,10 +141,13 @@ def test_a_rate_limited_profile_lookup_does_not_hold_the_ack(harness: BotHarness
 def test_a_slow_profile_lookup_is_given_up_on_before_the_ack(harness: BotHarness) -> None:
     view, _ = open_modal(harness)
     harness.services.profiles.clear()
+    looked_up = len(harness.standin.calls_to("users.info"))
     held = harness.standin.hold_answer_next("users.info")
     try:
         answer = harness.submit_view(view, open_form(harness.world))
         assert answer.status == 200 and answer.json["response_action"] == "update"
         assert held.arrived.is_set()  # Slack was asked, and its answer never came in time
+        asked = [c.args["user"] for c in harness.standin.calls_to("users.info")[looked_up:]]
+        assert asked and len(asked) == len(set(asked))  # nobody asked about twice
     finally:
         held.release.set()
