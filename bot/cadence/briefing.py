@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from blocks import briefing as briefing_views
 from blocks.escalation import title
 from bot.cadence.engine import cadence_state_of
+from bot.cadence.insights import share_weekly_chart
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
@@ -148,7 +149,8 @@ def schedule_pmo_briefing(services: Services) -> bool:
 
 
 def send_pmo_briefing(services: Services, job: Job) -> Outcome:
-    """DM the briefing to the PMO manager, each part once (a retry skips what arrived)."""
+    """DM the briefing to the PMO manager, each part once (a retry skips what arrived),
+    then the weekly insights chart in the same DM, once too."""
     manager = services.settings.pmo_manager_user_id
     if not manager:
         log.info("no PMO manager configured: briefing %s not sent", job.slot)
@@ -161,4 +163,6 @@ def send_pmo_briefing(services: Services, job: Job) -> Outcome:
         services.gateway.dm(
             manager, text, blocks, key=job.key(f"part{number}"), look_first=job.retrying
         )
+    job.renew(services)
+    share_weekly_chart(services, job, manager)
     return Outcome()
