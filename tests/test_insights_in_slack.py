@@ -124,9 +124,11 @@ def png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def pmo_harness(make_harness: Callable[..., BotHarness]) -> BotHarness:
+def pmo_harness(
+    make_harness: Callable[..., BotHarness], tz: str = "America/New_York"
+) -> BotHarness:
     harness = make_harness(pmo_manager_user_id=PMO)
-    harness.standin.add_user(PMO, "pmo.mgr", tz="America/New_York", real_name="Pat PMO")
+    harness.standin.add_user(PMO, "pmo.mgr", tz=tz, real_name="Pat PMO")
     return harness
 
 
@@ -176,6 +178,28 @@ def test_the_weekly_pmo_briefing_carries_the_chart_after_its_messages_once(
         "escalations-2026-W48.png",
         "escalations-2026-W49.png",
     ]
+
+
+def test_the_briefing_gives_the_pmo_manager_the_weeks_figures_with_each_dri(
+    make_harness: Callable[..., BotHarness],
+) -> None:
+    harness = pmo_harness(make_harness, tz="Europe/London")
+    sent = a_day_of_unanswered_prompts(harness)
+
+    harness.tick_at(BRIEFING_TIME)
+
+    [briefing] = [m for m in harness.standin.dms_to(PMO) if m.text.startswith("PMO briefing")]
+    shown = json.dumps(briefing.blocks, ensure_ascii=False)
+    # Pat works from London: the figures, and the chart's weeks, are in Pat's zone.
+    assert "*Escalation figures, last 7 days* (weeks and periods in Europe/London)" in shown
+    [chart] = charts(harness)
+    assert "weeks start Monday, Europe/London" in chart["initial_comment"]
+    assert f"0 of {sent} status prompts answered on time (0%)" in shown
+    assert f"<@{harness.world.pm}>: 0 of {sent} (0%)" in shown
+    assert "*Open now*: 1 (Sev 1: 1)" in shown
+    # The weekly trend is the chart's to show, right after.
+    assert "Weekly trend" not in shown
+    assert "The chart of the last 8 weeks follows" in shown
 
 
 def test_no_chart_goes_out_on_its_own_without_a_briefing(

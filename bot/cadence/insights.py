@@ -7,7 +7,8 @@ same ledger row: a retry skips the messages that arrived and finds the chart by 
 
 from __future__ import annotations
 
-from bot import people
+from zoneinfo import ZoneInfo
+
 from bot.delivery.gateway import Uploaded
 from bot.delivery.runner import Job
 from bot.escalations.insights import weekly_chart
@@ -19,10 +20,9 @@ def chart_filename(week: str) -> str:
     return f"escalations-{week}.png"
 
 
-def share_weekly_chart(services: Services, job: Job, user_id: str) -> Uploaded:
-    """Draw the chart in `user_id`'s time zone and share it in their DM, at most once for
-    this briefing (`job.slot`, its ISO week)."""
-    tz = people.timezone_of(services, user_id)
+def share_weekly_chart(services: Services, job: Job, user_id: str, tz: ZoneInfo) -> Uploaded:
+    """Draw the chart with weeks in `tz` (the reader's) and share it in `user_id`'s DM, at
+    most once for this briefing (`job.slot`, its ISO week)."""
     channel = services.gateway.open_dm(user_id)
     filename = chart_filename(job.slot)
     if job.retrying and (found := services.gateway.find_uploaded(channel, filename)):

@@ -160,6 +160,8 @@ class Posted:
 
 @dataclass(frozen=True)
 class Uploaded:
+    """A file the bot shared in `channel`."""
+
     channel: str
     file_id: str
 
@@ -548,17 +550,13 @@ class SlackGateway:
         comment: str,
         *,
         once: bool = False,
-        look_first: bool = False,
     ) -> Uploaded:
         """Share a binary file (a chart) in a channel, with `comment` as its message.
 
-        With `once`, `filename` is this effect's identity in the channel (callers give each
-        effect its own name): after an answer was lost the bot's file of that name there is
-        returned instead of an error, and with `look_first` (a retry of work that may
-        already have reached Slack) it is returned instead of uploading again.
+        With `once`, `filename` names this effect in the channel (the caller gives each
+        effect its own): when the answer to the share is lost, the bot's file of that name
+        there is the answer; a retry of the work calls `find_uploaded` before uploading.
         """
-        if once and look_first and (found := self.find_uploaded(channel, filename)):
-            return found
         return self._upload(channel, filename, content, title, comment, once=once)
 
     def _upload(
@@ -602,12 +600,8 @@ class SlackGateway:
 
     def _send_bytes(self, url: str, content: bytes, channel: str) -> None:
         """The upload step itself: a POST of the raw bytes to Slack's upload URL."""
-        request = urllib.request.Request(
-            url,
-            data=content,
-            method="POST",
-            headers={"Content-Type": "application/octet-stream"},
-        )
+        # As slack_sdk's files_upload_v2 sends it: the bytes as the body, nothing else.
+        request = urllib.request.Request(url, data=content, method="POST")
         try:
             with urllib.request.urlopen(
                 request, timeout=self.client.timeout, context=self.client.ssl
@@ -660,7 +654,7 @@ _GET_METHODS = {
     "pins.list",
     "chat.getPermalink",
 }
-# Methods that take only a form body (Slack refuses JSON there).
+# Sent as a form body, as slack_sdk sends them (files.getUploadURLExternal takes no JSON).
 _FORM_METHODS = {"files.getUploadURLExternal", "files.completeUploadExternal"}
 
 
