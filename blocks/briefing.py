@@ -1,6 +1,7 @@
 """The PMO manager's weekly briefing as DMs: every open Sev 1 with its forecast, impacts and
-overdue items, the week's closures with their retro links, then any added sections; split
-over as many messages as Slack's 50-block limit needs, each saying which part it is."""
+overdue items, the week's closures with their retro links, any added sections, then the
+week's insights figures (the chart follows as a file); split over as many messages as
+Slack's 50-block limit needs, each saying which part it is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
+from blocks.insights import briefing_figures
 from blocks.layout import section, sections
 from blocks.modal import context_line
 from blocks.text import MESSAGE_BLOCKS, age, clip, escape, link, mention, when
@@ -80,6 +82,8 @@ def briefing_messages(briefing: Briefing) -> list[tuple[str, list[Block]]]:
         blocks.append(section(f"*{escape(clip(extra.title, 200))}*"))
         lines = [escape(clip(line, 2000)) for line in extra.lines]
         blocks += sections(lines, most=10, what="lines") if lines else [context_line("None.")]
+    if briefing.figures is not None:
+        blocks += briefing_figures(briefing.figures, tz_name=briefing.figures_tz)
     chunks = [blocks[i : i + _PER_MESSAGE] for i in range(0, len(blocks), _PER_MESSAGE)]
     text = briefing_text(briefing)
     if len(chunks) == 1:

@@ -1,4 +1,5 @@
-"""The insights as text and blocks: `/escalate stats` and the leadership section of App Home.
+"""The insights as text and blocks: `/escalate stats`, the leadership section of App Home and
+the figures in the weekly PMO briefing.
 
 Figures that name people (update compliance per DRI, and per escalation, which names its
 DRI by implication) are shown only when `names_people` is set, i.e. to leadership.
@@ -78,8 +79,11 @@ def _trend_line(insights: Insights) -> str:
     )
 
 
-def _stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> list[str]:
-    """The figures, one paragraph each, in the bot's own mrkdwn."""
+def _stats_lines(
+    insights: Insights, *, names_people: bool, tz_name: str, trend: bool = True
+) -> list[str]:
+    """The figures, one paragraph each, in the bot's own mrkdwn (the weekly trend too unless
+    a chart shows it)."""
     flags = insights.flags
     lines = [
         f"*Escalation figures, {escape(clip(insights.period.label, 80))}* (weeks and periods "
@@ -113,8 +117,9 @@ def _stats_lines(insights: Insights, *, names_people: bool, tz_name: str) -> lis
             or "no requests"
         ),
         _open_line(insights),
-        _trend_line(insights),
     ]
+    if trend:
+        lines.append(_trend_line(insights))
     return lines
 
 
@@ -146,6 +151,23 @@ def home_figures(insights: Insights, *, tz_name: str) -> list[Block]:
         DividerBlock(),
         *sections(lines, most=HOME_BLOCKS - 2, what="figures", where="try `/escalate stats`"),
         context_line(f"`/escalate stats` with {PERIOD_HELP} for another period."),
+    ]
+
+
+# Blocks the figures may take in the PMO briefing (it is continued over several messages).
+BRIEFING_BLOCKS = 8
+
+
+def briefing_figures(insights: Insights, *, tz_name: str) -> list[Block]:
+    """The week's figures in the PMO briefing. Its reader is leadership, so compliance per
+    DRI is there; the weekly trend is the chart that follows the briefing."""
+    lines = _stats_lines(insights, names_people=True, tz_name=tz_name, trend=False)
+    return [
+        *sections(lines, most=BRIEFING_BLOCKS - 1, what="figures", where="try `/escalate stats`"),
+        context_line(
+            "The chart of the last 8 weeks follows. Another period: `/escalate stats` with "
+            f"{PERIOD_HELP}; every escalation with its figures: `/escalate export` (CSV)."
+        ),
     ]
 
 

@@ -20,7 +20,6 @@ from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
 from bot.cadence.flags import plan_unattached_flag_reminders, send_flag_reminder
 from bot.cadence.followups import send_retro_reminder, send_task_nudge, send_trigger_suggestion
-from bot.cadence.insights import schedule_weekly_chart, send_weekly_chart
 from bot.cadence.planning import plan_due_work
 from bot.cadence.review import (
     schedule_guidance_nudges,
@@ -67,7 +66,6 @@ REGISTRY: Registry = {
     Kind.TASK_OVERDUE: KindPolicy(send_task_nudge),
     Kind.RETRO_REMINDER: KindPolicy(send_retro_reminder),
     Kind.BLOCKER_TRIGGER: KindPolicy(send_trigger_suggestion),
-    Kind.INSIGHTS_CHART: KindPolicy(send_weekly_chart),
     Kind.CONFLICT_STEP: KindPolicy(send_conflict_step),
     Kind.CHECK_IN_INVITES: KindPolicy(send_check_in_invites),
     Kind.CHECK_IN_MISSED: KindPolicy(note_unlogged_check_in),
@@ -87,7 +85,6 @@ REGISTRY: Registry = {
 # planner asks the database only about escalations whose next check has come.
 PLANNERS: list[Callable[[Services], object]] = [
     plan_due_work,
-    schedule_weekly_chart,
     schedule_pmo_briefing,
     schedule_review_reminder,
     schedule_guidance_nudges,

@@ -87,8 +87,6 @@ class Settings(BaseSettings):
     # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
     # makes more than a handful pointless.
     delivery_workers: int = Field(default=4, ge=1, le=32)
-    # When the weekly insights chart goes to the PMO manager (DEFAULT_TIMEZONE).
-    insights_chart: Annotated[WeeklySlot, NoDecode] = WeeklySlot(0, time(9, 0))
     # People conflicts (seed 002): resolved directly first; unresolved after this many
     # business days each person's manager is told, and after as many more the executive.
     conflict_executive_user_id: str | None = None
@@ -111,7 +109,6 @@ class Settings(BaseSettings):
         "pmo_briefing",
         mode="before",
     )(_weekly)
-    _parse_chart_weekly = field_validator("insights_chart", mode="before")(_weekly)
 
     _split_sales_ops = field_validator("sales_ops_user_ids", mode="before")(_split)
 

@@ -836,6 +836,9 @@ BUILDS.update(
         "insights.stats_text": [lambda r: insights.stats_text(an_insights(r))],
         "insights.home_figures": [lambda r: insights.home_figures(an_insights(r), tz_name=r.text)],
         "insights.unknown_period_text": [lambda r: insights.unknown_period_text(r.text)],
+        "insights.briefing_figures": [
+            lambda r: insights.briefing_figures(an_insights(r), tz_name=r.text)
+        ],
     }
 )
 BUILDS["overview.home_view"].append(
@@ -997,6 +1000,8 @@ def a_briefing(r: Records) -> Briefing:
             )
         ],
         sections=[BriefingSection(r.text, [r.text] * 3)],
+        figures=an_insights(r),
+        figures_tz=r.text,
     )
 
 

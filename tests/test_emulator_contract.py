@@ -11,7 +11,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from bot.cadence.briefing import send_pmo_briefing
 from bot.clock import ManualClock
+from bot.delivery.kinds import DeliveryKind
+from bot.delivery.runner import Job
+from bot.models import Delivery
 from tests.databases import SqliteDatabases
 from tests.emulator import (  # noqa: F401 - the fixtures are used by name
     BOT_TOKEN,
@@ -225,11 +231,12 @@ def test_resolving_posts_the_closure_in_the_thread_and_unpins_the_root(
     assert not bot.scope_refusals()
 
 
-def test_the_weekly_chart_reaches_the_pmo_managers_dm_through_the_external_upload_flow(
+def test_the_pmo_briefing_carries_the_weekly_chart_once_through_the_external_upload_flow(
     slack_emulator: SlackEmulator, sqlite_databases: SqliteDatabases
 ) -> None:
     """files.getUploadURLExternal, the upload, files.completeUploadExternal, with files:write
-    from the manifest: the PMO manager (here Lee Leader) finds the PNG in their DM."""
+    from the manifest: the PMO manager (here Lee Leader) finds the briefing, then the PNG, in
+    their DM; a retry of the briefing finds both in Slack's history and sends nothing again."""
     database_url = sqlite_databases.fresh()
     bot = EmulatedBot(
         database_url,
@@ -239,18 +246,30 @@ def test_the_weekly_chart_reaches_the_pmo_managers_dm_through_the_external_uploa
     )
     try:
         open_sev1(bot)
-        # Monday Nov 30, 09:00 in New York: the chart's weekly time again.
-        bot.tick_at(datetime(2026, 11, 30, 14, 0, tzinfo=UTC))
+        # Friday Nov 27, 15:00 in New York: the briefing's weekly time.
+        bot.tick_at(datetime(2026, 11, 27, 20, 0, tzinfo=UTC))
         bot.settle()
         completed = bot.wire.answers("files.completeUploadExternal")
-        # Opening ran the scheduler on Monday Nov 23 at noon: that week's chart went too.
         assert [a["files"][0]["name"] for a in completed if a.get("ok")] == [
-            "escalations-2026-W48.png",
-            "escalations-2026-W49.png",
+            "escalations-2026-W48.png"
         ], bot.refusals()
-        dm = bot.emulator.reader("leader").dms_from(BOT_USER_ID)
-        shared = [f for message in dm for f in message.get("files", [])]
-        assert any(f.get("name") == "escalations-2026-W49.png" for f in shared), dm
+        dm = bot.emulator.reader("leader").dms_from(BOT_USER_ID)  # newest first
+        [briefing] = [m for m in dm if m.get("text", "").startswith("PMO briefing 2026-W48")]
+        [chart] = [m for m in dm if m.get("files")]
+        assert [f.get("name") for f in chart["files"]] == ["escalations-2026-W48.png"]
+        assert float(chart["ts"]) > float(briefing["ts"])
+
+        # The same briefing again, as a retry after a lost answer or a crash would run it.
+        with bot.services.sessions() as session:
+            row = session.scalars(
+                select(Delivery).where(Delivery.kind == DeliveryKind.PMO_BRIEFING)
+            ).one()
+            job = Job(row.id, row.kind, row.subject, row.slot, None, {}, 2, bot.services.worker)
+        calls = len(bot.wire.calls)
+        send_pmo_briefing(bot.services, job)
+        again = [method for method, _answer in bot.wire.calls[calls:]]
+        assert "files.getUploadURLExternal" not in again and "chat.postMessage" not in again
+        assert len(bot.emulator.reader("leader").dms_from(BOT_USER_ID)) == len(dm)
         assert not bot.scope_refusals()
     finally:
         bot.stop()

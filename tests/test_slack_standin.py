@@ -380,6 +380,23 @@ def test_files_upload_v2_uploads_and_shares(standin: SlackStandIn, client: WebCl
     assert len(standin.uploaded_files()) == 1
 
 
+def test_a_shared_file_shows_in_the_channel_history_and_completes_only_once(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    channel = standin.add_channel("charts", bot_member=True)
+    done = client.files_upload_v2(
+        channel=channel, filename="w48.png", title="Week 48", file=b"png", initial_comment="Hi"
+    )
+    [message] = client.conversations_history(channel=channel)["messages"]
+    assert (message["text"], message["subtype"], message["upload"]) == ("Hi", "file_share", True)
+    assert message["files"] == [{"id": done["file"]["id"], "name": "w48.png", "title": "Week 48"}]
+    again = client.files_completeUploadExternal
+    assert fails(again, files=[{"id": done["file"]["id"]}], channel_id=channel) == (
+        "file_not_found"
+    )
+    assert len(standin.messages(channel)) == 1
+
+
 def test_response_urls_keep_payloads_and_wake_waiters(standin: SlackStandIn) -> None:
     url = standin.new_response_url()
     timer = threading.Timer(0.05, lambda: WebhookClient(url).send(text="later"))

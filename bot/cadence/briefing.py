@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from blocks import briefing as briefing_views
 from blocks.escalation import title
+from bot import people
 from bot.cadence.engine import cadence_state_of
+from bot.cadence.insights import share_weekly_chart
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
 from bot.domain import Role, Severity, State
-from bot.escalations import impacts, service
+from bot.escalations import impacts, insights, service
 from bot.escalations.weekly import latest_reviews
 from bot.models import Escalation, SlackUser
 from bot.policy.briefing import (
@@ -56,10 +58,13 @@ def _zones(session: Session, users: set[str], default: ZoneInfo) -> dict[str, Zo
     return zones
 
 
-def assemble_briefing(session: Session, settings: Settings, now: datetime, week: str) -> Briefing:
+def assemble_briefing(
+    session: Session, settings: Settings, now: datetime, week: str, tz: ZoneInfo | None = None
+) -> Briefing:
     """What the PMO manager reads this week: every open Sev 1 (forecast, budget and timeline
-    impact from its latest weekly review, overdue items) and every escalation closed in the
-    last 7 days with its retro link. Extend it by adding to the returned `sections`."""
+    impact from its latest weekly review, overdue items), every escalation closed in the
+    last 7 days with its retro link, and the insights figures of those 7 days in `tz` (the
+    reader's zone; the default zone when None). Extend it by adding to `sections`."""
     cadence = CadenceSettings.from_settings(settings)
     open_ones = [e for e in service.open_escalations(session) if e.severity is Severity.SEV1]
     reviews = latest_reviews(session, [e.id for e in open_ones])
@@ -127,7 +132,16 @@ def assemble_briefing(session: Session, settings: Settings, now: datetime, week:
         if impact_lines
         else []
     )
-    return Briefing(week=week, as_of=now, open_sev1=open_sev1, closures=closures, sections=sections)
+    zone = tz or settings.timezone
+    return Briefing(
+        week=week,
+        as_of=now,
+        open_sev1=open_sev1,
+        closures=closures,
+        sections=sections,
+        figures=insights.figures(session, settings, "7d", now, zone),
+        figures_tz=str(zone),
+    )
 
 
 def schedule_pmo_briefing(services: Services) -> bool:
@@ -148,17 +162,21 @@ def schedule_pmo_briefing(services: Services) -> bool:
 
 
 def send_pmo_briefing(services: Services, job: Job) -> Outcome:
-    """DM the briefing to the PMO manager, each part once (a retry skips what arrived)."""
+    """DM the briefing to the PMO manager, each part once (a retry skips what arrived),
+    then the weekly insights chart in the same DM, once too."""
     manager = services.settings.pmo_manager_user_id
     if not manager:
         log.info("no PMO manager configured: briefing %s not sent", job.slot)
         return Outcome()
+    tz = people.timezone_of(services, manager)
     with services.sessions() as session:
-        briefing = assemble_briefing(session, services.settings, services.clock.now(), job.slot)
+        briefing = assemble_briefing(session, services.settings, services.clock.now(), job.slot, tz)
         messages = briefing_views.briefing_messages(briefing)
     for number, (text, blocks) in enumerate(messages, start=1):
         job.renew(services)
         services.gateway.dm(
             manager, text, blocks, key=job.key(f"part{number}"), look_first=job.retrying
         )
+    job.renew(services)
+    share_weekly_chart(services, job, manager, tz)
     return Outcome()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -165,6 +168,14 @@ class SlackProblem(Exception):
 class Posted:
     channel: str
     ts: str
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A file the bot shared in `channel`."""
+
+    channel: str
+    file_id: str
 
 
 @dataclass(frozen=True)
@@ -543,42 +554,94 @@ class SlackGateway:
             self._dm_channels[user_id] = channel
         return channel
 
-    def upload_text(self, channel: str, filename: str, content: str, title: str) -> None:
-        """Share a text file in a channel (files.upload v2: get URL, upload, complete)."""
-        try:
-            self.client.files_upload_v2(
-                channel=channel,
-                filename=filename,
-                title=title,
-                content=content,
-                initial_comment=title,
-            )
-        except SlackApiError as error:
-            raise SlackProblem(
-                "files.upload", error.response.get("error") or "upload_failed", channel
-            ) from error
-        except OSError as error:
-            raise SlackProblem("files.upload", "connection_error", channel) from error
+    def upload_text(self, channel: str, filename: str, content: str, title: str) -> Uploaded:
+        """Share a text file (an export someone asked for) in a channel."""
+        return self._upload(channel, filename, content.encode(), title, title)
 
     def upload_file(
-        self, channel: str, filename: str, content: bytes, title: str, comment: str
-    ) -> None:
-        """Share a binary file (a chart) in a channel, with Slack's current upload flow
-        (files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        comment: str,
+        *,
+        once: bool = False,
+    ) -> Uploaded:
+        """Share a binary file (a chart) in a channel, with `comment` as its message.
+
+        With `once`, `filename` names this effect in the channel (the caller gives each
+        effect its own): when the answer to the share is lost, the bot's file of that name
+        there is the answer; a retry of the work calls `find_uploaded` before uploading.
+        """
+        return self._upload(channel, filename, content, title, comment, once=once)
+
+    def _upload(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        comment: str,
+        *,
+        once: bool = False,
+    ) -> Uploaded:
+        """Slack's external upload flow: files.getUploadURLExternal, the bytes to the URL it
+        gives, files.completeUploadExternal sharing the file in `channel`.
+
+        Only the last step shares anything, and it is never retried blindly: a 5xx may come
+        after Slack shared the file, and completing again would share it twice (Slack's file
+        share message carries no metadata, so the file's name is what a look can find).
+        """
+        target = self._call(
+            "files.getUploadURLExternal", channel, filename=filename, length=len(content)
+        )
+        self._send_bytes(str(target["upload_url"]), content, channel)
+        file_id = str(target["file_id"])
         try:
-            self.client.files_upload_v2(
-                channel=channel,
-                filename=filename,
-                title=title,
-                file=content,
+            self._call(
+                "files.completeUploadExternal",
+                channel,
+                client=self._posting,
+                files=json.dumps([{"id": file_id, "title": title}]),
+                channel_id=channel,
                 initial_comment=comment,
             )
-        except SlackApiError as error:
-            raise SlackProblem(
-                "files.upload", error.response.get("error") or "upload_failed", channel
-            ) from error
+        except SlackProblem as problem:
+            # Shared or not? Slack's own record says. Not there (yet): the ledger retries
+            # later and looks first, rather than sharing a second copy now.
+            if once and problem.is_uncertain and (found := self.find_uploaded(channel, filename)):
+                return found
+            raise
+        return Uploaded(channel, file_id)
+
+    def _send_bytes(self, url: str, content: bytes, channel: str) -> None:
+        """The upload step itself: a POST of the raw bytes to Slack's upload URL."""
+        # As slack_sdk's files_upload_v2 sends it: the bytes as the body, nothing else.
+        request = urllib.request.Request(url, data=content, method="POST")
+        try:
+            with urllib.request.urlopen(
+                request, timeout=self.client.timeout, context=self.client.ssl
+            ) as answer:
+                answer.read()
+        except urllib.error.HTTPError as error:
+            raise SlackProblem("files.upload", f"http_{error.code}", channel) from error
         except OSError as error:
+            log.warning("Slack file upload unreachable: %s", error)
             raise SlackProblem("files.upload", "connection_error", channel) from error
+
+    def find_uploaded(self, channel: str, filename: str) -> Uploaded | None:
+        """The bot's file named `filename` shared in `channel` lately, if Slack has it."""
+        if channel.startswith(("U", "W")):
+            channel = self.open_dm(channel)
+        messages = self._call(
+            "conversations.history", channel, channel=channel, limit=LOOK_BACK_MESSAGES
+        ).get("messages", [])
+        for message in messages:
+            for shared in message.get("files") or []:
+                if shared.get("name") == filename and shared.get("id"):
+                    return Uploaded(channel, str(shared["id"]))
+        return None
 
     def update_view(self, view_id: str, view: View | dict[str, Any]) -> None:
         self._call("views.update", view_id=view_id, view=_as_dict(view))
@@ -608,6 +671,8 @@ _GET_METHODS = {
     "pins.list",
     "chat.getPermalink",
 }
+# Sent as a form body, as slack_sdk sends them (files.getUploadURLExternal takes no JSON).
+_FORM_METHODS = {"files.getUploadURLExternal", "files.completeUploadExternal"}
 
 
 def _seconds(value: str | None) -> float | None:
@@ -618,7 +683,7 @@ def _seconds(value: str | None) -> float | None:
 
 
 def _is_json(method: str) -> bool:
-    return method not in _GET_METHODS
+    return method not in _GET_METHODS and method not in _FORM_METHODS
 
 
 def _as_dict(item: JsonObject | dict[str, Any]) -> dict[str, Any]:

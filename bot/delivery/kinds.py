@@ -39,8 +39,6 @@ class DeliveryKind(StrEnum):
     RETRO_REMINDER = "retro_reminder"
     # A blocker open 5 business days: its Sev 2 trigger suggested to the DRI (issue 12).
     BLOCKER_TRIGGER = "blocker_trigger"
-    # The weekly insights chart, uploaded to the PMO manager's DM (issue 15).
-    INSIGHTS_CHART = "insights_chart"
     CONFLICT_STEP = "conflict_step"
     # Issue 11: the stakeholder loop and the Critical immediate sync.
     CHECK_IN_INVITES = "check_in_invites"

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from bot.domain import Health, Level, State
 from bot.policy.cadence import local_occurrence
+from bot.policy.insights import Insights
 from bot.settings import Settings
 
 SUBJECT = "pmo"
@@ -72,6 +73,9 @@ class Briefing:
     open_sev1: list[OpenSev1]
     closures: list[Closure]
     sections: list[BriefingSection] = field(default_factory=list)
+    # How the process did over the last 7 days (SPEC section 10), in the reader's zone.
+    figures: Insights | None = None
+    figures_tz: str = "UTC"
 
 
 @dataclass(frozen=True)

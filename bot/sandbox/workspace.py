@@ -61,6 +61,8 @@ class Message:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     reactions: list[str] = field(default_factory=list)
     bot_id: str | None = None
+    # A file share (files.completeUploadExternal): the files it shows, as Slack lists them.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def to_api(self) -> Answer:
         """The message as Slack's API shows it."""
@@ -73,6 +75,9 @@ class Message:
             "bot_id": self.bot_id,
             "edited": {"user": self.user, "ts": self.ts} if self.edited else None,
             "reactions": [{"name": name, "count": 1} for name in self.reactions],
+            "files": self.files,
+            "upload": bool(self.files),
+            "subtype": "file_share" if self.files else None,
         }
         return shown | {key: value for key, value in optional.items() if value}
 
@@ -1130,7 +1135,8 @@ class SlackStandIn:
             for channel in channels:
                 self._message(channel, thread_ts, missing="thread_not_found")
         stored = [self.files.get(str(entry.get("id"))) for entry in entries]
-        if any(f is None or f["content"] is None for f in stored):
+        # Like Slack, an upload is completed once: completing it again finds no such upload.
+        if any(f is None or f["content"] is None or f.get("completed") for f in stored):
             raise SlackError("file_not_found")
         shared = []
         for entry, file in zip(entries, stored, strict=True):
@@ -1142,6 +1148,20 @@ class SlackStandIn:
                 initial_comment=args.get("initial_comment"),
                 thread_ts=thread_ts,
                 shared=bool(channels),
+                completed=True,
             )
             shared.append({"id": file["id"], "name": file["filename"], "title": file["title"]})
+        # Each channel shows the files in one message, the comment as its text.
+        for channel in channels:
+            channel.messages.append(
+                Message(
+                    self._next_ts(),
+                    channel.id,
+                    self.bot_user_id,
+                    str(args.get("initial_comment") or ""),
+                    thread_ts=thread_ts,
+                    bot_id=self.bot_id,
+                    files=[dict(entry) for entry in shared],
+                )
+            )
         return {"files": shared}
