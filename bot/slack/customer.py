@@ -11,8 +11,9 @@ from slack_bolt import Ack, App
 
 from blocks import customer as customer_views
 from blocks import escalation as views
+from blocks.button_values import attempt_click, outcome_click
 from bot import people
-from bot.domain import AttemptKind, SalesOpsOutcome, WaitKind
+from bot.domain import SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
 from bot.models import CustomerWait
 from bot.runtime import Services
@@ -116,13 +117,12 @@ def register(app: App, services: Services) -> None:
     @app.action(re.compile(f"^{customer_views.SALES_OPS_OUTCOME}:"))
     def sales_ops_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
-        outcome = SalesOpsOutcome(value["o"])
+        click = outcome_click(action["value"])
         with services.sessions() as session:
             escalation, wait = customer.outcome_form(
-                session, int(value["w"]), outcome, actor=body["user"]["id"], settings=settings
+                session, click.wait_id, click.outcome, actor=body["user"]["id"], settings=settings
             )
-            view = customer_views.sales_ops_modal(escalation, wait, outcome)
+            view = customer_views.sales_ops_modal(escalation, wait, click.outcome)
         show_modal(services, body, view)
 
     @app.view(customer_views.SALES_OPS_CALLBACK)
@@ -159,12 +159,12 @@ def register(app: App, services: Services) -> None:
     @app.action(customer_views.CONFIRM_ATTEMPT)
     def attempt_confirmed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
+        click = attempt_click(action["value"])
         with services.sessions.begin() as session:
             attempt = customer.confirm_attempt(
                 session,
-                int(value["w"]),
-                AttemptKind(value["a"]),
+                click.wait_id,
+                click.attempt,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=settings,

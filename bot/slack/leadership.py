@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 
 from blocks import portfolio as portfolio_views
 from blocks import prompts as prompt_views
+from blocks.button_values import prompt_click
 from bot.domain import Level
 from bot.escalations import service
 from bot.runtime import Services
@@ -71,7 +72,7 @@ def register(app: App, services: Services) -> None:
         with services.sessions.begin() as session:
             key = service.request_promotion(
                 session,
-                json.loads(action["value"])["e"],
+                prompt_click(action["value"]).escalation_id,
                 requester=body["user"]["id"],
                 now=services.clock.now(),
                 settings=settings,

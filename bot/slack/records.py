@@ -16,6 +16,7 @@ from blocks import escalation as views
 from blocks import prompts as prompt_views
 from blocks import records as record_views
 from blocks import tracking_notes
+from blocks.button_values import prompt_click, trigger_click
 from bot.delivery.gateway import SlackProblem
 from bot.domain import ChangeOrderStatus, RecordKind
 from bot.escalations import blockers, records, requirements, service
@@ -211,7 +212,7 @@ def register(app: App, services: Services) -> None:
     @app.action(prompt_views.PROMPT_IMPACTS)
     def impacts_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        escalation_id = json.loads(action["value"])["e"]
+        escalation_id = prompt_click(action["value"]).escalation_id
         with services.sessions() as session:
             view = record_views.record_modal(
                 RecordKind.RESOURCE_IMPACT,
@@ -224,12 +225,12 @@ def register(app: App, services: Services) -> None:
     @app.action(tracking_notes.ADD_SUGGESTED_TRIGGER)
     def trigger_accepted(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
+        click = trigger_click(action["value"])
         with services.sessions.begin() as session:
             added = blockers.add_suggested_trigger(
                 session,
-                int(value["e"]),
-                value["t"],
+                click.escalation_id,
+                click.trigger,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=services.settings,

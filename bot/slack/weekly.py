@@ -3,12 +3,12 @@ missed-weekly nudge's "Post update"."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from blocks import weekly as weekly_views
+from blocks.button_values import weekly_review_click
 from bot.escalations import service, weekly
 from bot.runtime import Services
 from bot.slack.modals import open_update_form, save_submission, show_modal
@@ -52,9 +52,10 @@ def register(app: App, services: Services) -> None:
     @app.action(weekly_views.OPEN_WEEKLY_REVIEW)
     def open_review(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
+        click = weekly_review_click(action["value"])
         with services.sessions() as session:
-            view = weekly_views.weekly_review_modal(service.load(session, value["e"]), value["w"])
+            escalation = service.load(session, click.escalation_id)
+            view = weekly_views.weekly_review_modal(escalation, click.week)
         show_modal(services, body, view)
 
     @app.action(weekly_views.WEEKLY_POST_UPDATE)
@@ -68,15 +69,15 @@ def register(app: App, services: Services) -> None:
         if form is None:
             ack(response_action="errors", errors=errors)
             return
-        meta = json.loads(view.get("private_metadata") or "{}")
+        review = weekly_review_click(view["private_metadata"])
         save_submission(
             services,
             ack,
             "stakeholder_communication",
             lambda session: weekly.submit_weekly_review(
                 session,
-                int(meta["e"]),
-                str(meta["w"]),
+                review.escalation_id,
+                review.week,
                 form,
                 author=body["user"]["id"],
                 now=services.clock.now(),
