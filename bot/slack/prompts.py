@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import prompts as prompt_views
 from blocks import update as update_views
@@ -16,6 +16,7 @@ from bot.cadence.engine import snooze
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import service, updates
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import open_update_form, show_modal
 
 log = logging.getLogger(__name__)
@@ -41,27 +42,29 @@ def _answered(services: Services, body: dict[str, Any], text: str) -> None:
 
 
 def register(app: App, services: Services) -> None:
+    named = escalation_named(services)
+
     @app.action(prompt_views.PROMPT_POST_UPDATE)
     def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         click = prompt_click(action["value"])
         open_update_form(services, body, click.escalation_id, origin=click.kind)
 
-    @app.action(prompt_views.PROMPT_CHECK_IN)
-    def check_in(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(prompt_views.PROMPT_CHECK_IN, middleware=[named])
+    def check_in(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions() as session:
-            escalation = service.load(session, prompt_click(action["value"]).escalation_id)
+            escalation = service.load(session, named_escalation(context))
             view = update_views.check_in_modal(escalation)
         show_modal(services, body, view)
 
-    @app.action(prompt_views.PROMPT_NOTHING_NEW)
-    def nothing_new(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(prompt_views.PROMPT_NOTHING_NEW, middleware=[named])
+    def nothing_new(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions.begin() as session:
             updates.nothing_new(
                 session,
-                prompt_click(action["value"]).escalation_id,
+                named_escalation(context),
                 author=body["user"]["id"],
                 now=services.clock.now(),
             )
