@@ -43,26 +43,16 @@ def register(app: App, services: Services) -> None:
         escalation_id = json.loads(view["private_metadata"]).get("escalation_id") or int(
             state.option("escalation") or 0
         )
-        customer = state.typed("customer")
         with services.sessions.begin() as session:
-            if escalation_id:
-                errors = flags.raise_from_form(
-                    session,
-                    escalation_id,
-                    flag_form(state),
-                    actor=body["user"]["id"],
-                    now=services.clock.now(),
-                    threshold_hours=settings.siren_threshold_hours,
-                )
-            else:
-                errors = unattached_flags.raise_from_form(
-                    session,
-                    flag_form(state),
-                    customer,
-                    actor=body["user"]["id"],
-                    now=services.clock.now(),
-                    threshold_hours=settings.siren_threshold_hours,
-                )
+            errors = unattached_flags.raise_flag(
+                session,
+                escalation_id,
+                flag_form(state),
+                state.typed("customer"),
+                actor=body["user"]["id"],
+                now=services.clock.now(),
+                threshold_hours=settings.siren_threshold_hours,
+            )
         if errors:
             ack(response_action="errors", errors=errors)
             return

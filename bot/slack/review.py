@@ -3,7 +3,8 @@ recorded as actions (owner, due date) that their owner marks done."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack, App, BoltContext
 
@@ -14,6 +15,27 @@ from bot.runtime import Services
 from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import tell
+
+
+class Guidance(NamedTuple):
+    text: str
+    owner: str
+    due_on: date
+
+
+def guidance_form(state: ModalState) -> tuple[Guidance | None, dict[str, str]]:
+    """The guidance modal as typed, or what is missing by field."""
+    text, owner, due = state.text("text"), state.user("owner"), state.day("due_on")
+    errors = {}
+    if not text:
+        errors["text"] = "Say what leadership asks for."
+    if not owner:
+        errors["owner"] = "Choose who owns it."
+    if not due:
+        errors["due_on"] = "Choose when it is due."
+    if not (text and owner and due):
+        return None, errors
+    return Guidance(text, owner, due), {}
 
 
 def register(app: App, services: Services) -> None:
@@ -57,16 +79,8 @@ def register(app: App, services: Services) -> None:
     def guidance_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        state = ModalState.of(view)
-        text, owner, due = state.text("text"), state.user("owner"), state.day("due_on")
-        errors = {}
-        if not text:
-            errors["text"] = "Say what leadership asks for."
-        if not owner:
-            errors["owner"] = "Choose who owns it."
-        if not due:
-            errors["due_on"] = "Choose when it is due."
-        if errors or due is None:
+        guidance, errors = guidance_form(ModalState.of(view))
+        if guidance is None:
             ack(response_action="errors", errors=errors)
             return
         save_submission(
@@ -76,9 +90,9 @@ def register(app: App, services: Services) -> None:
             lambda session: review.add_guidance(
                 session,
                 named_escalation(context),
-                text=str(text),
-                owner=str(owner),
-                due_on=due,
+                text=guidance.text,
+                owner=guidance.owner,
+                due_on=guidance.due_on,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=services.settings,
