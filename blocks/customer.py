@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from blocks import button_values
 from blocks.escalation import RESOLVE, title
 from blocks.layout import section
 from blocks.modal import context_line, form_modal
@@ -164,7 +165,7 @@ def _attempt_button(wait: CustomerWait, kind: AttemptKind) -> ButtonElement:
     return ButtonElement(
         text=kind.button,
         action_id=CONFIRM_ATTEMPT,
-        value=json.dumps({"w": wait.id, "a": kind.value}),
+        value=button_values.encode(wait_id=wait.id, attempt=kind.value),
         style="primary",
     )
 
@@ -367,7 +368,7 @@ def sales_ops_blocks(
                     ButtonElement(
                         text=outcome.label,
                         action_id=f"{SALES_OPS_OUTCOME}:{outcome.value}",
-                        value=json.dumps({"w": wait.id, "o": outcome.value}),
+                        value=button_values.encode(wait_id=wait.id, outcome=outcome.value),
                         style="primary" if outcome is SalesOpsOutcome.CONTINUE else None,
                     )
                     for outcome in SalesOpsOutcome

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -12,6 +11,7 @@ from slack_sdk.models.blocks import (
     LinkButtonElement,
 )
 
+from blocks import button_values
 from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line
@@ -74,7 +74,8 @@ HEADLINES = {
 
 
 def prompt_value(escalation_id: int, kind: str, slot: str) -> str:
-    return json.dumps({"e": escalation_id, "k": kind, "s": slot}, separators=(",", ":"))
+    """A prompt button's value (`button_values.prompt_click` reads it)."""
+    return button_values.encode(escalation_id=escalation_id, kind=kind, slot=slot)
 
 
 def open_items(escalation: Escalation) -> list[str]:

@@ -7,12 +7,12 @@ thread at a glance; the detail view and the export keep the whole text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from blocks import button_values
 from blocks.escalation import title
 from blocks.layout import section
 from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, clip, escape, link, mention
@@ -186,7 +186,7 @@ def trigger_suggestion_blocks(
                 ButtonElement(
                     text="Add the trigger",
                     action_id=ADD_SUGGESTED_TRIGGER,
-                    value=json.dumps({"e": escalation.id, "t": trigger.code}),
+                    value=button_values.encode(escalation_id=escalation.id, trigger=trigger.code),
                     style="primary",
                 )
             ]

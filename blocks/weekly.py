@@ -3,8 +3,6 @@ for a missed weekly (the DRI's DM, the manager's thread note and DM)."""
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -17,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from blocks import button_values
 from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line, form_modal
@@ -53,7 +52,7 @@ RAID_NOTES = "raid_notes"
 
 def weekly_review_value(escalation_id: int, week: str) -> str:
     """A button's value (and the form's metadata); the week is an ISO week like 2026-W48."""
-    return json.dumps({"e": escalation_id, "w": week[:10]}, separators=(",", ":"))
+    return button_values.encode(escalation_id=escalation_id, week=week[:10])
 
 
 def weekly_review_modal(escalation: Escalation, week: str) -> View:

@@ -106,7 +106,7 @@ def test_the_page_and_its_assets_are_served(sandbox: Sandbox) -> None:
     assert status == "200 OK" and "/static/app.js" in page and "next 09:00" in page
     assert call(sandbox, "/static/app.js")[0] == "200 OK"
     assert call(sandbox, "/static/style.css")[0] == "200 OK"
-    assert call(sandbox, "/healthz") == {"ok": True, "database": "ok", "slack": {"mode": "http"}}
+    assert call(sandbox, "/healthz") == {"ok": True, "database": "ok", "slack": {"mode": "sandbox"}}
 
 
 def test_everyone_in_the_workspace_file_is_there_with_a_zone(sandbox: Sandbox) -> None:

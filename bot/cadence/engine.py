@@ -24,7 +24,7 @@ from bot import people
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
-from bot.domain import EventKind, Role, Severity
+from bot.domain import EventKind, Role
 from bot.escalations import records, service
 from bot.escalations.review import on_review_list, open_guidance
 from bot.models import Delivery, DeliveryStatus, Escalation
@@ -301,19 +301,23 @@ def _compose(
     )
 
 
-def schedule_portfolio_agenda(services: Services) -> bool:
-    """Record this week's agenda in the ledger once its time has come."""
-    due = portfolio.agenda_due(services.settings, services.clock.now())
+def schedule_for_the_review_call(
+    services: Services, due: portfolio.AgendaDue | None, kind: DeliveryKind
+) -> bool:
+    """Record `kind`'s work for the coming Y/R call (once per call) when `due` says its
+    time has come; True when it was recorded now."""
     if due is None:
         return False
     with services.sessions.begin() as session:
         return ledger.schedule(
-            session,
-            subject=portfolio.SUBJECT,
-            kind=DeliveryKind.PORTFOLIO_AGENDA,
-            slot=due.slot,
-            due_at=due.post_at,
+            session, subject=portfolio.SUBJECT, kind=kind, slot=due.slot, due_at=due.post_at
         )
+
+
+def schedule_portfolio_agenda(services: Services) -> bool:
+    """Record this week's agenda in the ledger once its time has come."""
+    due = portfolio.agenda_due(services.settings, services.clock.now())
+    return schedule_for_the_review_call(services, due, DeliveryKind.PORTFOLIO_AGENDA)
 
 
 def send_agenda(services: Services, job: Job) -> Outcome:
@@ -325,12 +329,7 @@ def send_agenda(services: Services, job: Job) -> Outcome:
     if review is None:  # the call has started meanwhile: a late agenda helps nobody
         return Outcome()
     with services.sessions() as session:
-        # Watched projects are not escalations: they are not reviewed at the call.
-        listed = [
-            e
-            for e in service.open_escalations(session)
-            if e.severity is not Severity.WATCH and on_review_list(e)
-        ]
+        listed = [e for e in service.open_escalations(session) if on_review_list(e)]
         guidance = open_guidance(session, [e.id for e in listed])
         messages = portfolio_views.agenda_messages(listed, review.review_at, now, guidance)
     channel = services.gateway.resolve_channel(settings.escalation_channel)

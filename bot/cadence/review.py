@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from blocks import review as review_views
 from bot import people
+from bot.cadence.engine import schedule_for_the_review_call
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome
@@ -25,16 +26,7 @@ from bot.runtime import Services
 def schedule_review_reminder(services: Services) -> bool:
     """Record the reminder for the next call once the day before has come."""
     due = portfolio.reminder_due(services.settings, services.clock.now())
-    if due is None:
-        return False
-    with services.sessions.begin() as session:
-        return ledger.schedule(
-            session,
-            subject=portfolio.SUBJECT,
-            kind=DeliveryKind.REVIEW_REMINDER,
-            slot=due.slot,
-            due_at=due.post_at,
-        )
+    return schedule_for_the_review_call(services, due, DeliveryKind.REVIEW_REMINDER)
 
 
 def send_review_reminders(services: Services, job: Job) -> Outcome:

@@ -7,6 +7,7 @@ leadership, queued in the same transaction as the change that calls for it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks import conflicts as views
+from blocks.modal_state import ModalState
 from bot.domain import ConflictTeam
 from bot.escalations import effects
 from bot.escalations.permissions import NotAllowed, leadership_people, who_can
@@ -37,22 +39,18 @@ class ConflictForm:
 
 
 def parse_conflict_form(
-    values: dict[str, Any], *, raiser: str
+    values: ModalState | Mapping[str, Any], *, raiser: str
 ) -> tuple[ConflictForm | None, dict[str, str]]:
     """The conflict modal's answers, or errors by field."""
-
-    def value(name: str) -> dict[str, Any]:
-        found: dict[str, Any] = values.get(name, {}).get(name, {})
-        return found
-
+    state = ModalState.wrap(values)
     errors: dict[str, str] = {}
-    team_value = (value("team").get("selected_option") or {}).get("value")
+    team_value = state.option("team")
     team = ConflictTeam(team_value) if team_value in {t.value for t in ConflictTeam} else None
     if team is None:
         errors["team"] = "Choose the team."
-    person = value("person").get("selected_user") or ""
-    person_manager = value("person_manager").get("selected_user") or ""
-    raiser_manager = value("raiser_manager").get("selected_user") or ""
+    person = state.user("person") or ""
+    person_manager = state.user("person_manager") or ""
+    raiser_manager = state.user("raiser_manager") or ""
     if not person:
         errors["person"] = "Choose who the issue is with."
     elif person == raiser:
@@ -65,12 +63,12 @@ def parse_conflict_form(
         errors["raiser_manager"] = "Choose your manager."
     elif raiser_manager == raiser:
         errors["raiser_manager"] = "Choose your manager, not yourself."
-    summary = (value("summary").get("value") or "").strip()
+    summary = state.text("summary") or ""
     if not summary:
         errors["summary"] = "Say what happened."
     elif len(summary) > SUMMARY_LIMIT:
         errors["summary"] = f"At most {SUMMARY_LIMIT} characters, please ({len(summary)} now)."
-    customer = (value("customer").get("value") or "").strip() or None
+    customer = state.text("customer")
     if customer and len(customer) > CUSTOMER_LIMIT:
         errors["customer"] = f"At most {CUSTOMER_LIMIT} characters, please."
     if errors or team is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from blocks.modal_state import ModalState
 from blocks.text import INPUT_VALUE, URL_LENGTH
 from bot.domain import Health, Level, LinkKind, OpenField, Role, Severity, triggers_for
 
@@ -63,20 +64,6 @@ def form_from_payload(data: dict[str, Any]) -> EscalationForm:
     return EscalationForm(**values)
 
 
-def _value(values: dict[str, Any], name: OpenField) -> dict[str, Any]:
-    found: dict[str, Any] = values.get(name.value, {}).get(name.value, {})
-    return found
-
-
-def _text(values: dict[str, Any], name: OpenField) -> str:
-    return (_value(values, name).get("value") or "").strip()
-
-
-def _selected(values: dict[str, Any], name: OpenField) -> str | None:
-    option = _value(values, name).get("selected_option")
-    return option["value"] if option else None
-
-
 # What a modal's own max_length allows; a crafted submission can still send more.
 TEXT_LIMITS = {
     OpenField.CUSTOMER: 200,
@@ -113,16 +100,17 @@ def is_web_url(text: str) -> bool:
 
 def parse_open_form(
     severity: Severity,
-    values: dict[str, Any],
+    values: ModalState | Mapping[str, Any],
     *,
     leadership_channel_id: str | None,
     check_user: UserCheck,
 ) -> tuple[EscalationForm | None, dict[str, str]]:
     """The form, or the errors to show beside each field (block_id -> message)."""
     errors: dict[str, str] = {}
+    state = ModalState.wrap(values)
 
     def text(name: OpenField) -> str:
-        typed = _text(values, name)
+        typed = state.typed(name.value).strip()
         if len(typed) > (most := TEXT_LIMITS[name]):
             errors[name.value] = f"At most {most} characters, please ({len(typed)} now)."
         return typed
@@ -144,16 +132,14 @@ def parse_open_form(
 
     level = None
     if severity is Severity.SEV1:
-        chosen = _selected(values, OpenField.LEVEL)
+        chosen = state.option(OpenField.LEVEL.value)
         if chosen in {lvl.value for lvl in Level}:
             level = Level(chosen)
         else:
             errors[OpenField.LEVEL.value] = "Choose Critical, High or Medium."
 
     allowed = {t.code for t in triggers_for(severity)}
-    triggers = [
-        o["value"] for o in _value(values, OpenField.TRIGGERS).get("selected_options") or []
-    ]
+    triggers = state.options(OpenField.TRIGGERS.value)
     if severity is Severity.WATCH:
         # A watched project is not escalated: it has no triggers (a crafted one is dropped).
         triggers = []
@@ -164,7 +150,7 @@ def parse_open_form(
     elif unknown := [t for t in triggers if t not in allowed]:
         errors[OpenField.TRIGGERS.value] = f"Not a {severity.short} trigger: {', '.join(unknown)}."
 
-    health_value = _selected(values, OpenField.HEALTH) or Health.RED.value
+    health_value = state.option(OpenField.HEALTH.value) or Health.RED.value
     health = Health(health_value) if health_value in {h.value for h in Health} else Health.RED
     if severity is Severity.WATCH:
         health = Health.YELLOW  # a worry, not (yet) an escalation
@@ -173,7 +159,7 @@ def parse_open_form(
 
     people: dict[Role, str] = {}
     for name, role in PERSON_FIELDS.items():
-        user_id = _value(values, name).get("selected_user")
+        user_id = state.user(name.value)
         if not user_id:
             required = (OpenField.DRI, OpenField.MANAGER, OpenField.DIRECTOR)
             if name in required[: 2 if severity is Severity.WATCH else 3]:
@@ -184,8 +170,8 @@ def parse_open_form(
             continue
         people[role] = user_id
 
-    internal = _value(values, OpenField.INTERNAL_CHANNEL).get("selected_conversation")
-    customer_channel = _value(values, OpenField.CUSTOMER_CHANNEL).get("selected_conversation")
+    internal = state.conversation(OpenField.INTERNAL_CHANNEL.value)
+    customer_channel = state.conversation(OpenField.CUSTOMER_CHANNEL.value)
     if customer_channel and customer_channel == leadership_channel_id:
         errors[OpenField.CUSTOMER_CHANNEL.value] = (
             "That is the leadership channel. Internal notes go there, so it can't be the "
@@ -198,7 +184,7 @@ def parse_open_form(
 
     links: dict[LinkKind, str] = {}
     for name, kind in LINK_FIELDS.items():
-        url = _text(values, name)
+        url = state.typed(name.value).strip()
         if not url:
             continue
         if problem := url_problem(url):
@@ -221,8 +207,5 @@ def parse_open_form(
         internal_channel_id=internal,
         customer_channel_id=customer_channel,
         links=links,
-        new_msa=any(
-            option["value"] == "new_msa"
-            for option in _value(values, OpenField.CONTRACT).get("selected_options") or []
-        ),
+        new_msa="new_msa" in state.options(OpenField.CONTRACT.value),
     ), {}

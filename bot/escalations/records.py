@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from blocks import tracking_notes
+from blocks.modal_state import ModalState
 from bot.delivery.kinds import DeliveryKind
 from bot.domain import (
     FORMS,
@@ -57,22 +59,24 @@ _Record = TypeVar(
 )
 
 
-def parse_record(kind: RecordKind, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_record(
+    kind: RecordKind, values: ModalState | Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Field values by name, or errors by field, for one record form."""
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    state = ModalState.wrap(values)
     for spec in FORMS[kind][1]:
-        raw = values.get(spec.name, {}).get(spec.name, {})
         if spec.kind in ("text", "multiline", "url"):
-            value: Any = (raw.get("value") or "").strip() or None
+            value: Any = state.text(spec.name)
         elif spec.kind == "user":
-            value = raw.get("selected_user")
+            value = state.user(spec.name)
         elif spec.kind == "users":
-            value = list(raw.get("selected_users") or [])
+            value = state.users(spec.name)
         elif spec.kind == "date":
-            value = date.fromisoformat(raw["selected_date"]) if raw.get("selected_date") else None
+            value = state.day(spec.name)
         else:
-            value = (raw.get("selected_option") or {}).get("value")
+            value = state.option(spec.name)
         if value is None and spec.required:
             errors[spec.name] = f"{spec.label} is required."
         elif spec.kind == "url" and value and (problem := url_problem(value)):

@@ -15,12 +15,33 @@ from sqlalchemy.orm import Session
 from blocks import notices
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
-from bot.escalations import effects
+from bot.escalations import effects, flags
 from bot.escalations.flags import FlagForm, validate_flag
 from bot.models import UrgentFlag
 from bot.policy.flags import is_siren
 
 CUSTOMER_LIMIT = 200
+
+
+def raise_flag(
+    session: Session,
+    escalation_id: int | None,
+    form: FlagForm,
+    customer: str,
+    *,
+    actor: str,
+    now: datetime,
+    threshold_hours: float,
+) -> dict[str, str]:
+    """The flag form's one use case: a flag on the escalation it names, or, naming none, on
+    the customer alone. Returns what is wrong with the form by field (nothing raised)."""
+    if escalation_id:
+        return flags.raise_from_form(
+            session, escalation_id, form, actor=actor, now=now, threshold_hours=threshold_hours
+        )
+    return raise_from_form(
+        session, form, customer, actor=actor, now=now, threshold_hours=threshold_hours
+    )
 
 
 def raise_from_form(

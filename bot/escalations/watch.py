@@ -7,6 +7,7 @@ thread, and the cadence gives it no prompts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from blocks import watch as watch_views
+from blocks.modal_state import ModalState
 from bot.domain import (
     STAKEHOLDER_ROLES,
     EventKind,
@@ -43,30 +45,28 @@ class EscalateWatchForm:
     path_to_green: str | None = None
 
 
-def parse_escalate_form(values: dict[str, Any]) -> tuple[EscalateWatchForm | None, dict[str, str]]:
+def parse_escalate_form(
+    values: ModalState | Mapping[str, Any],
+) -> tuple[EscalateWatchForm | None, dict[str, str]]:
     """The escalate-a-watch modal's answers, or errors by field."""
-
-    def value(name: str) -> dict[str, Any]:
-        found: dict[str, Any] = values.get(name, {}).get(name, {})
-        return found
-
+    state = ModalState.wrap(values)
     errors: dict[str, str] = {}
-    chosen = (value("severity").get("selected_option") or {}).get("value")
+    chosen = state.option("severity")
     severity = Severity(chosen) if chosen in (Severity.SEV1.value, Severity.SEV2.value) else None
     if severity is None:
         errors["severity"] = "Choose Sev 1 or Sev 2."
-    level_value = (value("level").get("selected_option") or {}).get("value")
+    level_value = state.option("level")
     level = Level(level_value) if level_value in {lvl.value for lvl in Level} else None
     if severity is Severity.SEV1 and level is None:
         errors["level"] = "A Sev 1 needs a level: Critical, High or Medium."
-    triggers = [option["value"] for option in value("triggers").get("selected_options") or []]
+    triggers = state.options("triggers")
     if not triggers:
         errors["triggers"] = "Choose at least one trigger: it is why this is escalated."
     elif severity is not None:
         allowed = {t.code for t in triggers_for(severity)}
         if wrong := [code for code in triggers if code not in allowed]:
             errors["triggers"] = f"Not a {severity.short} trigger: {', '.join(wrong)}."
-    path = (value("path_to_green").get("value") or "").strip() or None
+    path = state.text("path_to_green")
     if path and len(path) > TEXT_LIMITS[OpenField.PATH_TO_GREEN]:
         errors["path_to_green"] = f"At most {TEXT_LIMITS[OpenField.PATH_TO_GREEN]} characters."
     elif severity is Severity.SEV2 and not path:

@@ -14,7 +14,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Engine, func, or_, select, text
 
-SlackMode = Literal["starting", "offline", "http", "socket"]
+SlackMode = Literal["starting", "offline", "http", "socket", "sandbox"]
 
 # A scheduler that has not ticked for this many of its ticks (and at least STALL_FLOOR) is
 # reported stalled: its thread died or its job is stuck.

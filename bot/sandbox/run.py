@@ -30,6 +30,7 @@ from bot.db import make_engine, make_session_factory, upgrade_to_head
 from bot.delivery.gateway import SlackGateway, make_client
 from bot.delivery.workers import DeliveryWorkers
 from bot.membership import ensure_memberships
+from bot.operations.health import HealthState
 from bot.runtime import Services
 from bot.sandbox import page
 from bot.sandbox.roster import Roster
@@ -129,7 +130,8 @@ class Sandbox:
         services.wake = workers.wake
         workers.start()
         ensure_memberships(services)
-        bot_wsgi = make_wsgi_app(engine, app)
+        # Slack's side is this process's own stand-in, not Slack over HTTP: say so.
+        bot_wsgi = make_wsgi_app(engine, app, health=HealthState(slack_mode="sandbox"))
         sandbox = cls(
             roster=roster,
             workspace=workspace,

@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from bot.delivery.gateway import SlackProblem
 from bot.escalations.closure import Conflict
@@ -44,7 +44,12 @@ def answer_refusals(services: Services, app: App) -> None:
     a listener just lets `NotAllowed`, a lost race or Slack's refusal propagate."""
 
     @app.error
-    def tell_the_person(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    def tell_the_person(
+        error: Exception,
+        body: dict[str, Any],
+        response: BoltResponse | None,
+        logger: logging.Logger,
+    ) -> None:
         if isinstance(error, NotAllowed | Conflict | EscalationNotFound):
             tell(services, body, str(error))
         elif isinstance(error, SlackProblem):
@@ -52,6 +57,12 @@ def answer_refusals(services: Services, app: App) -> None:
             tell(services, body, f":warning: {error.plain_words}")
         else:
             logger.exception("listener failed", exc_info=error)
+            return
+        if response is not None:
+            # Refused before the ack (by listener middleware, see escalation_context): the
+            # person has been told, so Slack gets a plain 200, not a failure shown on the
+            # button. After the ack there is no response left to answer: nothing changes.
+            response.status, response.body = 200, ""
 
 
 def build_app(

@@ -8,70 +8,65 @@ import time
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import closure as closure_views
 from blocks import escalation as views
 from blocks import portfolio as portfolio_views
+from blocks.modal_state import ModalState
 from bot import people
 from bot.escalations import closure, service
 from bot.escalations.permissions import NotAllowed
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import send_export, tell
 
 
-def _field(values: dict[str, Any], name: str) -> dict[str, Any]:
-    found: dict[str, Any] = values.get(name, {}).get(name, {})
-    return found
-
-
-def _text(values: dict[str, Any], name: str) -> str | None:
-    return (_field(values, name).get("value") or "").strip() or None
-
-
-def closure_form(values: dict[str, Any]) -> closure.ClosureForm:
+def closure_form(state: ModalState) -> closure.ClosureForm:
     """What the resolve modal holds, as typed."""
-    signoff = (_field(values, "signoff").get("selected_option") or {}).get("value")
-    signed_on = _field(values, "signoff_on").get("selected_date")
-    checks = {o["value"] for o in _field(values, "checks").get("selected_options") or []}
+    signoff = state.option("signoff")
+    checks = set(state.options("checks"))
     return closure.ClosureForm(
-        resolution=_text(values, "resolution") or "",
+        resolution=state.text("resolution") or "",
         signoff={"yes": True, "no": False}.get(signoff or ""),
-        signoff_on=date.fromisoformat(signed_on) if signoff == "yes" and signed_on else None,
-        no_signoff_reason=_text(values, "no_signoff_reason") if signoff == "no" else None,
-        retro_link=_text(values, "retro_link"),
-        improvements=_text(values, "improvements"),
+        signoff_on=state.day("signoff_on") if signoff == "yes" else None,
+        no_signoff_reason=state.text("no_signoff_reason") if signoff == "no" else None,
+        retro_link=state.text("retro_link"),
+        improvements=state.text("improvements"),
         financials_reconciled="financials" in checks,
         artifacts_updated="artifacts" in checks,
     )
 
 
 def register(app: App, services: Services) -> None:
+    named = escalation_named(services)
     settings = services.settings
 
     def today_for(user: str) -> date:
         return services.clock.now().astimezone(people.timezone_of(services, user)).date()
 
-    @app.action(views.RESOLVE)
-    def resolve_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.RESOLVE, middleware=[named])
+    def resolve_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         user = body["user"]["id"]
         with services.sessions() as session:
-            escalation = closure.resolvable(session, int(action["value"]), user, settings)
+            escalation = closure.resolvable(session, named_escalation(context), user, settings)
             view = closure_views.resolve_modal(escalation, today_for(user))
         show_modal(services, body, view)
 
-    @app.view(closure_views.RESOLVE_CALLBACK)
-    def resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(closure_views.RESOLVE_CALLBACK, middleware=[named])
+    def resolve_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         actor, metadata = body["user"]["id"], json.loads(view["private_metadata"])
         try:
             with services.sessions.begin() as session:
                 errors = closure.close(
                     session,
-                    metadata["escalation_id"],
+                    named_escalation(context),
                     metadata["version"],
-                    closure_form(view["state"]["values"]),
+                    closure_form(ModalState.of(view)),
                     actor=actor,
                     now=services.clock.now(),
                     today=today_for(actor),
@@ -85,13 +80,13 @@ def register(app: App, services: Services) -> None:
         ack()
         services.wake()
 
-    @app.action(views.REOPEN)
-    def reopen_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.REOPEN, middleware=[named])
+    def reopen_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions.begin() as session:
             closure.reopen(
                 session,
-                int(action["value"]),
+                named_escalation(context),
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=settings,
@@ -118,10 +113,12 @@ def register(app: App, services: Services) -> None:
             view = modal(find(session, int(escalation_id), user, settings))
         show_modal(services, body, view)
 
-    @app.view(closure_views.REASSIGN_CALLBACK)
-    def reassign_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(closure_views.REASSIGN_CALLBACK, middleware=[named])
+    def reassign_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         actor, metadata = body["user"]["id"], json.loads(view["private_metadata"])
-        new_dri: str | None = _field(view["state"]["values"], "dri").get("selected_user")
+        new_dri = ModalState.of(view).user("dri")
         if not new_dri:
             ack(response_action="errors", errors={"dri": "Choose the new DRI."})
             return
@@ -137,7 +134,7 @@ def register(app: App, services: Services) -> None:
             "dri",
             lambda session: closure.reassign_dri(
                 session,
-                metadata["escalation_id"],
+                named_escalation(context),
                 metadata["version"],
                 new_dri,
                 actor=actor,
@@ -146,10 +143,12 @@ def register(app: App, services: Services) -> None:
             ),
         )
 
-    @app.view(closure_views.DOWNGRADE_CALLBACK)
-    def downgrade_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(closure_views.DOWNGRADE_CALLBACK, middleware=[named])
+    def downgrade_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         metadata = json.loads(view["private_metadata"])
-        reason = _text(view["state"]["values"], "reason")
+        reason = ModalState.of(view).text("reason")
         if not reason:
             ack(response_action="errors", errors={"reason": "Say why."})
             return
@@ -159,7 +158,7 @@ def register(app: App, services: Services) -> None:
             "reason",
             lambda session: closure.downgrade_to_sev2(
                 session,
-                metadata["escalation_id"],
+                named_escalation(context),
                 metadata["version"],
                 actor=body["user"]["id"],
                 now=services.clock.now(),
@@ -168,23 +167,25 @@ def register(app: App, services: Services) -> None:
             ),
         )
 
-    @app.action(closure_views.RETRO_CALLBACK)
-    def retro_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(closure_views.RETRO_CALLBACK, middleware=[named])
+    def retro_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions() as session:
-            view = closure_views.retro_modal(service.load(session, int(action["value"])))
+            view = closure_views.retro_modal(service.load(session, named_escalation(context)))
         show_modal(services, body, view)
 
-    @app.view(closure_views.RETRO_CALLBACK)
-    def retro_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(closure_views.RETRO_CALLBACK, middleware=[named])
+    def retro_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         save_submission(
             services,
             ack,
             "retro_link",
             lambda session: closure.link_retro(
                 session,
-                json.loads(view["private_metadata"])["escalation_id"],
-                _text(view["state"]["values"], "retro_link") or "",
+                named_escalation(context),
+                ModalState.of(view).text("retro_link") or "",
                 actor=body["user"]["id"],
                 now=services.clock.now(),
             ),

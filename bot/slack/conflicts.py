@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks import conflicts as views
+from blocks.modal_state import ModalState
 from bot.escalations import conflicts
 from bot.runtime import Services
 from bot.slack.modals import save_submission, show_modal
@@ -19,7 +20,7 @@ def register(app: App, services: Services) -> None:
     @app.view(views.CONFLICT_CALLBACK)
     def conflict_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         raiser = body["user"]["id"]
-        form, errors = conflicts.parse_conflict_form(view["state"]["values"], raiser=raiser)
+        form, errors = conflicts.parse_conflict_form(ModalState.of(view), raiser=raiser)
         if form is None:
             ack(response_action="errors", errors=errors)
             return
@@ -44,7 +45,7 @@ def register(app: App, services: Services) -> None:
 
     @app.view(views.RESOLVE_CONFLICT_CALLBACK)
     def resolve_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        note = view["state"]["values"].get("note", {}).get("note", {}).get("value") or ""
+        note = ModalState.of(view).typed("note")
         if not note.strip():
             ack(response_action="errors", errors={"note": "Say how it was resolved."})
             return

@@ -7,57 +7,58 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import customer as customer_views
 from blocks import escalation as views
+from blocks.button_values import attempt_click, outcome_click
+from blocks.modal_state import ModalState
 from bot import people
-from bot.domain import AttemptKind, SalesOpsOutcome, WaitKind
+from bot.domain import SalesOpsOutcome, WaitKind
 from bot.escalations import customer, service
 from bot.models import CustomerWait
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import send_export, tell
 
 
-def _selected(values: dict[str, Any], name: str, key: str) -> Any:
-    return values.get(name, {}).get(name, {}).get(key)
-
-
 def register(app: App, services: Services) -> None:
+    named = escalation_named(services)
     settings = services.settings
 
     def today() -> date:
         return services.clock.now().astimezone(settings.timezone).date()
 
-    @app.action(views.WAITING_ON_CUSTOMER)
-    def waiting_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.WAITING_ON_CUSTOMER, middleware=[named])
+    def waiting_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions() as session:
-            escalation = service.load(session, int(action["value"]))
+            escalation = service.load(session, named_escalation(context))
             view = customer_views.wait_modal(escalation, today())
         show_modal(services, body, view)
 
-    @app.view(customer_views.WAIT_CALLBACK)
-    def waiting_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values, actor = view["state"]["values"], body["user"]["id"]
-        asked = (_selected(values, "asked", "value") or "").strip()
+    @app.view(customer_views.WAIT_CALLBACK, middleware=[named])
+    def waiting_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        state, actor = ModalState.of(view), body["user"]["id"]
+        asked = state.text("asked")
         if not asked:
             ack(response_action="errors", errors={"asked": "Say what the customer owes us."})
             return
-        kind = (_selected(values, "kind", "selected_option") or {}).get("value", "request")
-        asked_on = _selected(values, "asked_on", "selected_date")
+        kind = state.option("kind") or "request"
         save_submission(
             services,
             ack,
             "asked_on",
             lambda session: customer.wait_on_customer(
                 session,
-                json.loads(view["private_metadata"])["escalation_id"],
+                named_escalation(context),
                 kind=WaitKind(kind),
                 asked=asked,
-                how=(_selected(values, "how", "selected_option") or {}).get("value"),
-                asked_on=date.fromisoformat(asked_on) if asked_on else None,
+                how=state.option("how"),
+                asked_on=state.day("asked_on"),
                 asked_tz=people.timezone_of(services, actor),
                 actor=actor,
                 now=services.clock.now(),
@@ -92,14 +93,12 @@ def register(app: App, services: Services) -> None:
     @app.view(customer_views.OOO_CALLBACK)
     def ooo_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         actor = body["user"]["id"]
-        until = _selected(view["state"]["values"], "until", "selected_date")
+        until = ModalState.of(view).day("until")
         if not until:
             ack(response_action="errors", errors={"until": "Pick the day they are back."})
             return
         # Back at the start of that day where the person recording it is.
-        back = datetime.combine(
-            date.fromisoformat(until), time(0, 0), people.timezone_of(services, actor)
-        )
+        back = datetime.combine(until, time(0, 0), people.timezone_of(services, actor))
         save_submission(
             services,
             ack,
@@ -116,19 +115,18 @@ def register(app: App, services: Services) -> None:
     @app.action(re.compile(f"^{customer_views.SALES_OPS_OUTCOME}:"))
     def sales_ops_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
-        outcome = SalesOpsOutcome(value["o"])
+        click = outcome_click(action["value"])
         with services.sessions() as session:
             escalation, wait = customer.outcome_form(
-                session, int(value["w"]), outcome, actor=body["user"]["id"], settings=settings
+                session, click.wait_id, click.outcome, actor=body["user"]["id"], settings=settings
             )
-            view = customer_views.sales_ops_modal(escalation, wait, outcome)
+            view = customer_views.sales_ops_modal(escalation, wait, click.outcome)
         show_modal(services, body, view)
 
     @app.view(customer_views.SALES_OPS_CALLBACK)
     def sales_ops_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        chosen = (_selected(values, "outcome", "selected_option") or {}).get("value")
+        state = ModalState.of(view)
+        chosen = state.option("outcome")
         if not chosen:
             ack(response_action="errors", errors={"outcome": "Choose the outcome."})
             return
@@ -144,27 +142,27 @@ def register(app: App, services: Services) -> None:
                 deciders=customer.OutcomeDeciders.from_settings(settings),
                 now=services.clock.now(),
                 settings=settings,
-                notes=(_selected(values, "notes", "value") or "").strip() or None,
+                notes=state.text("notes"),
             ),
         )
 
-    @app.action(customer_views.SALES_OPS_EXPORT)
-    def export_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(customer_views.SALES_OPS_EXPORT, middleware=[named])
+    def export_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        escalation_id = int(action["value"])
-        problem = send_export(services, body["user"]["id"], escalation_id)
-        done = f"I sent you ESC-{escalation_id} as Markdown in a DM."
+        named_id = named_escalation(context)
+        problem = send_export(services, body["user"]["id"], named_id)
+        done = f"I sent you ESC-{named_id} as Markdown in a DM."
         tell(services, body, f":warning: {problem}" if problem else done)
 
     @app.action(customer_views.CONFIRM_ATTEMPT)
     def attempt_confirmed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
+        click = attempt_click(action["value"])
         with services.sessions.begin() as session:
             attempt = customer.confirm_attempt(
                 session,
-                int(value["w"]),
-                AttemptKind(value["a"]),
+                click.wait_id,
+                click.attempt,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=settings,

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import SQLAlchemyError
 
 from blocks import escalation as views
+from blocks.modal_state import ModalState
 from blocks.open_modal import CALLBACK_ID, opened_modal
 from blocks.watch import watch_opened_modal
 from bot import people
@@ -43,7 +44,7 @@ def register(app: App, services: Services) -> None:
         metadata = json.loads(view.get("private_metadata") or "{}")
         form, errors = parse_open_form(
             Severity(metadata.get("severity", "sev1")),
-            view["state"]["values"],
+            ModalState.of(view),
             leadership_channel_id=_leadership_channel_id(services),
             check_user=lambda user_id: people.why_not_a_person(
                 services, user_id, deadline=looking_up_until

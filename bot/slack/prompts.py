@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import prompts as prompt_views
 from blocks import update as update_views
+from blocks.button_values import prompt_click
 from blocks.text import when
 from bot.cadence.engine import snooze
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import service, updates
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import open_update_form, show_modal
 
 log = logging.getLogger(__name__)
@@ -41,27 +42,29 @@ def _answered(services: Services, body: dict[str, Any], text: str) -> None:
 
 
 def register(app: App, services: Services) -> None:
+    named = escalation_named(services)
+
     @app.action(prompt_views.PROMPT_POST_UPDATE)
     def post_update(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
-        open_update_form(services, body, value["e"], origin=value["k"])
+        click = prompt_click(action["value"])
+        open_update_form(services, body, click.escalation_id, origin=click.kind)
 
-    @app.action(prompt_views.PROMPT_CHECK_IN)
-    def check_in(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(prompt_views.PROMPT_CHECK_IN, middleware=[named])
+    def check_in(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions() as session:
-            escalation = service.load(session, json.loads(action["value"])["e"])
+            escalation = service.load(session, named_escalation(context))
             view = update_views.check_in_modal(escalation)
         show_modal(services, body, view)
 
-    @app.action(prompt_views.PROMPT_NOTHING_NEW)
-    def nothing_new(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(prompt_views.PROMPT_NOTHING_NEW, middleware=[named])
+    def nothing_new(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions.begin() as session:
             updates.nothing_new(
                 session,
-                json.loads(action["value"])["e"],
+                named_escalation(context),
                 author=body["user"]["id"],
                 now=services.clock.now(),
             )
@@ -71,7 +74,7 @@ def register(app: App, services: Services) -> None:
     @app.action(prompt_views.PROMPT_SNOOZE)
     def snoozed(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
-        if snooze(services, value["e"], value["k"], value["s"], SNOOZE_FOR):
+        click = prompt_click(action["value"])
+        if snooze(services, click.escalation_id, click.kind, click.slot, SNOOZE_FOR):
             again = services.clock.now() + SNOOZE_FOR
             _answered(services, body, f":zzz: Snoozed; I'll ask again at {when(again, '{time}')}.")

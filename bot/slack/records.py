@@ -9,17 +9,20 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.views import View
 
 from blocks import escalation as views
 from blocks import prompts as prompt_views
 from blocks import records as record_views
 from blocks import tracking_notes
+from blocks.button_values import trigger_click
+from blocks.modal_state import ModalState
 from bot.delivery.gateway import SlackProblem
 from bot.domain import ChangeOrderStatus, RecordKind
 from bot.escalations import blockers, records, requirements, service
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import save_submission, show_modal
 from bot.slack.replies import tell
 
@@ -46,33 +49,39 @@ def _refresh_detail(services: Services, view_id: str | None, escalation_id: int)
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(views.DETAILS)
-    def details_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        show_modal(services, body, detail(services, int(action["value"])))
+    named = escalation_named(services)
 
-    @app.action(re.compile(f"^{record_views.ADD_RECORD_PREFIX}"))
-    def add_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.DETAILS, middleware=[named])
+    def details_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        show_modal(services, body, detail(services, named_escalation(context)))
+
+    @app.action(re.compile(f"^{record_views.ADD_RECORD_PREFIX}"), middleware=[named])
+    def add_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         kind = RecordKind(action["action_id"].removeprefix(record_views.ADD_RECORD_PREFIX))
-        escalation_id = int(action["value"])
+        named_id = named_escalation(context)
         with services.sessions() as session:
             view = record_views.record_modal(
                 kind,
-                service.load(session, escalation_id),
-                milestones=records.milestones_for_tasks(session, escalation_id)
+                service.load(session, named_id),
+                milestones=records.milestones_for_tasks(session, named_id)
                 if kind is RecordKind.TASK
-                else records.tracking(session, escalation_id).milestones,
+                else records.tracking(session, named_id).milestones,
                 today=services.clock.now().astimezone(services.settings.timezone).date(),
                 parent_view_id=(body.get("view") or {}).get("id"),
             )
         show_modal(services, body, view, push=True)
 
-    @app.view(record_views.RECORD_CALLBACK)
-    def record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(record_views.RECORD_CALLBACK, middleware=[named])
+    def record_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         metadata = json.loads(view["private_metadata"])
         kind = RecordKind(metadata["kind"])
-        values, errors = records.parse_record(kind, view["state"]["values"])
+        values, errors = records.parse_record(kind, ModalState.of(view))
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -80,7 +89,7 @@ def register(app: App, services: Services) -> None:
             with services.sessions.begin() as session:
                 records.add_record(
                     session,
-                    metadata["escalation_id"],
+                    named_escalation(context),
                     kind,
                     values,
                     actor=body["user"]["id"],
@@ -92,7 +101,7 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         services.wake()
-        _refresh_detail(services, metadata.get("parent_view_id"), metadata["escalation_id"])
+        _refresh_detail(services, metadata.get("parent_view_id"), named_escalation(context))
 
     @app.action(re.compile(f"^{record_views.TASK_DONE_PREFIX}"))
     def task_ticked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -129,10 +138,12 @@ def register(app: App, services: Services) -> None:
             )
         show_modal(services, body, view, push=True)
 
-    @app.view(record_views.RESOLVE_BLOCKER_CALLBACK)
-    def blocker_resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(record_views.RESOLVE_BLOCKER_CALLBACK, middleware=[named])
+    def blocker_resolved(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         metadata = json.loads(view["private_metadata"])
-        how = (view["state"]["values"].get("how", {}).get("how", {}).get("value") or "").strip()
+        how = ModalState.of(view).text("how")
         if not how:
             ack(response_action="errors", errors={"how": "Say how it was resolved."})
             return
@@ -142,14 +153,14 @@ def register(app: App, services: Services) -> None:
             "how",
             lambda session: blockers.resolve_blocker(
                 session,
-                metadata["escalation_id"],
+                named_escalation(context),
                 metadata["blocker_id"],
                 how,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
             ),
         ):
-            _refresh_detail(services, metadata.get("parent_view_id"), metadata["escalation_id"])
+            _refresh_detail(services, metadata.get("parent_view_id"), named_escalation(context))
 
     @app.action(record_views.VALIDATE_REQUIREMENT)
     def requirement_picked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -165,22 +176,21 @@ def register(app: App, services: Services) -> None:
             )
         show_modal(services, body, view, push=True)
 
-    @app.view(record_views.VALIDATE_CALLBACK)
-    def requirement_validated(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    @app.view(record_views.VALIDATE_CALLBACK, middleware=[named])
+    def requirement_validated(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         metadata = json.loads(view["private_metadata"])
-        values = view["state"]["values"]
-        ticked = {
-            int(option["value"])
-            for option in values.get("checks", {}).get("checks", {}).get("selected_options") or []
-        }
-        sign_off = bool(values.get("sign_off", {}).get("sign_off", {}).get("selected_options"))
+        state = ModalState.of(view)
+        ticked = {int(value) for value in state.options("checks")}
+        sign_off = bool(state.options("sign_off"))
         if save_submission(
             services,
             ack,
             "sign_off" if sign_off else "checks",
             lambda session: requirements.validate_requirement(
                 session,
-                metadata["escalation_id"],
+                named_escalation(context),
                 metadata["requirement_id"],
                 ticked,
                 sign_off=sign_off,
@@ -188,7 +198,7 @@ def register(app: App, services: Services) -> None:
                 now=services.clock.now(),
             ),
         ):
-            _refresh_detail(services, metadata.get("parent_view_id"), metadata["escalation_id"])
+            _refresh_detail(services, metadata.get("parent_view_id"), named_escalation(context))
 
     @app.action(record_views.DECIDE_CHANGE_ORDER)
     def change_order_decided(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -208,14 +218,13 @@ def register(app: App, services: Services) -> None:
         services.wake()
         _refresh_detail(services, parent_of(body), escalation_id)
 
-    @app.action(prompt_views.PROMPT_IMPACTS)
-    def impacts_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(prompt_views.PROMPT_IMPACTS, middleware=[named])
+    def impacts_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        escalation_id = json.loads(action["value"])["e"]
         with services.sessions() as session:
             view = record_views.record_modal(
                 RecordKind.RESOURCE_IMPACT,
-                service.load(session, escalation_id),
+                service.load(session, named_escalation(context)),
                 milestones=[],
                 today=services.clock.now().astimezone(services.settings.timezone).date(),
             )
@@ -224,12 +233,12 @@ def register(app: App, services: Services) -> None:
     @app.action(tracking_notes.ADD_SUGGESTED_TRIGGER)
     def trigger_accepted(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action["value"])
+        click = trigger_click(action["value"])
         with services.sessions.begin() as session:
             added = blockers.add_suggested_trigger(
                 session,
-                int(value["e"]),
-                value["t"],
+                click.escalation_id,
+                click.trigger,
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=services.settings,

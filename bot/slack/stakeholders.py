@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import stakeholders as views
 from bot.delivery.gateway import SlackProblem
 from bot.escalations import stakeholders
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,13 @@ def _swap_buttons(services: Services, body: dict[str, Any], blocks: list[dict[st
 
 
 def register(app: App, services: Services) -> None:
-    def follow_or_mute(body: dict[str, Any], action: dict[str, Any], following: bool) -> None:
+    named = escalation_named(services)
+
+    def follow_or_mute(body: dict[str, Any], context: BoltContext, following: bool) -> None:
         with services.sessions.begin() as session:
             escalation = stakeholders.set_following(
                 session,
-                int(action["value"]),
+                named_escalation(context),
                 body["user"]["id"],
                 following=following,
                 now=services.clock.now(),
@@ -43,23 +46,23 @@ def register(app: App, services: Services) -> None:
             blocks = [b.to_dict() for b in views.follow_choice_blocks(escalation, following)]
         _swap_buttons(services, body, blocks)
 
-    @app.action(views.FOLLOW)
-    def follow(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.FOLLOW, middleware=[named])
+    def follow(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        follow_or_mute(body, action, True)
+        follow_or_mute(body, context, True)
 
-    @app.action(views.MUTE)
-    def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.MUTE, middleware=[named])
+    def mute(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        follow_or_mute(body, action, False)
+        follow_or_mute(body, context, False)
 
-    @app.action(views.SYNC_HELD)
-    def sync_held(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(views.SYNC_HELD, middleware=[named])
+    def sync_held(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         with services.sessions.begin() as session:
             escalation = stakeholders.record_sync_held(
                 session,
-                int(action["value"]),
+                named_escalation(context),
                 actor=body["user"]["id"],
                 now=services.clock.now(),
                 settings=services.settings,

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from blocks import escalation as views
 from blocks import update as update_views
+from blocks.modal_state import ModalState
 from bot import handled_events
 from bot.domain import Health
 from bot.escalations import updates
 from bot.runtime import Services
+from bot.slack.escalation_context import escalation_named, named_escalation
 from bot.slack.modals import open_update_form, save_submission
 
 # Slack escapes these three in the text of a message it sends us; every builder escapes
 # them again, so what we store is what the person typed.
 SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
-
-
-def _value(values: dict[str, Any], name: str) -> dict[str, Any]:
-    found: dict[str, Any] = values.get(name, {}).get(name, {})
-    return found
-
-
-def _text(values: dict[str, Any], name: str) -> str | None:
-    return (_value(values, name).get("value") or "").strip() or None
 
 
 def as_typed(message_text: str) -> str:
@@ -36,39 +28,43 @@ def as_typed(message_text: str) -> str:
     return message_text
 
 
-def update_form(values: dict[str, Any]) -> tuple[updates.UpdateForm | None, dict[str, str]]:
+def update_form(state: ModalState) -> tuple[updates.UpdateForm | None, dict[str, str]]:
     """The update modal as typed, or what is missing by field."""
     errors = {}
-    summary = _text(values, "summary")
+    summary = state.text("summary")
     if summary is None:
         errors["summary"] = "Write a short summary of where things stand."
-    answered = (_value(values, "customer_communicated").get("selected_option") or {}).get("value")
+    answered = state.option("customer_communicated")
     if answered not in ("yes", "no"):
         errors["customer_communicated"] = "Say whether the customer heard from us today."
     if summary is None or errors:
         return None, errors
-    health = (_value(values, "health").get("selected_option") or {}).get("value")
+    health = state.option("health")
     return updates.UpdateForm(
         summary=summary,
         health=Health(health) if health in {h.value for h in Health} else None,
-        progress=_text(values, "progress"),
-        blockers=_text(values, "blockers"),
-        next_steps=_text(values, "next_steps"),
+        progress=state.text("progress"),
+        blockers=state.text("blockers"),
+        next_steps=state.text("next_steps"),
         customer_communicated=answered == "yes",
-        customer_message=_text(values, "customer_message"),
-        path_to_green=_text(values, "path_to_green"),
+        customer_message=state.text("customer_message"),
+        path_to_green=state.text("path_to_green"),
     ), {}
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(views.POST_UPDATE)
-    def post_update_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        open_update_form(services, body, int(action["value"]))
+    named = escalation_named(services)
 
-    @app.view(update_views.UPDATE_CALLBACK)
-    def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form, errors = update_form(view["state"]["values"])
+    @app.action(views.POST_UPDATE, middleware=[named])
+    def post_update_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        open_update_form(services, body, named_escalation(context))
+
+    @app.view(update_views.UPDATE_CALLBACK, middleware=[named])
+    def update_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        form, errors = update_form(ModalState.of(view))
         if form is None:
             ack(response_action="errors", errors=errors)
             return
@@ -78,7 +74,7 @@ def register(app: App, services: Services) -> None:
             "summary",
             lambda session: updates.post_update(
                 session,
-                int(json.loads(view.get("private_metadata") or "{}")["escalation_id"]),
+                named_escalation(context),
                 form,
                 author=body["user"]["id"],
                 now=services.clock.now(),
@@ -86,10 +82,12 @@ def register(app: App, services: Services) -> None:
             ),
         )
 
-    @app.view(update_views.CHECK_IN_CALLBACK)
-    def check_in_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        notes = _text(values, "notes")
+    @app.view(update_views.CHECK_IN_CALLBACK, middleware=[named])
+    def check_in_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        state = ModalState.of(view)
+        notes = state.text("notes")
         if notes is None:
             ack(response_action="errors", errors={"notes": "Note what was discussed."})
             return
@@ -97,9 +95,9 @@ def register(app: App, services: Services) -> None:
         with services.sessions.begin() as session:
             updates.log_check_in(
                 session,
-                int(json.loads(view.get("private_metadata") or "{}")["escalation_id"]),
+                named_escalation(context),
                 author=body["user"]["id"],
-                attendees=_value(values, "attendees").get("selected_users") or [],
+                attendees=state.users("attendees"),
                 notes=notes,
                 now=services.clock.now(),
             )
