@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.listener.custom_listener import CustomListener
 
 from bot.delivery.gateway import SlackProblem
 from bot.escalations.closure import Conflict
@@ -65,13 +67,51 @@ def answer_refusals(services: Services, app: App) -> None:
             response.status, response.body = 200, ""
 
 
+class _AckKeepingApp(App):
+    """Bolt's App, where an error raised after a listener's ack no longer costs that ack.
+
+    bolt-python (1.30, `ThreadListenerRunner`) hands a listener's exception to the error
+    handler and then sets the ack's response to the error's, which after an ack is None. The
+    request's thread, still polling for the ack every 10 ms, then sees none, waits out the
+    3 s and answers Slack 404: the person sees an error on top of our plain-words message.
+    Here an error after the ack goes to the same error handler and is not raised further.
+    """
+
+    def _register_listener(self, *args: Any, **kwargs: Any) -> Any:
+        registered = super()._register_listener(*args, **kwargs)
+        listener = self._listeners[-1]
+        if isinstance(listener, CustomListener):
+            wanted = list(listener.arg_names)
+            listener.ack_function = self._keeping_the_ack(listener.ack_function, wanted)
+            listener.arg_names = [*wanted, "request"] if "request" not in wanted else wanted
+        return registered
+
+    def _keeping_the_ack(
+        self, function: Callable[..., Any], wanted: list[str]
+    ) -> Callable[..., Any]:
+        def run(request: BoltRequest, **arguments: Any) -> Any:
+            if "request" in wanted:
+                arguments["request"] = request
+            try:
+                return function(**arguments)
+            except Exception as error:
+                if request.context.ack.response is None:
+                    raise  # not acked yet: Bolt's own path answers Slack with the handler
+                self.listener_runner.listener_error_handler.handle(
+                    error=error, request=request, response=None
+                )
+                return None
+
+        return run
+
+
 def build_app(
     services: Services, *, verify_token: bool = True, listener_executor: Executor | None = None
 ) -> App:
     settings = services.settings
     assert settings.slack_configured, "build_app needs Slack credentials"
     secret = settings.slack_signing_secret
-    app = App(
+    app = _AckKeepingApp(
         client=services.gateway.client,
         signing_secret=secret.get_secret_value() if secret else "",
         # Socket Mode without a signing secret: requests arrive over the authenticated
