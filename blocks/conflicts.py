@@ -1,4 +1,4 @@
-"""People conflicts (seed 002): the form, the private card and each step's messages.
+"""People conflicts with sales or CS: the form, the private card and each step's messages.
 
 Every message here is a DM to someone involved, a manager, the conflict executive or
 leadership: nothing about a conflict is ever posted in a channel.

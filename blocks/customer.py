@@ -439,7 +439,7 @@ def sales_contact_named_note(
 
 
 def psa_reset_text(escalation: Escalation, why: str) -> str:
-    """The DRI's prompt to put the PSA project back to work (seed 000's Sales Ops return)."""
+    """The DRI's prompt to put the PSA project back to work (once Sales Ops has the project back)."""
     return clip(
         f":arrows_counterclockwise: {escalation.key}: {why}. Please reset the PSA project: "
         "status reason *Active*, dependency *None*.",

@@ -122,7 +122,7 @@ class SalesOpsOutcome(StrEnum):
 
 
 class ConflictTeam(StrEnum):
-    """Whose team member an internal people conflict is with (seed 002)."""
+    """Whose team member an internal people conflict is with."""
 
     SALES = "sales"
     CS = "cs"
@@ -134,7 +134,8 @@ class ConflictTeam(StrEnum):
 
 
 class AttemptKind(StrEnum):
-    """The attempts to reach a silent customer the DRI confirms (seed 000 steps 4, 6 and 8)."""
+    """What the DRI confirms having done to reach a silent customer: the stalled notice, a
+    call, the final notice."""
 
     STALLED_NOTICE = "stalled_notice"
     CALLED = "called"

@@ -394,7 +394,7 @@ class UrgentFlag(Base):
 
 
 class PeopleConflict(Base):
-    """An internal issue with a sales or CS team member (seed 002): resolved directly first,
+    """An internal issue with a sales or CS team member: resolved directly first,
     then with each person's manager, then with the conflict executive. Private: only the
     people involved, their managers and leadership ever hear of it."""
 

@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     # Threads sending due Slack effects; Slack's per-channel limit (about 1 message a second)
     # makes more than a handful pointless.
     delivery_workers: int = Field(default=4, ge=1, le=32)
-    # People conflicts (seed 002): resolved directly first; unresolved after this many
+    # People conflicts: resolved directly first; unresolved after this many
     # business days each person's manager is told, and after as many more the executive.
     conflict_executive_user_id: str | None = None
     conflict_manager_days: int = Field(default=5, ge=1, le=60)

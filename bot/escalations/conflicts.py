@@ -1,4 +1,4 @@
-"""Use cases for people conflicts (seed 002): record privately, walk the path, resolve.
+"""Use cases for people conflicts with sales or CS: record privately, walk the path, resolve.
 
 A conflict is not an escalation: it has no thread and no channel. Everything the bot says
 about it is a DM to the people involved, their managers, the conflict executive or PS

@@ -132,7 +132,9 @@ def escalate_watch(
     escalation = escalatable(session, escalation_id, actor, settings)
     escalation.severity, escalation.level = form.severity, form.level
     if form.severity is Severity.SEV2:
-        escalation.health = Health.RED  # Sev 2 step 1: the portfolio status is Red
+        escalation.health = (
+            Health.RED
+        )  # a Sev 2 starts Red: that is what puts it on the portfolio call
     if form.path_to_green:
         escalation.path_to_green = form.path_to_green
     escalation.cadence_start, escalation.phase1_due_at = now, now + PHASE1_WINDOW

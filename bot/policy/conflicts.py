@@ -1,4 +1,4 @@
-"""People conflicts (seed 002): when each step of the path falls due. Pure."""
+"""People conflicts with sales or CS: when each step of the path falls due. Pure."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def next_step_at(clock: WaitClock, ladder_days: list[int], now: datetime) -> dat
 
 @dataclass(frozen=True)
 class StepPlan:
-    """What one ladder step does (seed 000, seed 002's two-week rungs)."""
+    """What one rung of the silent-customer ladder does (a notice, a call, a stall, a closure)."""
 
     # The stalled procedure: the escalation is marked stalled (dependency: customer).
     mark_stalled: bool = False
