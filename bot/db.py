@@ -9,10 +9,12 @@ imported when sessions are first made, after /healthz already answers (see bot/c
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
@@ -33,8 +35,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        on_disk = _is_file_database(engine)
+        on_disk = _is_file_url(make_url(url))
+        connect_args: dict[str, object] = {"check_same_thread": False, "timeout": 30}
+        if on_disk:
+            connect_args["factory"] = _writer_connection_class()
+        engine = create_engine(url, connect_args=connect_args)
+        if on_disk:
+            event.listen(engine, "before_cursor_execute", _take_writer_lock)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(
@@ -54,11 +61,77 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# -- SQLite: one writer at a time, queued in Python ---------------------------------------------
+# SQLite lets one connection write at a time; the others wait in its busy handler, which
+# sleeps in growing steps (up to 100 ms) and polls. With the delivery workers, the tick and
+# the listeners writing short transactions at once, those sleeps, not the work, set the
+# pace. So a connection takes a process-wide lock before its first write statement and
+# gives it back once its commit or rollback is done: a waiting writer starts the moment the
+# previous one finished. Other processes still meet SQLite's own lock, as before.
+_WRITE_VERBS = ("insert", "update", "delete", "replace")
+_WRITER_WAIT = 30.0  # as the busy timeout: past it, SQLite's own lock decides
+
+
+def _writer_connection_class() -> type[sqlite3.Connection]:
+    lock = threading.Lock()
+
+    class WriterQueuedConnection(sqlite3.Connection):
+        holds_writer_lock = False
+
+        def take_writer_lock(self) -> None:
+            if not self.holds_writer_lock and lock.acquire(timeout=_WRITER_WAIT):
+                self.holds_writer_lock = True
+
+        def _give_back(self) -> None:
+            if self.holds_writer_lock:
+                self.holds_writer_lock = False
+                lock.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._give_back()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._give_back()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._give_back()
+
+    return WriterQueuedConnection
+
+
+def _take_writer_lock(
+    connection: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    _context: object,
+    _executemany: bool,
+) -> None:
+    if statement.lstrip()[:7].lower().startswith(_WRITE_VERBS):
+        dbapi_connection = connection.connection.dbapi_connection
+        take = getattr(dbapi_connection, "take_writer_lock", None)
+        if take is not None:
+            take()
+
+
 def _is_file_database(engine: Engine) -> bool:
     """True for a SQLite file; False for the in-memory kinds, where WAL means nothing."""
-    database = engine.url.database or ""
+    return _is_file_url(engine.url)
+
+
+def _is_file_url(url: URL) -> bool:
+    database = url.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    return not memory and engine.url.query.get("mode") != "memory"
+    return not memory and url.query.get("mode") != "memory"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
