@@ -44,6 +44,7 @@ PER_DRI = 5
 # After the last expected DM arrived, the workers keep running this long (not timed) so a
 # late duplicate would still be seen.
 SETTLE_SECONDS = 2.0
+SETTINGS: dict[str, object] = {}  # overrides of the bot settings, for experiments
 KEY = re.compile(r"\bESC-(\d+)\b")
 PART = re.compile(r"Check-ins \((\d+) of \d+\)")
 
@@ -134,6 +135,59 @@ class Arrivals:
         return self.received
 
 
+def bare_sender_seconds(expected: Expected, threads: int = 4) -> float:
+    """The same DMs posted by the simplest sender that keeps to the limits, in this run and
+    on this machine, against a fresh stand-in: `threads` threads, first message of every
+    channel first, a 429 waited out for its Retry-After. What the machine allows at the
+    moment, next to the minimum the limits allow."""
+    import queue
+    import threading
+
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from bench.apps import BOT_TOKEN
+
+    by_channel: dict[str, list[tuple[str, int]]] = {}
+    for user, what in sorted(expected.all):
+        by_channel.setdefault(user, []).append((user, what))
+    ordered = [
+        items[round_]
+        for round_ in range(max(len(items) for items in by_channel.values()))
+        for items in by_channel.values()
+        if round_ < len(items)
+    ]
+    with RateLimitedStandIn() as standin:
+        for user in by_channel:
+            standin.add_user(user, user.lower(), tz=ZONE)
+        work: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
+        for item in ordered:
+            work.put(item)
+
+        def send() -> None:
+            client = WebClient(token=BOT_TOKEN, base_url=standin.base_url)
+            while True:
+                try:
+                    user, what = work.get_nowait()
+                except queue.Empty:
+                    return
+                text = f"Check-ins ({-what} of 9)" if what < 0 else f"Morning review: ESC-{what}"
+                while True:
+                    try:
+                        client.chat_postMessage(channel=user, text=text)
+                        break
+                    except SlackApiError as error:
+                        time.sleep(float(error.response.headers.get("Retry-After", 1)))
+
+        started = time.perf_counter()
+        senders = [threading.Thread(target=send) for _ in range(threads)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        return time.perf_counter() - started
+
+
 def measure_size(count: int) -> Row:
     from bot.cli import build_services
     from bot.db import make_engine
@@ -154,7 +208,7 @@ def measure_size(count: int) -> Row:
             standin.add_user(user, user.lower(), tz=ZONE)
         minimum = minimum_seconds(expected.per_channel())
         bound = max(60.0, 5 * minimum + 30)
-        settings = bot_settings(standin.base_url, url)
+        settings = bot_settings(standin.base_url, url, **SETTINGS)
         services = dataclasses.replace(
             build_services(settings, engine), clock=RunningClock(MORNING_IN_NEW_YORK)
         )
@@ -173,18 +227,20 @@ def measure_size(count: int) -> Row:
         lost = len(expected.all - set(received))
         others = sum(n for (_, what), n in received.items() if what == 0)
         total = len(expected.all)
-        return Row(
-            f"{total:,} DMs due at once, Slack limits",
-            f"{wall:.1f} s",
-            f"{minimum:.1f} s minimum",
-            f"{wall / minimum:.2f}x" if minimum else "",
-            "<= 1.1x, 0 dup, 0 lost",
-            f"duplicates {duplicates}, lost {lost}, 429s {standin.refused}; "
-            f"{len(expected.prompts)} prompts ({count // PER_DRI} DRIs x {PER_DRI}) + "
-            f"{len(expected.digests)} check-in digest messages"
-            + (f", {others} other DMs" if others else "")
-            + f", bound {bound:.0f} s",
-        )
+    bare = bare_sender_seconds(expected)
+    return Row(
+        f"{total:,} DMs due at once, Slack limits",
+        f"{wall:.1f} s",
+        f"{minimum:.1f} s minimum",
+        f"{wall / minimum:.2f}x" if minimum else "",
+        "<= 1.1x, 0 dup, 0 lost",
+        f"bare sender {bare:.1f} s ({bare / minimum:.2f}x) in the same run; "
+        f"duplicates {duplicates}, lost {lost}, 429s {standin.refused}; "
+        f"{len(expected.prompts)} prompts ({count // PER_DRI} DRIs x {PER_DRI}) + "
+        f"{len(expected.digests)} check-in digest messages"
+        + (f", {others} other DMs" if others else "")
+        + f", bound {bound:.0f} s",
+    )
 
 
 def measure(quick: bool) -> list[Row]:

@@ -350,15 +350,18 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     written = 0
     # The first batches are small, so delivery starts within a few milliseconds when a
     # morning brings a thousand prompts at once; then `batch` at a time.
-    size = min(batch, FIRST_BATCH)
-    for _ in range(max_batches):
+    # At most `batch * max_batches` escalations a tick, however the batches are cut.
+    budget = batch * max_batches
+    size = min(batch, FIRST_BATCH, budget)
+    while size > 0:
         looked_at, new_rows = _plan_batch(services, size)
         written += new_rows
+        budget -= size
         if new_rows:
             services.wake()  # deliver this batch while the next one is planned
         if looked_at < size:
             break
-        size = min(batch, size * 2)
+        size = min(batch, size * 2, budget)
     # Last, as before: on a tie in due_at the ledger delivers in the order rows were written.
     return written + (1 if schedule_portfolio_agenda(services) else 0)
 
