@@ -181,3 +181,38 @@ def test_a_long_digest_is_split_within_slack_limits_and_escapes_what_people_type
         assert all(len(b["text"]["text"]) <= 3000 for b in payload)
     # Every check-in is listed exactly once across the messages, soonest first.
     assert listed == list(range(1, 101))
+
+
+def test_a_digest_waits_while_another_of_the_day_is_being_sent(harness: BotHarness) -> None:
+    from bot.delivery import ledger
+    from bot.delivery.runner import deliver
+    from bot.scheduler import REGISTRY
+
+    world = harness.world
+    harness.clock.set(local(0, 8, 0))
+    opened(harness)
+    walk(harness, local(0, 9, 0))  # the day's digests went out, listing ESC-1
+    now = harness.clock.now()
+    kind = DeliveryKind.CHECK_IN_DIGEST
+    with harness.services.sessions.begin() as session:
+        for slot in ("2026-11-23:98", "2026-11-23:99"):
+            ledger.schedule(session, subject=world.director, kind=kind, slot=slot, due_at=now)
+        ids = dict(
+            session.execute(
+                select(Delivery.slot, Delivery.id).where(Delivery.slot.like("2026-11-23:9%"))
+            ).all()
+        )
+        # Another process is sending the first one right now.
+        assert ledger.claim(session, ids["2026-11-23:98"], worker="elsewhere", now=now)
+    since = len(harness.standin.calls)
+    outcome = deliver(harness.services, ids["2026-11-23:99"], REGISTRY)
+    assert outcome is not None and not outcome.complete
+    assert digests_since(harness, since) == []
+    with harness.services.sessions.begin() as session:
+        ledger.finish(session, ids["2026-11-23:98"], now=now)
+    # Retried once the other is done: ESC-1 was in the morning's digest, so nothing is sent.
+    walk(harness, local(0, 9, 30))
+    assert digests_since(harness, since) == []
+    with harness.services.sessions() as session:
+        row = session.get(Delivery, ids["2026-11-23:99"])
+        assert row is not None and row.status == "done"

@@ -85,6 +85,12 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
     settings = CadenceSettings.from_settings(services.settings)
     now = services.clock.now()
     with services.sessions() as session:
+        if ledger.others_in_flight(
+            session, subject=user, kind=DeliveryKind.CHECK_IN_DIGEST, slot=day, besides=job.id
+        ):
+            # Another of the day's digests is being sent: once it is recorded, this one
+            # leaves out what it listed.
+            return Outcome.failed("another check-in digest of the day is being sent")
         candidates = _digest_candidates(session, user)
         listed_before = {
             (int(escalation_id), slot)

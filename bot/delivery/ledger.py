@@ -175,6 +175,24 @@ def remember(session: Session, delivery_id: int, payload: dict[str, Any]) -> Non
     )
 
 
+def others_in_flight(session: Session, *, subject: str, kind: str, slot: str, besides: int) -> bool:
+    """Whether another (subject, kind) row of `slot` or its sequels is claimed right now."""
+    return (
+        session.scalar(
+            select(Delivery.id)
+            .where(
+                Delivery.subject == subject,
+                Delivery.kind == str(kind),
+                Delivery.status == DeliveryStatus.CLAIMED,
+                Delivery.id != besides,
+                or_(Delivery.slot == slot, Delivery.slot.startswith(f"{slot}:", autoescape=True)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def delivered_payloads(
     session: Session, *, subject: str, kind: str, slot: str
 ) -> list[dict[str, Any]]:
