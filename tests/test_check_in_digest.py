@@ -29,9 +29,9 @@ TICK = timedelta(minutes=15)
 DIGEST = "Check-ins"
 
 
-def local(day: int, hour: int, minute: int = 0) -> datetime:
+def local(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     """Day 0 is Monday 2026-11-23, in Los Angeles (the DRIs' zone)."""
-    return datetime(2026, 11, 23 + day, hour, minute, tzinfo=LA)
+    return datetime(2026, 11, 23 + day, hour, minute, second, tzinfo=LA)
 
 
 def walk(harness: BotHarness, until: datetime) -> None:
@@ -216,3 +216,35 @@ def test_a_digest_waits_while_another_of_the_day_is_being_sent(harness: BotHarne
     with harness.services.sessions() as session:
         row = session.get(Delivery, ids["2026-11-23:99"])
         assert row is not None and row.status == "done"
+
+
+def test_a_retried_digest_says_what_its_first_attempt_listed_and_a_newer_check_in_follows(
+    harness: BotHarness,
+) -> None:
+    from bot.delivery.runner import deliver
+    from bot.scheduler import REGISTRY, plan
+
+    world = harness.world
+    harness.clock.set(local(0, 8, 0))
+    opened(harness)
+    harness.clock.set(local(0, 9, 0))
+    plan(harness.services)  # the day's digests are queued, not sent yet
+    with harness.services.sessions() as session:
+        director_row = session.scalars(
+            select(Delivery.id).where(
+                Delivery.kind == DeliveryKind.CHECK_IN_DIGEST, Delivery.subject == world.director
+            )
+        ).one()
+    with slack_refusing(harness.standin, "chat.postMessage"):
+        outcome = deliver(harness.services, director_row, REGISTRY)
+    assert outcome is not None and not outcome.complete  # tried, listing ESC-1
+    harness.clock.set(local(0, 9, 0, 30))  # before the retry (a minute after the refusal)
+    since = len(harness.standin.calls)
+    opened(harness, customer="Globex")  # announced while the director's digest waits
+    walk(harness, local(0, 10, 30))
+    director = [text for user, text in digests_since(harness, since) if user == world.director]
+    # The retry says exactly what its first attempt listed; ESC-2 comes in a DM of its own.
+    assert len(director) == 2, (director, digests_since(harness, 0))
+    assert any("ESC-1 at" in t and "ESC-2" not in t for t in director)
+    assert any("ESC-2 at" in t and "ESC-1" not in t for t in director)
+    assert daily_checkins_done(harness, 1) and daily_checkins_done(harness, 2)

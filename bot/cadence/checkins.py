@@ -11,6 +11,7 @@ scheduled" is ticked when the first digest listing the escalation was delivered.
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from blocks import stakeholders as views
 from bot.cadence.engine import cadence_state, cadence_state_of
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
-from bot.delivery.runner import Job, Outcome, settle_with
+from bot.delivery.runner import Job, LeaseLost, Outcome, settle_with
 from bot.domain import LOOPED_IN_ROLES, EventKind, Role, Severity, State
 from bot.escalations import effects, service, stakeholders
 from bot.models import CheckIn, Escalation, EscalationPerson, TimelineEvent
@@ -76,11 +77,11 @@ def _digest_candidates(session: Session, user: str) -> list[Escalation]:
     )
 
 
-def send_check_in_digest(services: Services, job: Job) -> Outcome:
-    """One stakeholder's check-in invitations: every check-in of theirs whose invitation
-    time has come and that has not begun, in one DM (split past Slack's block limit), none
-    listed twice in a day. Each escalation listed records the invitation; its "daily
-    check-ins scheduled" is ticked by the first invitation delivered."""
+def _due_invitations(
+    services: Services, job: Job
+) -> list[tuple[Escalation, checkins.CheckInDay]] | None:
+    """The person's check-ins to list now; None while another of their digests of the day
+    is being sent (once it is recorded, this one leaves out what it listed)."""
     user, day = job.subject, job.slot.split(":")[0]
     settings = CadenceSettings.from_settings(services.settings)
     now = services.clock.now()
@@ -88,9 +89,7 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
         if ledger.others_in_flight(
             session, subject=user, kind=DeliveryKind.CHECK_IN_DIGEST, slot=day, besides=job.id
         ):
-            # Another of the day's digests is being sent: once it is recorded, this one
-            # leaves out what it listed.
-            return Outcome.failed("another check-in digest of the day is being sent")
+            return None
         candidates = _digest_candidates(session, user)
         listed_before = {
             (int(escalation_id), slot)
@@ -112,8 +111,54 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
         found = checkins.invitation_due(state, settings, now)
         if found is not None and (escalation.id, found.slot) not in listed_before:
             invitations.append((escalation, found))
-    if not invitations:
-        return Outcome()  # all begun, closed, or already in today's digest
+    return invitations
+
+
+def _listed_again(
+    services: Services, listing: list[list[Any]]
+) -> list[tuple[Escalation, checkins.CheckInDay]]:
+    """A retry's invitations: those its first attempt listed (and may have posted)."""
+    with services.sessions() as session:
+        found = {
+            escalation.id: escalation
+            for escalation in session.scalars(
+                select(Escalation)
+                .where(Escalation.id.in_([int(i) for i, _ in listing]))
+                .options(selectinload(Escalation.people), selectinload(Escalation.checklist))
+            )
+        }
+        session.expunge_all()
+    invitations = []
+    for escalation_id, slot in listing:
+        escalation = found.get(int(escalation_id))
+        day = _check_in_day(services, escalation, slot) if escalation is not None else None
+        if escalation is not None and day is not None:
+            invitations.append((escalation, day))
+    return invitations
+
+
+def send_check_in_digest(services: Services, job: Job) -> Outcome:
+    """One stakeholder's check-in invitations: every check-in of theirs whose invitation
+    time has come and that has not begun, in one DM (split past Slack's block limit), none
+    listed twice in a day. What it lists is kept in the row before anything is posted, so a
+    retry posts (or finds) the very same messages and records what they said. Each
+    escalation listed records the invitation; its "daily check-ins scheduled" is ticked by
+    the first invitation delivered."""
+    user = job.subject
+    now = services.clock.now()
+    if "listing" in job.payload:
+        invitations = _listed_again(services, job.payload["listing"])
+    else:
+        found_now = _due_invitations(services, job)
+        if found_now is None:
+            return Outcome.failed("another check-in digest of the day is being sent")
+        invitations = found_now
+        if not invitations:
+            return Outcome()  # all begun, closed, or already in today's digest
+        listing = {"listing": [[e.id, found.slot] for e, found in invitations]}
+        with services.sessions.begin() as session:
+            if not ledger.remember(session, job.id, listing, worker=job.worker):
+                raise LeaseLost(job.id)
     messages = views.check_in_digest([(e, found.check_in_at) for e, found in invitations])
     for number, (text, blocks) in enumerate(messages):
         services.gateway.dm(

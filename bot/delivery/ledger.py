@@ -142,14 +142,16 @@ def pending_subjects(session: Session, subjects: list[str], kinds: list[str]) ->
 def bring_forward(
     session: Session, *, subject: str, kind: str, slot: str, due_at: datetime
 ) -> bool | None:
-    """A pending (subject, kind, slot) row: due no later than `due_at` from now on (True
-    when that moved it). None when no such row is pending (delivered, in flight, absent)."""
+    """A (subject, kind, slot) row not tried yet: due no later than `due_at` from now on
+    (True when that moved it). None when there is no such row (delivered, in flight, tried
+    once already, absent): what it will send may be settled already."""
     row = session.execute(
         select(Delivery.id, Delivery.due_at).where(
             Delivery.subject == subject,
             Delivery.kind == str(kind),
             Delivery.slot == slot,
             Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
         )
     ).first()
     if row is None:
@@ -158,21 +160,32 @@ def bring_forward(
         return False
     moved = session.execute(
         update(Delivery)
-        .where(Delivery.id == row.id, Delivery.status == DeliveryStatus.PENDING)
+        .where(
+            Delivery.id == row.id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+        )
         .values(due_at=due_at)
         .execution_options(synchronize_session=False)
     )
     return _rowcount(moved) == 1
 
 
-def remember(session: Session, delivery_id: int, payload: dict[str, Any]) -> None:
-    """Keep what a delivered row sent in its payload (read back by later rows)."""
-    session.execute(
+def remember(
+    session: Session, delivery_id: int, payload: dict[str, Any], *, worker: str | None = None
+) -> bool:
+    """Keep in the row's payload what it sends or sent (read back by its retries and by
+    later rows); with `worker`, only while that worker holds the row."""
+    condition = [Delivery.id == delivery_id]
+    if worker is not None:
+        condition += [Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker]
+    result = session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id)
+        .where(*condition)
         .values(payload=payload)
         .execution_options(synchronize_session=False)
     )
+    return _rowcount(result) == 1
 
 
 def others_in_flight(session: Session, *, subject: str, kind: str, slot: str, besides: int) -> bool:

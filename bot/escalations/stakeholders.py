@@ -208,8 +208,9 @@ def queue_check_in_digests(
         if waiting is not None:
             queued += waiting
             continue
-        # The day's digest has gone out (or is going out): a check-in announced later gets
-        # a digest of its own; one already listed there is not listed again.
+        # The day's digest has gone out (or is going out, or was tried and keeps what it
+        # lists): a check-in announced later gets a digest of its own; one already listed
+        # there is not listed again.
         for escalation_id in escalation_ids:
             queued += ledger.schedule(
                 session, subject=user, kind=kind, slot=f"{day}:{escalation_id}", due_at=due_at
