@@ -1,7 +1,9 @@
 """Open escalations inserted fast (SQLAlchemy core, bulk), for the tick and delivery measures.
 
-Each escalation has a DRI, a manager and a director; every DRI has a cached SlackUser row
-with a time zone, fresh at the seeding instant, so no users.info call is needed.
+Each escalation has a DRI, a manager and a director; every one of them has a cached
+SlackUser row with a time zone, fresh at the seeding instant, so no users.info call is
+needed. A manager looks after two DRIs, a director after 50 escalations (`manager_id`,
+`director_id`), so a measure that DMs stakeholders knows whom to expect.
 """
 
 from __future__ import annotations
@@ -17,8 +19,30 @@ from sqlalchemy import Engine, insert
 CHUNK = 2000
 
 
+MANAGER_SPAN_DRIS = 2
+DIRECTOR_SPAN = 50
+
+
 def user_id(index: int) -> str:
     return f"UD{index:07d}"
+
+
+def manager_id(dri_index: int) -> str:
+    return f"UM{dri_index // MANAGER_SPAN_DRIS:07d}"
+
+
+def director_id(escalation_index: int) -> str:
+    return f"UR{escalation_index // DIRECTOR_SPAN:07d}"
+
+
+def stakeholders_of(count: int, escalations_per_dri: int = 1) -> dict[str, list[int]]:
+    """Each manager and director of `seed(count, ...)`, with the escalations (1-based IDs)
+    they are a stakeholder of."""
+    found: dict[str, list[int]] = {}
+    for index in range(count):
+        for user in (manager_id(index // escalations_per_dri), director_id(index)):
+            found.setdefault(user, []).append(index + 1)
+    return found
 
 
 def seed(
@@ -71,8 +95,12 @@ def seed(
         dri = user_id(index // escalations_per_dri)
         people += [
             {"escalation_id": index + 1, "role": Role.DRI, "user_id": dri},
-            {"escalation_id": index + 1, "role": Role.MANAGER, "user_id": "UMGR0001"},
-            {"escalation_id": index + 1, "role": Role.DIRECTOR, "user_id": "UDIR0001"},
+            {
+                "escalation_id": index + 1,
+                "role": Role.MANAGER,
+                "user_id": manager_id(index // escalations_per_dri),
+            },
+            {"escalation_id": index + 1, "role": Role.DIRECTOR, "user_id": director_id(index)},
         ]
     users = [
         {
@@ -84,6 +112,17 @@ def seed(
             "fetched_at": cadence_start,
         }
         for index in range(dris)
+    ]
+    users += [
+        {
+            "user_id": user,
+            "name": user,
+            "tz": default_zone,
+            "is_bot": False,
+            "deleted": False,
+            "fetched_at": cadence_start,
+        }
+        for user in stakeholders_of(count, escalations_per_dri)
     ]
     with engine.begin() as connection:
         for model, rows in (

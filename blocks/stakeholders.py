@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, LinkButt
 from blocks.escalation import title
 from blocks.layout import section
 from blocks.modal import context_line
-from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, clip, escape, mention, when
+from blocks.text import MESSAGE_LIMIT, TEXT_LIMIT, clip, escape, link, mention, when
 from blocks.update import update_blocks, update_text
 from bot.domain import Role, Severity
 from bot.models import Escalation, Update
@@ -117,6 +117,49 @@ def invitation_blocks(
         ),
         *_thread(permalink),
     ]
+
+
+# A digest message holds its heading and at most this many check-ins (one section each),
+# well inside Slack's 50 blocks; more check-ins go on in a second message.
+DIGEST_PER_MESSAGE = 45
+
+
+def _digest_line(escalation: Escalation, check_in_at: datetime) -> str:
+    name = clip(title(escalation), 300)
+    shown = (
+        link(escalation.root_permalink, name) if escalation.root_permalink else f"*{escape(name)}*"
+    )
+    return (
+        f"{when(check_in_at, '{time}')}: {shown}, run by the DRI "
+        f"{mention(escalation.person(Role.DRI))}"
+    )
+
+
+def check_in_digest(
+    invitations: Sequence[tuple[Escalation, datetime]],
+) -> list[tuple[str, list[Block]]]:
+    """One stakeholder's day of midday check-ins as (text, blocks) per message: usually one
+    message; past `DIGEST_PER_MESSAGE` check-ins the rest follow in more messages, so no
+    check-in is cut from the invitation. Soonest first."""
+    ordered = sorted(invitations, key=lambda item: (item[1], item[0].id))
+    parts = [
+        ordered[start : start + DIGEST_PER_MESSAGE]
+        for start in range(0, len(ordered), DIGEST_PER_MESSAGE)
+    ]
+    messages = []
+    for number, part in enumerate(parts, start=1):
+        of = f" ({number} of {len(parts)})" if len(parts) > 1 else ""
+        keys = ", ".join(f"{escalation.key} at {when(at, '{time}')}" for escalation, at in part)
+        text = clip(f"Check-ins{of}: {keys}", TEXT_LIMIT)
+        heading = (
+            f":busts_in_silhouette: *Your internal check-ins{of}*: {len(ordered)} coming up, each "
+            "run by its DRI. Bring what's new on your side; the DRI logs who attended and the "
+            "notes in the leadership thread."
+        )
+        blocks: list[Block] = [section(heading)]
+        blocks += [section(_digest_line(escalation, at)) for escalation, at in part]
+        messages.append((text, blocks))
+    return messages
 
 
 def unlogged_check_in_note(escalation: Escalation, check_in_at: datetime) -> str:

@@ -9,11 +9,12 @@ imported when sessions are first made, after /healthz already answers (see bot/c
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
@@ -34,8 +35,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        on_disk = _is_file_database(engine)
+        on_disk = _is_file_url(make_url(url))
+        connect_args: dict[str, object] = {"check_same_thread": False, "timeout": 30}
+        if on_disk:
+            connect_args["factory"] = _writer_connection_class()
+        engine = create_engine(url, connect_args=connect_args)
+        if on_disk:
+            event.listen(engine, "before_cursor_execute", _take_writer_lock)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(
@@ -51,60 +57,81 @@ def make_engine(url: str) -> Engine:
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        _queue_writers_in_process(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-# How long a writer waits for this process's other writers before leaving it to SQLite's
-# own busy timeout (the same 30 s): a thread that writes while an outer transaction of its
-# own holds the lock must not wait forever.
-WRITER_QUEUE_TIMEOUT = 30.0
-_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# -- SQLite: one writer at a time, queued in Python ---------------------------------------------
+# SQLite lets one connection write at a time; the others wait in its busy handler, which
+# sleeps in growing steps (up to 100 ms) and polls. With the delivery workers, the tick and
+# the listeners writing short transactions at once, those sleeps, not the work, set the
+# pace. So a connection takes a process-wide lock before its first write statement and
+# gives it back once its commit or rollback is done: a waiting writer starts the moment the
+# previous one finished. Other processes still meet SQLite's own lock, as before.
+_WRITE_VERBS = ("insert", "update", "delete", "replace")
+_WRITER_WAIT = 30.0  # as the busy timeout: past it, SQLite's own lock decides
 
 
-def _queue_writers_in_process(engine: Engine) -> None:
-    """Threads of one process take turns to write, in the order they asked.
+def _writer_connection_class() -> type[sqlite3.Connection]:
+    lock = threading.Lock()
 
-    SQLite has one writer at a time, and a writer that finds the file locked sleeps 1, 2, 5,
-    10, 15, 20, 25... ms before it looks again (its busy handler), however soon the lock was
-    freed. With 20 requests saving at once, the unlucky ones slept through the whole ladder:
-    saving an open form took 4 ms at p50 and 190-230 ms at p99. Queued on a lock instead, a
-    writer starts the moment the previous one commits. Other processes (a second web dyno, the
-    CLI) still meet at SQLite's lock, as before.
-    """
-    writers = threading.Lock()
-    holding = "escalation_bot_holds_writer_queue"  # in the pooled connection's info
+    class WriterQueuedConnection(sqlite3.Connection):
+        holds_writer_lock = False
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _join_queue(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if connection.info.get(holding) or not statement.lstrip().upper().startswith(_DML):
-            return
-        connection.info[holding] = writers.acquire(timeout=WRITER_QUEUE_TIMEOUT)
+        def take_writer_lock(self) -> None:
+            if not self.holds_writer_lock and lock.acquire(timeout=_WRITER_WAIT):
+                self.holds_writer_lock = True
 
-    def _leave_queue(info: dict[Any, Any]) -> None:
-        if info.pop(holding, False):
-            writers.release()
+        def _give_back(self) -> None:
+            if self.holds_writer_lock:
+                self.holds_writer_lock = False
+                lock.release()
 
-    def _transaction_ended(connection: Connection) -> None:
-        # An invalidated connection has no info left to read (reading it would reconnect);
-        # the pool's invalidate event below already let the queue go.
-        if not connection.invalidated:
-            _leave_queue(connection.info)
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._give_back()
 
-    event.listen(engine, "commit", _transaction_ended)
-    event.listen(engine, "rollback", _transaction_ended)
-    # A connection that ends without either (invalidated by an error, or handed back to the
-    # pool mid-transaction) must not keep every other writer waiting.
-    for ending in ("checkin", "invalidate", "soft_invalidate", "close", "detach"):
-        event.listen(engine.pool, ending, lambda _dbapi, record, *_: _leave_queue(record.info))
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._give_back()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._give_back()
+
+    return WriterQueuedConnection
+
+
+def _take_writer_lock(
+    connection: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    _context: object,
+    _executemany: bool,
+) -> None:
+    if statement.lstrip()[:7].lower().startswith(_WRITE_VERBS):
+        dbapi_connection = connection.connection.dbapi_connection
+        take = getattr(dbapi_connection, "take_writer_lock", None)
+        if take is not None:
+            take()
 
 
 def _is_file_database(engine: Engine) -> bool:
     """True for a SQLite file; False for the in-memory kinds, where WAL means nothing."""
-    database = engine.url.database or ""
+    return _is_file_url(engine.url)
+
+
+def _is_file_url(url: URL) -> bool:
+    database = url.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    return not memory and engine.url.query.get("mode") != "memory"
+    return not memory and url.query.get("mode") != "memory"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

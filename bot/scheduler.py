@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.cadence.briefing import schedule_pmo_briefing, send_pmo_briefing
-from bot.cadence.checkins import note_unlogged_check_in, send_check_in_invites, send_sync_reminder
+from bot.cadence.checkins import (
+    note_unlogged_check_in,
+    send_check_in_digest,
+    send_check_in_invites,
+    send_sync_reminder,
+)
 from bot.cadence.conflicts import plan_conflict_steps, send_conflict_step
 from bot.cadence.customer_silence import send_ladder_step
 from bot.cadence.engine import send_agenda, send_prompt
@@ -69,6 +74,7 @@ REGISTRY: Registry = {
     Kind.CONFLICT_STEP: KindPolicy(send_conflict_step),
     Kind.CHECK_IN_INVITES: KindPolicy(send_check_in_invites),
     Kind.CHECK_IN_MISSED: KindPolicy(note_unlogged_check_in),
+    Kind.CHECK_IN_DIGEST: KindPolicy(send_check_in_digest),
     Kind.SYNC_REMINDER: KindPolicy(send_sync_reminder),
     **{kind: KindPolicy(send_prompt) for kind in _PROMPTS},
     **{kind: KindPolicy(send_flag_reminder) for kind in _FLAG_REMINDERS},

@@ -1203,6 +1203,18 @@ BUILDS.update(
             ),
             lambda r: stakeholders.invitation_blocks(r.escalation, NOW, None),
         ],
+        "stakeholders.check_in_digest": [
+            # Each message's text and blocks: one check-in, and the whole portfolio (split).
+            lambda r: stakeholders.check_in_digest([(r.escalation, NOW + timedelta(hours=3))])[0][
+                0
+            ],
+            lambda r: stakeholders.check_in_digest([(r.escalation, NOW + timedelta(hours=3))])[0][
+                1
+            ],
+            lambda r: stakeholders.check_in_digest([(e, NOW) for e in r.portfolio])[0][0],
+            lambda r: stakeholders.check_in_digest([(e, NOW) for e in r.portfolio])[0][1],
+            lambda r: stakeholders.check_in_digest([(e, NOW) for e in r.portfolio])[-1][1],
+        ],
         "stakeholders.unlogged_check_in_note": [
             lambda r: stakeholders.unlogged_check_in_note(r.escalation, NOW)
         ],

@@ -381,7 +381,7 @@ def test_the_stakeholders_are_invited_daily_and_an_unlogged_check_in_is_noted(
     opened_high(harness)
     since = len(harness.standin.calls)
     harness.tick_at(local(0, 10, 0))
-    invites = [d for d in dms_since(harness, since) if d[1].startswith("Check-in on ESC-1")]
+    invites = [d for d in dms_since(harness, since) if d[1].startswith("Check-ins: ESC-1")]
     assert sorted(user for user, _, _ in invites) == stakeholders  # not the DRI: they run it
     noon_thirty = int(local(0, 12, 30).timestamp())
     assert all(f"<!date^{noon_thirty}^" in payload for _, _, payload in invites)
@@ -412,7 +412,7 @@ def test_the_stakeholders_are_invited_daily_and_an_unlogged_check_in_is_noted(
     # Monday was logged; Tuesday and Wednesday were not.
     assert len(unlogged) == 2
     assert any("Check-in on ESC-1 logged by" in t for t in thread_texts(harness))
-    daily = [d for d in dms_since(harness, since) if d[1].startswith("Check-in on ESC-1")]
+    daily = [d for d in dms_since(harness, since) if d[1].startswith("Check-ins: ESC-1")]
     assert len(daily) == 4 * 4  # Monday to Thursday, each stakeholder once a day
 
 

@@ -108,6 +108,12 @@ def schedule_prompt(session: Session, escalation_id: int, key: str, due: DueProm
     return True
 
 
+def drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
+    """What `schedule_prompt` does after recording a new prompt, for callers that record
+    prompts in bulk (the planner)."""
+    _drop_superseded(session, key, due)
+
+
 def _drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
     """An older slot of the same kind still pending (e.g. failing) is no longer worth sending;
     nor, for a prompt on the clock, an older prompt of another kind (recorded before a crash,

@@ -15,6 +15,7 @@ recorded (same subject, kind, slot and due_at), so nothing changes for the sende
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,11 +27,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot import people
-from bot.cadence.engine import cadence_state_of, schedule_portfolio_agenda, schedule_prompt
+from bot.cadence.engine import (
+    cadence_state_of,
+    drop_superseded,
+    schedule_portfolio_agenda,
+    schedule_prompt,
+)
 from bot.delivery import ledger
 from bot.delivery.gateway import SlackProblem
 from bot.delivery.kinds import DeliveryKind
 from bot.domain import Role, Severity
+from bot.escalations import stakeholders
 from bot.escalations.customer import wait_clock
 from bot.models import (
     Blocker,
@@ -48,6 +55,7 @@ from bot.policy.cadence import (
     CadenceSettings,
     CadenceState,
     DuePrompt,
+    PromptKind,
     dm_deliver_at,
     due_prompts,
     local_occurrence,
@@ -70,6 +78,7 @@ PROFILE_RETRY = timedelta(minutes=15)
 # An escalation whose planning raised is looked at again after this (and the error logged).
 FAILURE_RETRY = timedelta(minutes=5)
 BATCH = 200
+FIRST_BATCH = 25
 MAX_BATCHES = 50
 
 
@@ -339,13 +348,20 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     With nothing due this is one indexed query. Safe to run in several processes at once.
     """
     written = 0
-    for _ in range(max_batches):
-        looked_at, new_rows = _plan_batch(services, batch)
+    # The first batches are small, so delivery starts within a few milliseconds when a
+    # morning brings a thousand prompts at once; then `batch` at a time.
+    # At most `batch * max_batches` escalations a tick, however the batches are cut.
+    budget = batch * max_batches
+    size = min(batch, FIRST_BATCH, budget)
+    while size > 0:
+        looked_at, new_rows = _plan_batch(services, size)
         written += new_rows
+        budget -= size
         if new_rows:
             services.wake()  # deliver this batch while the next one is planned
-        if looked_at < batch:
+        if looked_at < size:
             break
+        size = min(batch, size * 2, budget)
     # Last, as before: on a tie in due_at the ledger delivers in the order rows were written.
     return written + (1 if schedule_portfolio_agenda(services) else 0)
 
@@ -392,7 +408,9 @@ def _plan(
         )
         waits, flags, tasks = _children(session, [e.id for e in open_ones])
         stale_blockers = _stale_blocker_candidates(session, [e.id for e in open_ones])
-        next_checks: list[dict[str, object]] = []
+        # Every plan is computed before anything is written: on SQLite the one writer lock
+        # is held from the first write to the commit, and delivery waits for it meanwhile.
+        planned: list[tuple[Escalation, Snapshot | None, Plan]] = []
         for escalation in escalations:
             dri = dris.get(escalation.id)
             profile = profiles.get(dri) if dri else None
@@ -418,18 +436,28 @@ def _plan(
                     sync_due_at=pending_sync_due(escalation),
                     root_changes_at=_root_changes_at(escalation),
                 )
-                plan = plan_for(snapshot, settings, now)
+                planned.append((escalation, snapshot, plan_for(snapshot, settings, now)))
             except Exception:
                 log.exception("planning %s failed", escalation.key)
-                plan = Plan(next_check_at=now + FAILURE_RETRY)
-            else:
-                written += sum(_record(session, snapshot, row) for row in plan.rows)
-            next_checks.append(
-                {
-                    "b_id": escalation.id,
-                    "b_seen": escalation.next_check_at,
-                    "b_next": plan.next_check_at or DORMANT,
-                }
+                planned.append((escalation, None, Plan(next_check_at=now + FAILURE_RETRY)))
+        written_now, announced = _record_all(
+            session, [(e, seen, plan) for e, seen, plan in planned if seen is not None], now
+        )
+        written += written_now
+        next_checks: list[dict[str, object]] = [
+            {
+                "b_id": escalation.id,
+                "b_seen": escalation.next_check_at,
+                "b_next": plan.next_check_at or DORMANT,
+            }
+            for escalation, _, plan in planned
+        ]
+        if announced:
+            # Announced here, once per escalation and day (its row, recorded done, is the
+            # dedupe key): each invitee's daily digest is queued in this same transaction,
+            # rather than through a row per escalation costing a claim and a commit each.
+            written += stakeholders.queue_check_in_digests(
+                session, announced, now, services.settings
             )
         if next_checks:
             _store_next_checks(session, next_checks)
@@ -447,17 +475,55 @@ def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
     return tuple(found)
 
 
-def _record(session: Session, snapshot: Snapshot, row: LedgerRow) -> bool:
-    if row.prompt is not None:
-        return schedule_prompt(session, snapshot.escalation_id, snapshot.key, row.prompt)
-    return ledger.schedule(
-        session,
-        subject=snapshot.key,
-        kind=row.kind,
-        slot=row.slot,
-        due_at=row.due_at,
-        escalation_id=snapshot.escalation_id,
+def _record_all(
+    session: Session, planned: list[tuple[Escalation, Snapshot, Plan]], now: datetime
+) -> tuple[int, list[Escalation]]:
+    """Record the batch's due rows in one statement; returns how many were new, and the
+    escalations whose check-in was announced now (their digests are queued next).
+
+    As `schedule_prompt` does one at a time, a new prompt drops an older one of its kind
+    still pending. That is looked for only where there can be one: an escalation with a
+    prompt row pending from before (looked up once for the batch), or with two prompts in
+    this batch (recorded one at a time, exactly as before). So a morning of a thousand
+    prompts is one INSERT, not a thousand INSERTs and a thousand UPDATEs."""
+    entries = [(escalation, seen, row) for escalation, seen, plan in planned for row in plan.rows]
+    prompted = Counter(seen.key for _, seen, row in entries if row.prompt is not None)
+    one_by_one = {key for key, count in prompted.items() if count > 1}
+    pending_before = ledger.pending_subjects(
+        session, sorted(set(prompted) - one_by_one), [kind.value for kind in PromptKind]
     )
+    written = 0
+    bulk = []
+    for entry in entries:
+        _, seen, row = entry
+        if row.prompt is not None and seen.key in one_by_one:
+            written += schedule_prompt(session, seen.escalation_id, seen.key, row.prompt)
+        else:
+            bulk.append(entry)
+    inserted = ledger.schedule_many(
+        session,
+        [
+            ledger.Due(
+                subject=seen.key,
+                kind=row.kind,
+                slot=row.slot,
+                due_at=row.due_at,
+                escalation_id=seen.escalation_id,
+                # Done as it is recorded: the caller queues the digests in this transaction.
+                done_at=now if row.kind == DeliveryKind.CHECK_IN_INVITES else None,
+            )
+            for _, seen, row in bulk
+        ],
+    )
+    announced: list[Escalation] = []
+    for escalation, seen, row in bulk:
+        if (seen.key, str(row.kind), row.slot) not in inserted:
+            continue
+        if row.prompt is not None and seen.key in pending_before:
+            drop_superseded(session, seen.key, row.prompt)
+        if row.kind == DeliveryKind.CHECK_IN_INVITES:
+            announced.append(escalation)
+    return written + len(inserted), announced
 
 
 def _store_next_checks(session: Session, values: list[dict[str, object]]) -> None:

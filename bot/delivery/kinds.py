@@ -43,6 +43,8 @@ class DeliveryKind(StrEnum):
     # Issue 11: the stakeholder loop and the Critical immediate sync.
     CHECK_IN_INVITES = "check_in_invites"
     CHECK_IN_MISSED = "check_in_missed"
+    # One DM per stakeholder per day listing all their check-ins (subject: the person).
+    CHECK_IN_DIGEST = "check_in_digest"
     SYNC_REMINDER = "sync_reminder"
     # Missed weeklies (values are prompt kinds of bot/policy/cadence.py) and the PMO briefing.
     SEV2_WEEKLY_NUDGE = "sev2_weekly_nudge"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Result,
+    Table,
     and_,
     cast,
     func,
@@ -52,8 +54,12 @@ def schedule(
     due_at: datetime,
     escalation_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    done_at: datetime | None = None,
 ) -> bool:
-    """Record that (subject, kind, slot) is due; False when it was already recorded."""
+    """Record that (subject, kind, slot) is due; False when it was already recorded.
+
+    With `done_at`, the row is recorded as already done then: the caller did the work in
+    this very transaction, and the row only keeps it from being done twice."""
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Delivery)
     statement = (
@@ -64,7 +70,8 @@ def schedule(
             due_at=due_at,
             escalation_id=escalation_id,
             payload=payload,
-            status=DeliveryStatus.PENDING,
+            status=DeliveryStatus.PENDING if done_at is None else DeliveryStatus.DONE,
+            done_at=done_at,
             attempts=0,
         )
         .on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
@@ -72,6 +79,149 @@ def schedule(
         .returning(Delivery.id)
     )
     return session.execute(statement).scalar() is not None
+
+
+@dataclass(frozen=True)
+class Due:
+    """One row for `schedule_many`."""
+
+    subject: str
+    kind: str
+    slot: str
+    due_at: datetime
+    escalation_id: int | None = None
+    done_at: datetime | None = None
+
+
+def schedule_many(session: Session, rows: list[Due]) -> set[tuple[str, str, str]]:
+    """`schedule` for many rows in one statement; returns (subject, kind, slot) of the rows
+    newly recorded (the others were already there)."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    table = Delivery.__table__
+    assert isinstance(table, Table)  # declared with columns, so mapped to a Table
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = insert.on_conflict_do_nothing(index_elements=["subject", "kind", "slot"]).returning(
+        table.c.subject, table.c.kind, table.c.slot
+    )
+    values = [
+        {
+            "subject": row.subject,
+            "kind": str(row.kind),
+            "slot": row.slot,
+            "due_at": row.due_at,
+            "escalation_id": row.escalation_id,
+            "payload": None,
+            "status": DeliveryStatus.PENDING if row.done_at is None else DeliveryStatus.DONE,
+            "done_at": row.done_at,
+            "attempts": 0,
+        }
+        for row in rows
+    ]
+    return {(subject, kind, slot) for subject, kind, slot in session.execute(statement, values)}
+
+
+def pending_subjects(session: Session, subjects: list[str], kinds: list[str]) -> set[str]:
+    """Which of these subjects have a pending row of one of these kinds."""
+    if not subjects or not kinds:
+        return set()
+    return set(
+        session.scalars(
+            select(Delivery.subject)
+            .where(
+                Delivery.subject.in_(subjects),
+                Delivery.kind.in_(kinds),
+                Delivery.status == DeliveryStatus.PENDING,
+            )
+            .distinct()
+        )
+    )
+
+
+def bring_forward(
+    session: Session, *, subject: str, kind: str, slot: str, due_at: datetime
+) -> bool | None:
+    """A (subject, kind, slot) row not tried yet: due no later than `due_at` from now on
+    (True when that moved it). None when there is no such row (delivered, in flight, tried
+    once already, absent): what it will send may be settled already."""
+    row = session.execute(
+        select(Delivery.id, Delivery.due_at).where(
+            Delivery.subject == subject,
+            Delivery.kind == str(kind),
+            Delivery.slot == slot,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.due_at <= due_at:
+        return False
+    moved = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == row.id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+        )
+        .values(due_at=due_at)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(moved) == 1
+
+
+def remember(
+    session: Session, delivery_id: int, payload: dict[str, Any], *, worker: str | None = None
+) -> bool:
+    """Keep in the row's payload what it sends or sent (read back by its retries and by
+    later rows); with `worker`, only while that worker holds the row."""
+    condition = [Delivery.id == delivery_id]
+    if worker is not None:
+        condition += [Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker]
+    result = session.execute(
+        update(Delivery)
+        .where(*condition)
+        .values(payload=payload)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+def others_in_flight(session: Session, *, subject: str, kind: str, slot: str, besides: int) -> bool:
+    """Whether another (subject, kind) row of `slot` or its sequels is claimed right now."""
+    return (
+        session.scalar(
+            select(Delivery.id)
+            .where(
+                Delivery.subject == subject,
+                Delivery.kind == str(kind),
+                Delivery.status == DeliveryStatus.CLAIMED,
+                Delivery.id != besides,
+                or_(Delivery.slot == slot, Delivery.slot.startswith(f"{slot}:", autoescape=True)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def delivered_payloads(
+    session: Session, *, subject: str, kind: str, slot: str
+) -> list[dict[str, Any]]:
+    """The payloads of the delivered (subject, kind) rows of `slot` and of its sequels
+    (slots `slot:...`)."""
+    return [
+        payload or {}
+        for payload in session.scalars(
+            select(Delivery.payload).where(
+                Delivery.subject == subject,
+                Delivery.kind == str(kind),
+                Delivery.status == DeliveryStatus.DONE,
+                or_(Delivery.slot == slot, Delivery.slot.startswith(f"{slot}:", autoescape=True)),
+            )
+        )
+    ]
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -91,6 +241,26 @@ def _lease_expired(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _claimable(delivery_id: int, now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Delivery.id == delivery_id,
+        or_(
+            and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
+            _lease_expired(now),
+        ),
+    )
+
+
+def _claim_values(worker: str, now: datetime, lease: timedelta) -> dict[str, Any]:
+    return {
+        "status": DeliveryStatus.CLAIMED,
+        "claimed_by": worker,
+        "claimed_at": now,
+        "lease_until": now + lease,
+        "attempts": Delivery.attempts + 1,
+    }
+
+
 def claim(
     session: Session, delivery_id: int, *, worker: str, now: datetime, lease: timedelta = LEASE
 ) -> bool:
@@ -101,23 +271,47 @@ def claim(
     """
     result = session.execute(
         update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            or_(
-                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
-                _lease_expired(now),
-            ),
-        )
-        .values(
-            status=DeliveryStatus.CLAIMED,
-            claimed_by=worker,
-            claimed_at=now,
-            lease_until=now + lease,
-            attempts=Delivery.attempts + 1,
-        )
+        .where(_claimable(delivery_id, now))
+        .values(**_claim_values(worker, now, lease))
         .execution_options(synchronize_session=False)
     )
     return _rowcount(result) == 1
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What a claimed row holds, as its claiming UPDATE returned it."""
+
+    id: int
+    kind: str
+    subject: str
+    slot: str
+    escalation_id: int | None
+    payload: dict[str, Any] | None
+    attempts: int
+
+
+def claim_row(
+    session: Session, delivery_id: int, *, worker: str, now: datetime, lease: timedelta = LEASE
+) -> Claimed | None:
+    """As `claim`, returning the row taken (None when another process won): one statement,
+    the UPDATE ... RETURNING both databases speak."""
+    found = session.execute(
+        update(Delivery)
+        .where(_claimable(delivery_id, now))
+        .values(**_claim_values(worker, now, lease))
+        .returning(
+            Delivery.id,
+            Delivery.kind,
+            Delivery.subject,
+            Delivery.slot,
+            Delivery.escalation_id,
+            Delivery.payload,
+            Delivery.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    ).first()
+    return None if found is None else Claimed(*found)
 
 
 def renew(

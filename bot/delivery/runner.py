@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot.delivery import ledger
 from bot.delivery.gateway import SlackProblem
-from bot.models import Delivery
 
 if TYPE_CHECKING:
     from bot.runtime import Services
@@ -120,10 +119,9 @@ def deliver(services: Services, delivery_id: int, registry: Registry) -> Outcome
     """Claim one row and deliver it; None when another process holds it or it isn't due."""
     with services.sessions.begin() as session:
         now = services.clock.now()
-        if not ledger.claim(session, delivery_id, worker=services.worker, now=now):
+        row = ledger.claim_row(session, delivery_id, worker=services.worker, now=now)
+        if row is None:
             return None
-        row = session.get(Delivery, delivery_id)
-        assert row is not None
         job = Job(
             id=row.id,
             kind=row.kind,

@@ -63,13 +63,19 @@ class DeliveryWorkers:
             handed_out, pause = 0, self.poll_seconds
             try:
                 handed_out = self._hand_out()
-                if handed_out == 0:
+                if handed_out == 0 and self._has_free_worker():
+                    # Every worker busy: the next to finish wakes this loop, so asking the
+                    # ledger when work falls due would only cost a query per delivery.
                     pause = self._until_next_due()
             except Exception:
                 log.exception("could not read due work from the ledger")
             if handed_out == 0:
                 self._wake.wait(pause)
                 self._wake.clear()
+
+    def _has_free_worker(self) -> bool:
+        with self._lock:
+            return len(self._in_flight) < self.threads
 
     def _until_next_due(self) -> float:
         """Seconds to the next row falling due (a Retry-After, a backoff), at most a poll."""

@@ -4,6 +4,7 @@ midday check-in's invitees, and a Critical's immediate sync (asked for, recorded
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks import stakeholders as views
+from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.domain import LOOPED_IN_ROLES, EventKind, Level, Role
 from bot.escalations import effects, service
@@ -102,7 +104,7 @@ def notify_followers(
     people = followers(escalation, besides=besides)
     text = views.follower_update_text(escalation, update)
     blocks = views.follower_update_blocks(escalation, update)
-    zones = _cached_zones(session, people, settings.timezone)
+    zones = cached_zones(session, people, settings.timezone)
     critical = escalation.level is Level.CRITICAL
     for user in people:
         due_at = (
@@ -125,7 +127,7 @@ def notify_followers(
     return len(people)
 
 
-def _cached_zones(session: Session, users: list[str], default: ZoneInfo) -> dict[str, ZoneInfo]:
+def cached_zones(session: Session, users: list[str], default: ZoneInfo) -> dict[str, ZoneInfo]:
     """Each person's zone from the cached Slack profile (no Slack call in a use case)."""
     zones = dict.fromkeys(users, default)
     if not users:
@@ -168,6 +170,52 @@ def check_in_invitees(escalation: Escalation) -> list[str]:
     """The stakeholders invited to the DRI's midday check-in (the DRI runs it)."""
     dri = escalation.person(Role.DRI)
     return [user for user in looped_in_people(escalation) if user != dri]
+
+
+def queue_check_in_digests(
+    session: Session, escalations: Sequence[Escalation], now: datetime, settings: Settings
+) -> int:
+    """These escalations' check-ins are to be announced: each invitee's digest of the day
+    (one DM per person per local day listing all their check-ins; `bot/cadence/checkins.py`
+    sends it) is queued once. Outside a Critical, a person in their quiet hours gets it when
+    those end. Returns how many digests were newly queued or brought forward."""
+    invitees = {escalation.id: check_in_invitees(escalation) for escalation in escalations}
+    zones = cached_zones(
+        session, sorted({user for users in invitees.values() for user in users}), settings.timezone
+    )
+    # (person, their local day) -> when their digest is due, and which check-ins it is for.
+    digests: dict[tuple[str, str], tuple[datetime, list[int]]] = {}
+    for escalation in escalations:
+        critical = escalation.level is Level.CRITICAL
+        for user in invitees[escalation.id]:
+            due_at = (
+                now
+                if critical
+                else outside_quiet_hours(
+                    now, zones[user], settings.quiet_hours_start, settings.quiet_hours_end
+                )
+            )
+            key = (user, due_at.astimezone(zones[user]).date().isoformat())
+            earliest, listed = digests.get(key, (due_at, []))
+            digests[key] = (min(earliest, due_at), [*listed, escalation.id])
+    queued = 0
+    for (user, day), (due_at, escalation_ids) in digests.items():
+        kind = DeliveryKind.CHECK_IN_DIGEST
+        if ledger.schedule(session, subject=user, kind=kind, slot=day, due_at=due_at):
+            queued += 1
+            continue
+        waiting = ledger.bring_forward(session, subject=user, kind=kind, slot=day, due_at=due_at)
+        if waiting is not None:
+            queued += waiting
+            continue
+        # The day's digest has gone out (or is going out, or was tried and keeps what it
+        # lists): a check-in announced later gets a digest of its own; one already listed
+        # there is not listed again.
+        for escalation_id in escalation_ids:
+            queued += ledger.schedule(
+                session, subject=user, kind=kind, slot=f"{day}:{escalation_id}", due_at=due_at
+            )
+    return queued
 
 
 # -- a Critical's immediate sync ---------------------------------------------------------------
