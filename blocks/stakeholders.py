@@ -25,18 +25,6 @@ def _roles(roles: Sequence[Role]) -> str:
     return " and ".join(role.label for role in roles) or "a stakeholder"
 
 
-def _thread(permalink: str | None) -> list[Block]:
-    if not permalink:
-        return []
-    return [
-        ActionsBlock(
-            elements=[
-                LinkButtonElement(text="Open the thread", url=permalink, action_id="open_thread")
-            ]
-        )
-    ]
-
-
 def _thread_words(permalink: str | None) -> str:
     return f"<{permalink}|leadership thread>" if permalink else "leadership thread"
 
@@ -94,28 +82,6 @@ def follower_update_blocks(escalation: Escalation, update: Update) -> list[Block
         *update_blocks(escalation, update),
         context_line(f"You follow {escalation.key}."),
         ActionsBlock(elements=[_mute_button(escalation)]),
-    ]
-
-
-def invitation_text(escalation: Escalation, check_in_at: datetime) -> str:
-    return clip(
-        f"Check-in on {escape(title(escalation))} "
-        f"{when(check_in_at, '{date_short_pretty} at {time}')}",
-        TEXT_LIMIT,
-    )
-
-
-def invitation_blocks(
-    escalation: Escalation, check_in_at: datetime, permalink: str | None
-) -> list[Block]:
-    return [
-        section(
-            f":busts_in_silhouette: *Internal check-in on {escape(title(escalation))}* "
-            f"{when(check_in_at, '{date_short_pretty} at {time}')}, run by the DRI "
-            f"{mention(escalation.person(Role.DRI))}. Bring what's new on your side; the DRI "
-            f"logs who attended and the notes in the {_thread_words(permalink)}."
-        ),
-        *_thread(permalink),
     ]
 
 

@@ -170,7 +170,7 @@ def missed_weekly_blocks(
             LinkButtonElement(text="Open thread", url=permalink, action_id="prompt_open_thread")
         )
     return [
-        section(f":bell: *{escape(missed_weekly_text(escalation, kind))}*\n{ask}"),
+        section(f":bell: *{missed_weekly_text(escalation, kind)}*\n{ask}"),
         ActionsBlock(elements=buttons),
     ]
 

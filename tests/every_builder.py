@@ -1194,15 +1194,6 @@ BUILDS.update(
         "stakeholders.follower_update_blocks": [
             lambda r: stakeholders.follower_update_blocks(r.escalation, r.update)
         ],
-        "stakeholders.invitation_text": [
-            lambda r: stakeholders.invitation_text(r.escalation, NOW + timedelta(hours=3))
-        ],
-        "stakeholders.invitation_blocks": [
-            lambda r: stakeholders.invitation_blocks(
-                r.escalation, NOW + timedelta(hours=3), PERMALINK
-            ),
-            lambda r: stakeholders.invitation_blocks(r.escalation, NOW, None),
-        ],
         "stakeholders.check_in_digest": [
             # Each message's text and blocks: one check-in, and the whole portfolio (split).
             lambda r: stakeholders.check_in_digest([(r.escalation, NOW + timedelta(hours=3))])[0][

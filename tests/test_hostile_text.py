@@ -214,3 +214,16 @@ def _mrkdwn(part: Any) -> list[str]:
 
 def _build(name: str, records: Any) -> Any:
     return BUILDS[name][0](records)
+
+
+def test_no_builder_escapes_typed_text_twice() -> None:
+    """Escaped once, `A & B` reads `A &amp; B` to Slack and `A & B` to people; escaped twice
+    it reads `A &amp;amp; B`, and people see `&amp;`."""
+    typed = "Smith & Wesson <Acme>"
+    found = [
+        (name, text)
+        for name, output in outputs(records_typed(typed, SAFE_URL, many=3))
+        for text in mrkdwn_texts(as_payload(output)[1])
+        if "&amp;amp;" in text or "&amp;lt;" in text or "&amp;gt;" in text
+    ]
+    assert found == []
