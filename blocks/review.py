@@ -17,13 +17,16 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.escalation import title
-from blocks.layout import section
+from blocks.layout import section, sections
 from blocks.modal import context_line, form_modal
 from blocks.text import INPUT_VALUE, MESSAGE_LIMIT, TEXT_LIMIT, clip, escape, mention, when
 from bot.models import Escalation, GuidanceAction
 
 LEAVE_REVIEW_LIST = "review_list_leave"
 STAY_ON_REVIEW_LIST = "review_list_stay"
+# The reminder's list of escalations: at most this many sections (a message holds 50 blocks),
+# the rest counted in an "…and N more" line.
+REMINDER_SECTIONS = 20
 
 
 def reminder_text(review_at: datetime) -> str:
@@ -32,17 +35,20 @@ def reminder_text(review_at: datetime) -> str:
 
 def reminder_blocks(escalations: list[Escalation], review_at: datetime) -> list[Block]:
     """One DM per DRI listing their escalations on tomorrow's agenda."""
-    listed = "\n".join(
-        f"• {escalation.health.emoji} {escape(clip(title(escalation), 300))}"
-        for escalation in escalations[:40]
-    )
-    more = f"\n…and {len(escalations) - 40} more" if len(escalations) > 40 else ""
     return [
         section(
             f":spiral_calendar_pad: The Y/R/Blocked portfolio review is tomorrow, "
-            f"{when(review_at)}. Please attend for:\n{listed}{more}\n"
-            "Bring the current health, path to green and anything you need from leadership."
-        )
+            f"{when(review_at)}. Please attend for:"
+        ),
+        *sections(
+            [
+                f"• {escalation.health.emoji} {escape(clip(title(escalation), 300))}"
+                for escalation in escalations
+            ],
+            most=REMINDER_SECTIONS,
+            what="escalations",
+        ),
+        section("Bring the current health, path to green and anything you need from leadership."),
     ]
 
 

@@ -9,6 +9,7 @@ and checks one of those limits on what comes out.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -188,6 +189,17 @@ def test_the_portfolio_agenda_counts_the_escalations_it_could_not_show() -> None
     records = records_typed(LONG_TEXT, LONG_URL, many=MANY)
     _, blocks = as_payload(BUILDS["portfolio.agenda_blocks"][0](records))
     assert "more open escalations" in json.dumps(blocks, ensure_ascii=False)
+
+
+def test_the_review_reminder_lists_or_counts_every_escalation_and_keeps_its_closing_line() -> None:
+    for many in (MANY, 400):
+        records = records_typed(LONG_TEXT, LONG_URL, many=many)
+        _, blocks = as_payload(BUILDS["review.reminder_blocks"][0](records))
+        shown = json.dumps(blocks, ensure_ascii=False)
+        counted = re.search(r"…and (\d+) more escalations", shown)
+        listed = shown.count("• ")
+        assert listed + (int(counted.group(1)) if counted else 0) == len(records.portfolio)
+        assert blocks[-1]["text"]["text"].startswith("Bring the current health")
 
 
 def test_clipping_escaped_text_never_cuts_an_escape_in_half() -> None:
