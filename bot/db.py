@@ -123,12 +123,8 @@ def _take_writer_lock(
             take()
 
 
-def _is_file_database(engine: Engine) -> bool:
-    """True for a SQLite file; False for the in-memory kinds, where WAL means nothing."""
-    return _is_file_url(engine.url)
-
-
 def _is_file_url(url: URL) -> bool:
+    """True for a SQLite file; False for the in-memory kinds, where WAL means nothing."""
     database = url.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
     return not memory and url.query.get("mode") != "memory"
