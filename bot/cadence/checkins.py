@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from blocks import stakeholders as views
-from bot.cadence.engine import cadence_state, cadence_state_of
+from bot.cadence.engine import cadence_state, cadence_state_of, dri_zone
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, LeaseLost, Outcome, settle_with
@@ -106,7 +106,7 @@ def _due_invitations(
             continue
         dri = escalation.person(Role.DRI)
         if dri not in zones:
-            zones[dri] = cadence_state(services, escalation).dri_tz
+            zones[dri] = dri_zone(services, escalation)
         state = cadence_state_of(escalation, zones[dri])
         found = checkins.invitation_due(state, settings, now)
         if found is not None and (escalation.id, found.slot) not in listed_before:
@@ -210,7 +210,7 @@ def note_unlogged_check_in(services: Services, job: Job) -> Outcome:
         session.expunge_all()
     found = _check_in_day(services, escalation, job.slot)
     now = services.clock.now()
-    tz = cadence_state(services, escalation).dri_tz
+    tz = dri_zone(services, escalation)
 
     def noted(session: Session) -> None:
         if found is None:

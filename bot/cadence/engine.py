@@ -53,10 +53,14 @@ CONDITIONAL_KINDS = {
 }
 
 
-def cadence_state(services: Services, escalation: Escalation) -> CadenceState:
+def dri_zone(services: Services, escalation: Escalation) -> ZoneInfo:
+    """The DRI's own time zone, else the configured default."""
     dri = escalation.person(Role.DRI)
-    zone = people.timezone_of(services, dri) if dri else services.settings.timezone
-    return cadence_state_of(escalation, zone)
+    return people.timezone_of(services, dri) if dri else services.settings.timezone
+
+
+def cadence_state(services: Services, escalation: Escalation) -> CadenceState:
+    return cadence_state_of(escalation, dri_zone(services, escalation))
 
 
 def cadence_state_of(escalation: Escalation, dri_tz: ZoneInfo) -> CadenceState:
