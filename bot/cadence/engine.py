@@ -108,20 +108,15 @@ def schedule_prompt(session: Session, escalation_id: int, key: str, due: DueProm
         escalation_id=escalation_id,
     ):
         return False
-    _drop_superseded(session, key, due)
+    drop_superseded(session, key, due)
     return True
 
 
 def drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
-    """What `schedule_prompt` does after recording a new prompt, for callers that record
-    prompts in bulk (the planner)."""
-    _drop_superseded(session, key, due)
-
-
-def _drop_superseded(session: Session, key: str, due: DuePrompt) -> None:
-    """An older slot of the same kind still pending (e.g. failing) is no longer worth sending;
-    nor, for a prompt on the clock, an older prompt of another kind (recorded before a crash,
-    never sent): after downtime the DRI gets one catch-up prompt, the latest."""
+    """After a new prompt is recorded (by `schedule_prompt`, or in bulk by the planner): an
+    older slot of the same kind still pending (e.g. failing) is no longer worth sending; nor,
+    for a prompt on the clock, an older prompt of another kind (recorded before a crash, never
+    sent): after downtime the DRI gets one catch-up prompt, the latest."""
     kinds = [due.kind.value]
     if due.kind in CATCH_UP_KINDS:
         kinds = [kind.value for kind in CATCH_UP_KINDS]
