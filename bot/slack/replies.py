@@ -45,15 +45,7 @@ def send_export(services: Services, user_id: str, escalation_id: int) -> str | N
         escalation = service.load(session, escalation_id)
         markdown = export_markdown(session, escalation, services.clock.now())
         key = escalation.key
-    try:
-        channel = services.gateway.open_dm(user_id)
-        services.gateway.upload_text(
-            channel, f"{key}.md", markdown, f"{key}: full record and timeline"
-        )
-    except SlackProblem as problem:
-        log.warning("export upload failed: %s", problem.code)
-        return f"I couldn't send the export: {problem.plain_words}"
-    return None
+    return _dm_file(services, user_id, f"{key}.md", markdown, f"{key}: full record and timeline")
 
 
 def send_figures_csv(services: Services, user_id: str) -> str | None:
@@ -63,15 +55,18 @@ def send_figures_csv(services: Services, user_id: str) -> str | None:
     now = services.clock.now()
     with services.sessions() as session:
         content = export_csv(session, services.settings, now, tz)
+    filename = f"escalations-{now.astimezone(tz):%Y-%m-%d}.csv"
+    return _dm_file(services, user_id, filename, content, "Every escalation with its figures (CSV)")
+
+
+def _dm_file(
+    services: Services, user_id: str, filename: str, content: str, title: str
+) -> str | None:
+    """Share `content` as a file in the person's DM; returns a problem to tell them, or None."""
     try:
         channel = services.gateway.open_dm(user_id)
-        services.gateway.upload_text(
-            channel,
-            f"escalations-{now.astimezone(tz):%Y-%m-%d}.csv",
-            content,
-            "Every escalation with its figures (CSV)",
-        )
+        services.gateway.upload_text(channel, filename, content, title)
     except SlackProblem as problem:
-        log.warning("CSV export upload failed: %s", problem.code)
+        log.warning("upload of %s failed: %s", filename, problem.code)
         return f"I couldn't send the export: {problem.plain_words}"
     return None
