@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain import Health, Level, State
-from bot.policy.cadence import local_occurrence
+from bot.policy.cadence import iso_week, local_occurrence
 from bot.policy.insights import Insights
 from bot.settings import Settings
 
@@ -84,11 +84,6 @@ class BriefingDue:
     due_at: datetime
 
 
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def briefing_due(settings: Settings, now: datetime) -> BriefingDue | None:
     """This week's briefing from its time (configured weekday and time, default zone) for a
     day; the slot is the ISO week, so it goes once a week."""
@@ -98,4 +93,4 @@ def briefing_due(settings: Settings, now: datetime) -> BriefingDue | None:
     due_at = local_occurrence(day, settings.pmo_briefing.at, tz)
     if not due_at <= now < due_at + STALE_AFTER:
         return None
-    return BriefingDue(slot=_iso_week(day), due_at=due_at)
+    return BriefingDue(slot=iso_week(day), due_at=due_at)

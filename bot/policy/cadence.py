@@ -171,7 +171,8 @@ def _latest_weekly(slot: WeeklySlot, tz: ZoneInfo, now: datetime) -> tuple[date,
     )
 
 
-def _iso_week(day: date) -> str:
+def iso_week(day: date) -> str:
+    """The ISO week `day` falls in, as a slot: `2026-W48`."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -200,13 +201,13 @@ def _sev1_occurrences(
     weekly = _latest_weekly(settings.sev1_weekly, tz, now)
     if weekly is not None:
         day, instant = weekly
-        yield _Occurrence(PromptKind.SEV1_WEEKLY, _iso_week(day), instant)
+        yield _Occurrence(PromptKind.SEV1_WEEKLY, iso_week(day), instant)
         reviewed = state.last_weekly_review_at is not None and (
             state.last_weekly_review_at >= instant
         )
         if instant > state.cadence_start and not reviewed:
             yield _Occurrence(
-                PromptKind.SEV1_WEEKLY_OVERDUE, _iso_week(day), add_business_days(instant, 1, tz)
+                PromptKind.SEV1_WEEKLY_OVERDUE, iso_week(day), add_business_days(instant, 1, tz)
             )
 
     # Silence is counted from the cadence start at the earliest: an update posted before a
@@ -229,13 +230,13 @@ def _sev2_occurrences(
     weekly = _latest_weekly(settings.sev2_weekly, tz, now)
     if weekly is not None:
         day, instant = weekly
-        yield _Occurrence(PromptKind.SEV2_WEEKLY, _iso_week(day), instant)
+        yield _Occurrence(PromptKind.SEV2_WEEKLY, iso_week(day), instant)
         # Missed when no update came after the prompt: the DRI is nudged one business day
         # later and the manager told after two. Ahead-of-now occurrences are returned too,
         # so `next_check` sees them coming.
         missed = state.last_update_at is None or state.last_update_at < instant
         if instant > state.cadence_start and missed:
-            slot = _iso_week(day)
+            slot = iso_week(day)
             yield _Occurrence(PromptKind.SEV2_WEEKLY_NUDGE, slot, add_business_days(instant, 1, tz))
             yield _Occurrence(
                 PromptKind.SEV2_WEEKLY_MANAGER, slot, add_business_days(instant, 2, tz)
