@@ -43,7 +43,7 @@ def resolve_blocker(
         f"{what} resolved: {blocker.text[:200]} -- how: {how[:200]}",
         now,
     )
-    effects.timeline_note(
+    effects.thread_note(
         session,
         escalation,
         tracking_notes.blocker_resolved_note(
@@ -123,8 +123,6 @@ def add_suggested_trigger(
     record(
         session, escalation, EventKind.TRIGGER_ADDED, actor, f"Trigger added: {trigger.label}", now
     )
-    effects.timeline_note(
-        session, escalation, tracking_notes.trigger_added_note(actor, trigger), now
-    )
+    effects.thread_note(session, escalation, tracking_notes.trigger_added_note(actor, trigger), now)
     effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
     return True

@@ -47,13 +47,6 @@ def thread_note(
     )
 
 
-def timeline_note(session: Session, escalation: Escalation, text: str, now: datetime) -> None:
-    """The one short line a change to a tracking record (milestones, tasks, blockers,
-    requirements, change orders, artifacts, impacts, links) leaves in the escalation's
-    thread, so leadership reads the story there; every such note goes through here."""
-    thread_note(session, escalation, text, now)
-
-
 def direct_message(
     session: Session,
     user_id: str,

@@ -71,7 +71,7 @@ def record_impact(
                 now,
                 escalation=escalation,
             )
-    effects.timeline_note(
+    effects.thread_note(
         session,
         escalation,
         tracking_notes.impact_note(

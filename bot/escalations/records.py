@@ -250,7 +250,7 @@ def add_record(
     session.add(row)
     session.flush()
     record(session, escalation, EventKind.RECORD_ADDED, actor, summary, now)
-    effects.timeline_note(session, escalation, note, now)
+    effects.thread_note(session, escalation, note, now)
     if kind in (RecordKind.MILESTONE, RecordKind.TASK):
         # The pinned message shows the milestones' percent complete.
         effects.refresh(session, escalation, DeliveryKind.REFRESH_ROOT, now)
@@ -300,7 +300,7 @@ def set_tasks_done(
             f"{milestone.title} ({milestone.percent_complete}%): " + "; ".join(changes),
             now,
         )
-        effects.timeline_note(
+        effects.thread_note(
             session,
             escalation,
             tracking_notes.tasks_note(

@@ -70,7 +70,7 @@ def validate_requirement(
         f"{requirement.text[:200]}",
         now,
     )
-    effects.timeline_note(
+    effects.thread_note(
         session,
         escalation,
         tracking_notes.requirement_validated_note(
@@ -115,7 +115,7 @@ def decide_change_order(
         f"Change order {status.value}: {order.description[:200]}",
         now,
     )
-    effects.timeline_note(
+    effects.thread_note(
         session,
         escalation,
         tracking_notes.change_order_decided_note(actor, order.description, status),
