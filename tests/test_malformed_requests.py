@@ -80,3 +80,13 @@ def test_a_slash_command_and_an_event_slack_does_send_still_pass(harness: BotHar
     answer, _trigger, _url = harness.slash("help")
     assert answer.status == 200 and "What /escalate can do" in answer.body
     assert harness.event({"type": "app_home_opened", "user": harness.world.pm}).status == 200
+
+
+def test_a_slash_command_mentioning_payload_still_opens_its_form(harness: BotHarness) -> None:
+    # Bolt reads any form body containing "payload" as an interaction, and finds none.
+    answer, _trigger, _url = harness.slash("sev1 payload-api rollout")
+    assert answer.status == 200
+    standin = harness.standin
+    assert standin.wait_for(lambda: standin.opened_views()), "no form was opened"
+    customer = json.dumps(standin.opened_views()[-1]["blocks"])
+    assert "payload-api rollout" in customer
