@@ -10,6 +10,7 @@ on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -45,6 +46,41 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+@functools.cache
+def _insert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the key, built once per dialect: building
+    the statement cost more CPU than running it, and a form's save sits before its ack.
+    RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING."""
+    table = Delivery.__table__
+    assert isinstance(table, Table)  # declared with columns, so mapped to a Table
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return insert.on_conflict_do_nothing(index_elements=["subject", "kind", "slot"]).returning(
+        table.c.subject, table.c.kind, table.c.slot
+    )
+
+
+def _row(
+    subject: str,
+    kind: str,
+    slot: str,
+    due_at: datetime,
+    escalation_id: int | None,
+    payload: dict[str, Any] | None,
+    done_at: datetime | None,
+) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "kind": str(kind),
+        "slot": slot,
+        "due_at": due_at,
+        "escalation_id": escalation_id,
+        "payload": payload,
+        "status": DeliveryStatus.PENDING if done_at is None else DeliveryStatus.DONE,
+        "done_at": done_at,
+        "attempts": 0,
+    }
+
+
 def schedule(
     session: Session,
     *,
@@ -60,25 +96,9 @@ def schedule(
 
     With `done_at`, the row is recorded as already done then: the caller did the work in
     this very transaction, and the row only keeps it from being done twice."""
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Delivery)
-    statement = (
-        insert.values(
-            subject=subject,
-            kind=str(kind),
-            slot=slot,
-            due_at=due_at,
-            escalation_id=escalation_id,
-            payload=payload,
-            status=DeliveryStatus.PENDING if done_at is None else DeliveryStatus.DONE,
-            done_at=done_at,
-            attempts=0,
-        )
-        .on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
-        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
-        .returning(Delivery.id)
-    )
-    return session.execute(statement).scalar() is not None
+    statement = _insert(session.get_bind().dialect.name)
+    row = _row(subject, kind, slot, due_at, escalation_id, payload, done_at)
+    return session.execute(statement, row).first() is not None
 
 
 @dataclass(frozen=True)
@@ -98,26 +118,9 @@ def schedule_many(session: Session, rows: list[Due]) -> set[tuple[str, str, str]
     newly recorded (the others were already there)."""
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
-    table = Delivery.__table__
-    assert isinstance(table, Table)  # declared with columns, so mapped to a Table
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = insert.on_conflict_do_nothing(index_elements=["subject", "kind", "slot"]).returning(
-        table.c.subject, table.c.kind, table.c.slot
-    )
+    statement = _insert(session.get_bind().dialect.name)
     values = [
-        {
-            "subject": row.subject,
-            "kind": str(row.kind),
-            "slot": row.slot,
-            "due_at": row.due_at,
-            "escalation_id": row.escalation_id,
-            "payload": None,
-            "status": DeliveryStatus.PENDING if row.done_at is None else DeliveryStatus.DONE,
-            "done_at": row.done_at,
-            "attempts": 0,
-        }
-        for row in rows
+        _row(r.subject, r.kind, r.slot, r.due_at, r.escalation_id, None, r.done_at) for r in rows
     ]
     return {(subject, kind, slot) for subject, kind, slot in session.execute(statement, values)}
 
