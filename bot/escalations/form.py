@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlparse
 
@@ -45,9 +46,14 @@ class EscalationForm:
     new_msa: bool = False
 
 
+_FIELD_NAMES = [f.name for f in fields(EscalationForm)]
+
+
 def form_to_payload(form: EscalationForm) -> dict[str, Any]:
     """The form as JSON, to be kept in the ledger until the record is made from it."""
-    data = asdict(form)
+    # A shallow copy field by field: asdict's deep copy cost a tenth of the form's ack path.
+    data = {name: getattr(form, name) for name in _FIELD_NAMES}
+    data["triggers"] = list(form.triggers)
     data["people"] = {str(role): user for role, user in form.people.items()}
     data["links"] = {str(kind): url for kind, url in form.links.items()}
     return data
@@ -71,6 +77,8 @@ TEXT_LIMITS = {
     OpenField.SUMMARY: INPUT_VALUE,
     OpenField.PATH_TO_GREEN: INPUT_VALUE,
 }
+_SPACE = re.compile(r"\s")
+_LINK_BREAKERS = re.compile(r"[<>|]")
 WEB_ADDRESS = "Enter a web address starting with https:// (or http://)."
 
 
@@ -82,9 +90,9 @@ def url_problem(text: str) -> str | None:
     """
     if len(text) > URL_LENGTH:
         return f"That address is {len(text)} characters long; links can have at most {URL_LENGTH}."
-    if any(character.isspace() for character in text):
+    if _SPACE.search(text):
         return "A web address has no spaces or line breaks; paste the link on its own."
-    if any(character in "<>|" for character in text):
+    if _LINK_BREAKERS.search(text):
         return (
             "A web address can't contain <, > or |; copy the link from the browser's address bar."
         )
