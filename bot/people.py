@@ -22,6 +22,9 @@ FRESH_FOR = timedelta(hours=24)
 # form is accepted), so five cold profiles and a slow Slack still ack well inside 3 s.
 BEFORE_ACK = 1.2
 SLACKBOT = "USLACKBOT"
+# How long a lookup with no deadline waits for another thread's lookup of the same person: a
+# Slack call's timeout and one retry.
+SLOWEST_LOOKUP = 25.0
 
 
 def lookup(services: Services, user_id: str, *, deadline: float | None = None) -> SlackUser | None:
@@ -41,8 +44,26 @@ def lookup(services: Services, user_id: str, *, deadline: float | None = None) -
             return cached
     if deadline is not None and time.monotonic() >= deadline:
         return cached
+    fetching_elsewhere = services.profile_fetches.start(user_id)
+    if fetching_elsewhere is not None:
+        bound = SLOWEST_LOOKUP if deadline is None else deadline - time.monotonic()
+        fetching_elsewhere.wait(max(bound, 0))
+        return services.profiles.get(user_id, cached)
     try:
-        info = services.gateway.user_info(user_id, hurried=deadline is not None)
+        fetched = services.profiles.get(user_id)  # by a fetch that ended since the first look
+        if fetched is not None and now - fetched.fetched_at < FRESH_FOR:
+            return fetched
+        return _fetch(services, user_id, cached, hurried=deadline is not None)
+    finally:
+        services.profile_fetches.finish(user_id)
+
+
+def _fetch(
+    services: Services, user_id: str, cached: SlackUser | None, *, hurried: bool
+) -> SlackUser | None:
+    now = services.clock.now()
+    try:
+        info = services.gateway.user_info(user_id, hurried=hurried)
     except SlackProblem as problem:
         log.info("users.info %s failed: %s", user_id, problem.code)
         return cached

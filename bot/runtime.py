@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,31 @@ from bot.delivery.ledger import worker_name
 from bot.delivery.traffic import AckTraffic
 from bot.models import SlackUser
 from bot.settings import Settings
+
+
+class Fetches:
+    """Which keys some thread is fetching right now, so others wait for its answer instead of
+    asking again: twenty forms submitted at once, naming the same five people, ask Slack
+    about five profiles, not a hundred."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fetching: dict[str, threading.Event] = {}
+
+    def start(self, key: str) -> threading.Event | None:
+        """None: the caller fetches `key` and must call `finish`. Otherwise another thread
+        is fetching it; the returned event is set once that fetch ended, well or not."""
+        with self._lock:
+            if key in self._fetching:
+                return self._fetching[key]
+            self._fetching[key] = threading.Event()
+            return None
+
+    def finish(self, key: str) -> None:
+        with self._lock:
+            done = self._fetching.pop(key, None)
+        if done is not None:
+            done.set()
 
 
 @dataclass
@@ -32,3 +58,4 @@ class Services:
     traffic: AckTraffic = field(default_factory=AckTraffic)
     # Profiles read this process's lifetime (bot/people.py), so acks skip the database.
     profiles: dict[str, SlackUser] = field(default_factory=dict)
+    profile_fetches: Fetches = field(default_factory=Fetches)

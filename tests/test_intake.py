@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from bot.clock import ManualClock
 from bot.db import make_session_factory
@@ -14,7 +16,7 @@ from bot.delivery.runner import Job
 from bot.domain import Severity
 from bot.escalations import intake
 from bot.escalations.form import EscalationForm, form_from_payload, form_to_payload, parse_open_form
-from bot.models import Delivery, DeliveryStatus, Escalation
+from bot.models import Delivery, DeliveryStatus, Escalation, SlackUser
 from bot.runtime import Services
 from bot.settings import Settings
 from tests.factories import open_form
@@ -151,3 +153,29 @@ def test_a_slow_profile_lookup_is_given_up_on_before_the_ack(harness: BotHarness
         assert asked and len(asked) == len(set(asked))  # nobody asked about twice
     finally:
         held.release.set()
+
+
+def test_forms_submitted_at_once_ask_slack_about_each_person_once(harness: BotHarness) -> None:
+    view, _ = open_modal(harness)
+    with harness.services.sessions.begin() as session:
+        session.execute(delete(SlackUser))
+    harness.services.profiles.clear()
+    looked_up = len(harness.standin.calls_to("users.info"))
+    # The first answer never comes in time: every form meets that person while it is awaited.
+    held = harness.standin.hold_answer_next("users.info")
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(
+                    lambda _: harness.submit_view(view, open_form(harness.world), drain=False),
+                    range(8),
+                )
+            )
+    finally:
+        held.release.set()
+    assert all(a.status == 200 and a.json["response_action"] == "update" for a in answers)
+    asked = Counter(c.args["user"] for c in harness.standin.calls_to("users.info")[looked_up:])
+    # The held person again once the first lookup failed; everyone else once.
+    assert asked.pop(harness.world.pm) <= 2
+    assert set(asked) == _people_on_the_form(harness.world) - {harness.world.pm}
+    assert set(asked.values()) == {1}
