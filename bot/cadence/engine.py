@@ -40,6 +40,7 @@ from bot.policy.cadence import (
 )
 from bot.policy.escalation import open_checklist_items
 from bot.policy.insights import prompted_text
+from bot.policy.progress import Progress
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ def send_prompt(services: Services, job: Job) -> Outcome:
     """
     assert job.escalation_id is not None
     with services.sessions() as session:
-        escalation = service.load(session, job.escalation_id)
+        escalation = service.load(session, job.escalation_id, service.PEOPLE_AND_CHECKLIST)
         if not escalation.state.is_open:
             return Outcome()
         channel, root_ts, dri = (
@@ -199,9 +200,12 @@ def send_prompt(services: Services, job: Job) -> Outcome:
             escalation.root_ts,
             escalation.person(Role.DRI),
         )
+        progress = (
+            records.progress(session, escalation.id) if job.kind == PromptKind.MORNING else None
+        )
         session.expunge_all()
     # Composed outside any write: the DRI's time zone may need a users.info refresh.
-    message = _compose(services, escalation, job.kind, job.slot)
+    message = _compose(services, escalation, job.kind, job.slot, progress)
     if message is not None:
         target, text, blocks = message
         if target == "dm" and dri:
@@ -217,10 +221,8 @@ def send_prompt(services: Services, job: Job) -> Outcome:
         if message is None:
             return
         event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
-        current = session.get(Escalation, escalation.id)
-        assert current is not None
         text = prompted_text(job.kind, job.slot)
-        service.record(session, current, event, service.BOT, text, now)
+        service.record_by_id(session, escalation.id, event, service.BOT, text, now)
 
     return settle_with(services, job, record)
 
@@ -253,9 +255,14 @@ def _tell_manager_too(services: Services, job: Job, escalation: Escalation) -> N
 
 
 def _compose(
-    services: Services, escalation: Escalation, kind: str, slot: str
+    services: Services,
+    escalation: Escalation,
+    kind: str,
+    slot: str,
+    progress: Progress | None,
 ) -> tuple[str, str, list[Block]] | None:
-    """(target, text, blocks) for a prompt, or None when it no longer applies."""
+    """(target, text, blocks) for a prompt, or None when it no longer applies; `progress`
+    is the milestones' for a morning prompt."""
     now = services.clock.now()
     if kind in CONDITIONAL_KINDS and SNOOZE_SUFFIX not in slot:
         # These depend on what happened since they were recorded (an update, a tick).
@@ -287,10 +294,6 @@ def _compose(
         return None
     permalink = escalation.root_permalink
     overdue = customer_comm_overdue(cadence_state(services, escalation), now)
-    progress = None
-    if kind == PromptKind.MORNING:
-        with services.sessions() as session:
-            progress = records.progress(session, escalation.id)
     return (
         "dm",
         prompt_views.prompt_text(escalation, kind),
