@@ -24,7 +24,7 @@ from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, LeaseLost, Outcome, settle_with
 from bot.domain import LOOPED_IN_ROLES, EventKind, Role, Severity, State
 from bot.escalations import effects, service, stakeholders
-from bot.models import CheckIn, Escalation, EscalationPerson, TimelineEvent
+from bot.models import CheckIn, Escalation, EscalationPerson
 from bot.policy import checkins
 from bot.policy.cadence import CadenceSettings, local_occurrence
 from bot.policy.escalation import pending_sync_due
@@ -175,22 +175,18 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
                 .options(selectinload(Escalation.checklist))
             )
         }
-        for escalation, found in invitations:
-            current = listed.get(escalation.id)
-            if current is None:
-                continue  # deleted since (never in practice: escalations are kept)
-            # As `service.record` does, written with one flush for the whole digest (a
-            # director's digest lists dozens of escalations).
-            session.add(
-                TimelineEvent(
-                    escalation_id=current.id,
-                    at=now,
-                    actor=service.BOT,
-                    kind=EventKind.CHECK_IN_INVITED,
-                    text=f"Invited {user} to the check-in of {found.slot}",
-                )
-            )
-            current.next_check_at = now
+        service.record_by_ids(
+            session,
+            [
+                (escalation.id, f"Invited {user} to the check-in of {found.slot}")
+                for escalation, found in invitations
+                if escalation.id in listed  # not one deleted since (none ever is)
+            ],
+            EventKind.CHECK_IN_INVITED,
+            service.BOT,
+            now,
+        )
+        for current in listed.values():
             if service.tick(
                 session, current, stakeholders.DAILY_CHECK_INS, actor=service.BOT, now=now
             ):

@@ -222,7 +222,7 @@ def send_prompt(services: Services, job: Job) -> Outcome:
             return
         event = EventKind.PROMPTED if message[0] == "dm" else EventKind.NUDGED
         text = prompted_text(job.kind, job.slot)
-        service.record_by_id(session, escalation.id, event, service.BOT, text, now)
+        service.record_by_ids(session, [(escalation.id, text)], event, service.BOT, now)
 
     return settle_with(services, job, record)
 
