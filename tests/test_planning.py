@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, event, insert, select
+from sqlalchemy import Engine, delete, event, insert, select, update
 
 from bot.cadence.customer_silence import schedule_ladder_steps
 from bot.cadence.engine import schedule_due_prompts, schedule_portfolio_agenda
@@ -289,3 +289,34 @@ def test_dri_profiles_missing_from_the_cache_are_asked_for_once_each(
     services.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     plan_due_work(services)
     assert len(desk.asked) == 37
+
+
+def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_recorded_a_second_apart(
+    services: Services,
+) -> None:
+    open_many(services, 74, next_check_at=None)
+    opened = NOW - timedelta(days=3)
+    with services.sessions.begin() as session:
+        # Five Sev 2s of one DRI, opened together and never updated: their prompts fall due
+        # at the same moments.
+        session.execute(
+            update(EscalationPerson)
+            .where(EscalationPerson.escalation_id.in_([3, 6, 9, 12, 15]))
+            .values(user_id="UFIVE")
+        )
+        session.execute(
+            update(Escalation)
+            .where(Escalation.id.in_([3, 6, 9, 12, 15]))
+            .values(opened_at=opened, cadence_start=opened, last_update_at=None)
+        )
+        session.add(SlackUser(user_id="UFIVE", name="Five", tz="UTC", fetched_at=NOW))
+    plan_due_work(services)
+    with services.sessions() as session:
+        rows = session.execute(
+            select(Delivery.subject, Delivery.kind, Delivery.due_at).where(
+                Delivery.escalation_id.in_([3, 6, 9, 12, 15])
+            )
+        ).all()
+    weekly = sorted(due_at for _subject, kind, due_at in rows if kind == "sev2_weekly")
+    first = weekly[0]
+    assert [due_at - first for due_at in weekly] == [timedelta(seconds=s) for s in (0, 0, 0, 1, 2)]

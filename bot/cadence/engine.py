@@ -97,15 +97,22 @@ def schedule_due_prompts(services: Services) -> int:
     return written
 
 
-def schedule_prompt(session: Session, escalation_id: int, key: str, due: DuePrompt) -> bool:
-    """Record one due prompt in the ledger (once per slot); True when it is new, and then
-    an older slot of the same kind still pending is dropped."""
+def schedule_prompt(
+    session: Session,
+    escalation_id: int,
+    key: str,
+    due: DuePrompt,
+    deliver_at: datetime | None = None,
+) -> bool:
+    """Record one due prompt in the ledger (once per slot), to go out at `deliver_at` (by
+    default the prompt's own); True when it is new, and then an older slot of the same kind
+    still pending is dropped."""
     if not ledger.schedule(
         session,
         subject=key,
         kind=due.kind.value,
         slot=due.slot,
-        due_at=due.deliver_at,
+        due_at=deliver_at or due.deliver_at,
         escalation_id=escalation_id,
     ):
         return False

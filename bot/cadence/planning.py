@@ -353,8 +353,9 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     # At most `batch * max_batches` escalations a tick, however the batches are cut.
     budget = batch * max_batches
     size = min(batch, FIRST_BATCH, budget)
+    paced = Pacing()
     while size > 0:
-        looked_at, new_rows = _plan_batch(services, size)
+        looked_at, new_rows = _plan_batch(services, size, paced)
         written += new_rows
         budget -= size
         if new_rows:
@@ -366,15 +367,17 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     return written + (1 if schedule_portfolio_agenda(services) else 0)
 
 
-def _plan_batch(services: Services, batch: int) -> tuple[int, int]:
+def _plan_batch(services: Services, batch: int, paced: Pacing) -> tuple[int, int]:
     """Plan up to `batch` due escalations; returns (how many were due, new ledger rows)."""
     now = services.clock.now()
-    looked_at, written, stale = _plan(services, now, batch, ids=None, refresh_allowed=True)
+    looked_at, written, stale = _plan(services, now, batch, paced, ids=None, refresh_allowed=True)
     if stale:
         # Slack is asked outside any transaction, then those escalations are planned with
         # whatever the cache holds now (the default zone if Slack could not say).
         _refresh_profiles(services, {user for user, _ in stale}, now)
-        _, more, _ = _plan(services, now, batch, ids=[e for _, e in stale], refresh_allowed=False)
+        _, more, _ = _plan(
+            services, now, batch, paced, ids=[e for _, e in stale], refresh_allowed=False
+        )
         written += more
     return looked_at, written
 
@@ -383,6 +386,7 @@ def _plan(
     services: Services,
     now: datetime,
     batch: int,
+    paced: Pacing,
     *,
     ids: list[int] | None,
     refresh_allowed: bool,
@@ -441,7 +445,7 @@ def _plan(
                 log.exception("planning %s failed", escalation.key)
                 planned.append((escalation, None, Plan(next_check_at=now + FAILURE_RETRY)))
         written_now, announced = _record_all(
-            session, [(e, seen, plan) for e, seen, plan in planned if seen is not None], now
+            session, [(e, seen, plan) for e, seen, plan in planned if seen is not None], now, paced
         )
         written += written_now
         next_checks: list[dict[str, object]] = [
@@ -475,8 +479,34 @@ def _root_changes_at(escalation: Escalation) -> tuple[datetime, ...]:
     return tuple(found)
 
 
+class Pacing:
+    """Slack takes about one message a second per channel after a burst of three. When
+    one plan brings a channel more prompts due at one moment (a DRI with five Sev 1s, a
+    leadership channel's thread notes), the fourth and later are recorded a second apart
+    each: the ledger delivers in due order, so they go out after everything else due then,
+    spread over the whole morning, instead of meeting Slack's Retry-After at its end."""
+
+    BURST = 3
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, datetime]] = Counter()
+
+    def due_at(self, escalation: Escalation, row: LedgerRow) -> datetime:
+        assert row.prompt is not None
+        in_thread = row.prompt.kind in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER)
+        channel = escalation.leadership_channel_id if in_thread else escalation.person(Role.DRI)
+        if not channel:
+            return row.due_at
+        already = self._counts[(channel, row.due_at)]
+        self._counts[(channel, row.due_at)] += 1
+        return row.due_at + timedelta(seconds=max(0, already - self.BURST + 1))
+
+
 def _record_all(
-    session: Session, planned: list[tuple[Escalation, Snapshot, Plan]], now: datetime
+    session: Session,
+    planned: list[tuple[Escalation, Snapshot, Plan]],
+    now: datetime,
+    paced: Pacing,
 ) -> tuple[int, list[Escalation]]:
     """Record the batch's due rows in one statement; returns how many were new, and the
     escalations whose check-in was announced now (their digests are queued next).
@@ -495,9 +525,12 @@ def _record_all(
     written = 0
     bulk = []
     for entry in entries:
-        _, seen, row = entry
+        escalation, seen, row = entry
         if row.prompt is not None and seen.key in one_by_one:
-            written += schedule_prompt(session, seen.escalation_id, seen.key, row.prompt)
+            deliver_at = paced.due_at(escalation, row)
+            written += schedule_prompt(
+                session, seen.escalation_id, seen.key, row.prompt, deliver_at
+            )
         else:
             bulk.append(entry)
     inserted = ledger.schedule_many(
@@ -507,12 +540,12 @@ def _record_all(
                 subject=seen.key,
                 kind=row.kind,
                 slot=row.slot,
-                due_at=row.due_at,
+                due_at=row.due_at if row.prompt is None else paced.due_at(escalation, row),
                 escalation_id=seen.escalation_id,
                 # Done as it is recorded: the caller queues the digests in this transaction.
                 done_at=now if row.kind == DeliveryKind.CHECK_IN_INVITES else None,
             )
-            for _, seen, row in bulk
+            for escalation, seen, row in bulk
         ],
     )
     announced: list[Escalation] = []
