@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from bot.db import downgrade_to_base, make_engine, pending_migrations, upgrade_to_head
+from bot.db import (
+    alembic_config,
+    downgrade_to_base,
+    make_engine,
+    pending_migrations,
+    upgrade_to_head,
+)
 from bot.models import Base
 
 
@@ -21,6 +28,16 @@ def test_upgrade_from_empty_creates_every_model_table(databases) -> None:  # typ
         upgrade_to_head(engine)
         assert _tables(engine) == set(Base.metadata.tables)
         assert pending_migrations(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_is_told_every_migration_in_alembics_order(databases) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(databases.empty())
+    try:
+        script = ScriptDirectory.from_config(alembic_config(engine))
+        walked = [revision.revision for revision in script.walk_revisions("base", "heads")]
+        assert pending_migrations(engine) == list(reversed(walked))
     finally:
         engine.dispose()
 
