@@ -291,7 +291,7 @@ def test_dri_profiles_missing_from_the_cache_are_asked_for_once_each(
     assert len(desk.asked) == 37
 
 
-def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_recorded_a_second_apart(
+def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_sent_a_second_apart(
     services: Services,
 ) -> None:
     open_many(services, 74, next_check_at=None)
@@ -318,5 +318,6 @@ def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_recorded_a_second_apart(
             )
         ).all()
     weekly = sorted(due_at for _subject, kind, due_at in rows if kind == "sev2_weekly")
-    first = weekly[0]
-    assert [due_at - first for due_at in weekly] == [timedelta(seconds=s) for s in (0, 0, 0, 1, 2)]
+    # Due days ago (planned late, after downtime): the fourth and fifth a second apart from now.
+    assert weekly[0] == weekly[2] < NOW - timedelta(days=1)
+    assert weekly[3:] == [NOW + timedelta(seconds=1), NOW + timedelta(seconds=2)]

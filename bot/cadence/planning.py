@@ -353,7 +353,7 @@ def plan_due_work(services: Services, *, batch: int = BATCH, max_batches: int = 
     # At most `batch * max_batches` escalations a tick, however the batches are cut.
     budget = batch * max_batches
     size = min(batch, FIRST_BATCH, budget)
-    paced = Pacing()
+    paced = Pacing(services.clock.now())
     while size > 0:
         looked_at, new_rows = _plan_batch(services, size, paced)
         written += new_rows
@@ -483,12 +483,14 @@ class Pacing:
     """Slack takes about one message a second per channel after a burst of three. When
     one plan brings a channel more prompts due at one moment (a DRI with five Sev 1s, a
     leadership channel's thread notes), the fourth and later are recorded a second apart
-    each: the ledger delivers in due order, so they go out after everything else due then,
-    spread over the whole morning, instead of meeting Slack's Retry-After at its end."""
+    each, counted from now when planned late: the ledger delivers in due order, so they go
+    out after everything else due then, spread over the whole morning, instead of meeting
+    Slack's Retry-After at its end."""
 
     BURST = 3
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
         self._counts: Counter[tuple[str, datetime]] = Counter()
 
     def due_at(self, escalation: Escalation, row: LedgerRow) -> datetime:
@@ -499,7 +501,9 @@ class Pacing:
             return row.due_at
         already = self._counts[(channel, row.due_at)]
         self._counts[(channel, row.due_at)] += 1
-        return row.due_at + timedelta(seconds=max(0, already - self.BURST + 1))
+        if already < self.BURST:
+            return row.due_at
+        return max(row.due_at, self._now) + timedelta(seconds=already - self.BURST + 1)
 
 
 def _record_all(
