@@ -46,6 +46,9 @@ from bot.runtime import Services
 log = logging.getLogger(__name__)
 
 SNOOZE_SUFFIX = "+snooze"
+# Prompts posted as notes in the escalation's thread (and DMed to the manager); the others
+# are DMs to the DRI.
+THREAD_NOTE_KINDS = frozenset({PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER})
 CONDITIONAL_KINDS = {
     PromptKind.EVENING_NUDGE.value,
     PromptKind.PHASE1_DEADLINE.value,
@@ -238,7 +241,7 @@ def _tell_manager_too(services: Services, job: Job, escalation: Escalation) -> N
     """The thread notes that tell the manager also reach them by DM: a mention in a channel
     they may not read is not telling them."""
     manager = escalation.person(Role.MANAGER)
-    if not manager or job.kind not in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER):
+    if not manager or job.kind not in THREAD_NOTE_KINDS:
         return
     if job.kind == PromptKind.PHASE1_MANAGER:
         count = len(prompt_views.open_items(escalation))

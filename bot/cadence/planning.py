@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot import people
 from bot.cadence.engine import (
+    THREAD_NOTE_KINDS,
     cadence_state_of,
     drop_superseded,
     schedule_portfolio_agenda,
@@ -495,7 +496,7 @@ class Pacing:
 
     def due_at(self, escalation: Escalation, row: LedgerRow) -> datetime:
         assert row.prompt is not None
-        in_thread = row.prompt.kind in (PromptKind.PHASE1_MANAGER, PromptKind.SILENCE_MANAGER)
+        in_thread = row.prompt.kind in THREAD_NOTE_KINDS
         channel = escalation.leadership_channel_id if in_thread else escalation.person(Role.DRI)
         if not channel:
             return row.due_at

@@ -556,7 +556,7 @@ class SlackGateway:
 
     def upload_text(self, channel: str, filename: str, content: str, title: str) -> Uploaded:
         """Share a text file (an export someone asked for) in a channel."""
-        return self._upload(channel, filename, content.encode(), title, title)
+        return self.upload_file(channel, filename, content.encode(), title, title)
 
     def upload_file(
         self,
@@ -568,25 +568,13 @@ class SlackGateway:
         *,
         once: bool = False,
     ) -> Uploaded:
-        """Share a binary file (a chart) in a channel, with `comment` as its message.
+        """Share a file (a chart, an export) in a channel, with `comment` as its message.
 
         With `once`, `filename` names this effect in the channel (the caller gives each
         effect its own): when the answer to the share is lost, the bot's file of that name
         there is the answer; a retry of the work calls `find_uploaded` before uploading.
-        """
-        return self._upload(channel, filename, content, title, comment, once=once)
 
-    def _upload(
-        self,
-        channel: str,
-        filename: str,
-        content: bytes,
-        title: str,
-        comment: str,
-        *,
-        once: bool = False,
-    ) -> Uploaded:
-        """Slack's external upload flow: files.getUploadURLExternal, the bytes to the URL it
+        Slack's external upload flow: files.getUploadURLExternal, the bytes to the URL it
         gives, files.completeUploadExternal sharing the file in `channel`.
 
         Only the last step shares anything, and it is never retried blindly: a 5xx may come

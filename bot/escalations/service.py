@@ -230,10 +230,9 @@ PEOPLE_AND_CHECKLIST = (selectinload(Escalation.people), selectinload(Escalation
 
 def _with_children() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Escalation.people),
+        *PEOPLE_AND_CHECKLIST,
         selectinload(Escalation.triggers),
         selectinload(Escalation.links),
-        selectinload(Escalation.checklist),
     )
 
 
