@@ -1,8 +1,10 @@
-"""The two apps every measure compares: the bot as `escalation-bot serve` builds it, and a
+"""The apps every measure compares: the bot as `escalation-bot serve` builds it, and a
 bare Bolt app (one command and one view listener that only ack) served the same way.
 
 `python -m bench.apps bare` runs the bare app as a process (for start-up and memory), on
-PORT, with the same waitress settings as `bot/cli.py`.
+PORT, with the same waitress settings as `bot/cli.py`. `python -m bench.apps bare-modal` is
+the same app whose command, after its ack, opens the bot's `/escalate sev1` form with
+views.open, as any Bolt app opening a form does: the slash command's second reference.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ BOT_TOKEN = "xoxb-test-token"  # what the stand-in accepts
 OPEN_CALLBACK_ID = "open_escalation"  # blocks/open_modal.py CALLBACK_ID
 
 
-def bare_slack_app(api_url: str) -> Any:
+def bare_slack_app(api_url: str, *, opens_modal: bool = False) -> Any:
     from slack_bolt import Ack, App
     from slack_sdk import WebClient
 
@@ -30,15 +32,33 @@ def bare_slack_app(api_url: str) -> Any:
         process_before_response=False,
     )
 
+    open_form = _form_opener() if opens_modal else None
+
     @app.command("/escalate")
-    def command(ack: Ack) -> None:
+    def command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
+        if open_form is not None:
+            open_form(command, client)
 
     @app.view(OPEN_CALLBACK_ID)
     def view(ack: Ack) -> None:
         ack()
 
     return app
+
+
+def _form_opener() -> Callable[[dict[str, Any], Any], None]:
+    """Opens the form the bot opens for `/escalate sev1 <customer>`, from the same rendering.
+    Imported only here, so the plain bare app's memory and start-up stay Bolt's alone."""
+    from blocks.open_modal import open_escalation_view
+    from bot.domain import Severity
+
+    def open_form(command: dict[str, Any], client: Any) -> None:
+        customer = command["text"].partition(" ")[2]
+        view = open_escalation_view(Severity.SEV1, customer=customer, opener=command["user_id"])
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    return open_form
 
 
 def bare_wsgi(slack_app: Any) -> Callable[..., Iterable[bytes]]:
@@ -180,12 +200,12 @@ def serve_process(command: list[str], env: dict[str, str], cwd: str, bound: floa
     return Served(url, on_stop=stop)
 
 
-def _serve_bare_forever() -> None:
+def _serve_bare_forever(opens_modal: bool) -> None:
     from waitress import serve as waitress_serve
 
-    app = bare_wsgi(bare_slack_app(os.environ["SLACK_API_URL"]))
+    app = bare_wsgi(bare_slack_app(os.environ["SLACK_API_URL"], opens_modal=opens_modal))
     waitress_serve(app, host="0.0.0.0", port=int(os.environ["PORT"]), _quiet=True)
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["bare"]:
-    _serve_bare_forever()
+if __name__ == "__main__" and sys.argv[1:] in (["bare"], ["bare-modal"]):
+    _serve_bare_forever(opens_modal=sys.argv[1] == "bare-modal")

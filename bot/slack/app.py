@@ -98,9 +98,9 @@ class _AckFirstRunner(ThreadListenerRunner):
 
     bolt-python's runner (1.x) has the request's thread poll `ack.response` every 10 ms: up
     to 10 ms added to every ack, and the server's thread (waitress has 4) held that long. With
-    20 concurrent clients that polling, not the work, set the pace: a listener that only acks
-    answered at a median of 53 ms under Bolt's runner and 21 ms under this one (measured with
-    bench/ack.py's clients, the bot's modal not opened). And when a listener raised after its ack, it handed the error to
+    20 concurrent clients that polling, not the work, set the pace: in one run of bench/ack.py's
+    clients, a bare Bolt app that only acks answered at a median of 53 ms, and the bot's
+    `/escalate sev1` under this runner, its views.open left out, at 21 ms. And when a listener raised after its ack, it handed the error to
     the handler and then set the ack's response to the error's, which after an ack is None:
     the polling thread saw none, waited out the 3 s and answered Slack 404, an error shown on
     top of our plain-words message (tests/test_refusals_after_ack.py). Here an error after
