@@ -272,7 +272,6 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
         health.ready = True
         application.ready(make_wsgi_app(engine, slack_app, health=health, traffic=services.traffic))
         keep_start_up_out_of_collections()
-        hand_over_the_interpreter_sooner()
         served = {
             "socket": "Slack over Socket Mode",
             "http": "Slack requests at /slack/events",
@@ -323,21 +322,6 @@ def keep_start_up_out_of_collections() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-# Python's default is 5 ms (sys.getswitchinterval).
-ACK_SWITCH_INTERVAL = 0.001
-
-
-def hand_over_the_interpreter_sooner() -> None:
-    """Let a thread waiting for the interpreter have it after 1 ms of another's work, not 5.
-
-    The web process acks and, on other threads, publishes and delivers: a delivery step
-    (loading an escalation, rendering its blocks) holds the interpreter for milliseconds,
-    and a request whose answer is ready waited up to the whole interval for it. Switching more
-    often costs the long steps a little; the acks are what a person waits for.
-    """
-    sys.setswitchinterval(ACK_SWITCH_INTERVAL)
 
 
 def _run_quietly(server: MultiSocketServer | BaseWSGIServer) -> None:
