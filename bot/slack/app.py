@@ -86,7 +86,7 @@ class _SignallingAck(Ack):
             # this listener's next step (a views.open, a query) holds it for a switch interval.
             time.sleep(0)
 
-    def answer(self, response: BoltResponse | None) -> None:
+    def answer(self, response: BoltResponse) -> None:
         """What Slack gets when the listener failed before acking."""
         self.response = response
         self.given.set()
@@ -98,13 +98,14 @@ class _AckFirstRunner(ThreadListenerRunner):
 
     bolt-python's runner (1.x) has the request's thread poll `ack.response` every 10 ms: up
     to 10 ms added to every ack, and the server's thread (waitress has 4) held that long. With
-    20 concurrent clients that polling, not the work, set the pace: in one run of bench/ack.py's
-    clients, a bare Bolt app that only acks answered at a median of 53 ms, and the bot's
-    `/escalate sev1` under this runner, its views.open left out, at 21 ms. And when a listener raised after its ack, it handed the error to
-    the handler and then set the ack's response to the error's, which after an ack is None:
-    the polling thread saw none, waited out the 3 s and answered Slack 404, an error shown on
-    top of our plain-words message (tests/test_refusals_after_ack.py). Here an error after
-    the ack goes to the error handler with no response to change.
+    20 concurrent clients that polling, not the work, set the pace: in one run of
+    bench/ack.py's clients, a bare Bolt app that only acks answered at a median of 53 ms, and
+    the bot's `/escalate sev1` under this runner, its views.open left out, at 21 ms. And when
+    a listener raised after its ack, Bolt handed the error to the handler and then set the
+    ack's response to the error's, which after an ack is None: the polling thread saw none,
+    waited out the 3 s and answered Slack 404, an error shown on top of our plain-words
+    message (tests/test_refusals_after_ack.py). Here an error after the ack goes to the
+    error handler with no response to change.
     """
 
     def run(
