@@ -26,6 +26,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
+from bot.delivery.keepalive import KeepAliveWebClient
+
 log = logging.getLogger(__name__)
 
 # Block Kit as slack_sdk's models or as the JSON Slack would send back.
@@ -65,7 +67,9 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def make_client(token: str, base_url: str) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers())
+    return KeepAliveWebClient(
+        token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers()
+    )
 
 
 def _posting_client(client: WebClient) -> WebClient:
@@ -77,7 +81,7 @@ def _posting_client(client: WebClient) -> WebClient:
     the delivery goes back to the ledger until Retry-After has passed, and the other
     channels' messages keep flowing meanwhile.
     """
-    return WebClient(
+    return KeepAliveWebClient(
         token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
     )
 
@@ -89,7 +93,7 @@ HURRIED_TIMEOUT = 1  # seconds; slack_sdk takes whole seconds
 
 
 def _hurried_client(client: WebClient) -> WebClient:
-    return WebClient(
+    return KeepAliveWebClient(
         token=client.token, base_url=client.base_url, timeout=HURRIED_TIMEOUT, retry_handlers=[]
     )
 

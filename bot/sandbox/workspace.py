@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import traceback
@@ -221,10 +223,37 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, standin: SlackStandIn) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.standin = standin
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self.connections_accepted = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+            self.connections_accepted += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            with contextlib.suppress(OSError):  # the client already closed it
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    # As Slack does: connections stay open for the next call (slack_sdk's urllib still
+    # closes each; the bot's KeepAliveWebClient reuses them).
+    protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; Nagle would hold the body until the client
+    # acknowledged the headers, up to 40 ms later on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         reply = self.server.standin._serve(self)
@@ -345,6 +374,8 @@ class SlackStandIn:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            # A stopped Slack answers nothing more, even on a connection opened before.
+            self._server.close_connections()
             self._server = None
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -355,6 +386,12 @@ class SlackStandIn:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+    @property
+    def connections_accepted(self) -> int:
+        """How many connections clients have opened to this stand-in since it started."""
+        assert self._server is not None, "start() the stand-in first"
+        return self._server.connections_accepted
 
     @property
     def root_url(self) -> str:
@@ -485,6 +522,11 @@ class SlackStandIn:
         with self._lock:
             self._holds.setdefault(method, []).append([after, hold])
         return hold
+
+    def drop_connections(self) -> None:
+        """Close every connection clients keep open, as a server ending idle ones does."""
+        assert self._server is not None, "start() the stand-in first"
+        self._server.close_connections()
 
     def lose_answer_next(self, method: str, *, times: int = 1) -> None:
         """The next `times` calls to `method` take effect, then answer 500: the caller can't
