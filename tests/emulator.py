@@ -524,6 +524,8 @@ class EmulatedBot(BotHarness):
             clock=clock,
         )
         self.listeners = DrainableExecutor()
+        # Modals open on the same drained pool: a test waits for them as for listeners.
+        self.services.modal_openers = self.listeners
         # Bolt checks the token with auth.test here, against the emulator.
         self.app = build_app(self.services, listener_executor=self.listeners)
         allow_slow_acks(self.app)

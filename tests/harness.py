@@ -71,7 +71,8 @@ def allow_slow_acks(app: App) -> None:
 
 
 class DrainableExecutor(ThreadPoolExecutor):
-    """Bolt's listener pool, with a way to wait until every listener has finished.
+    """Bolt's listener pool (and the modal openers'), with a way to wait until every listener
+    has finished.
 
     Listeners ack first and keep working after Slack has its answer; tests wait for that
     work here instead of sleeping or polling.
@@ -137,6 +138,8 @@ class BotHarness:
             clock=clock,
         )
         self.listeners = DrainableExecutor(after_drain=self.deliver)
+        # Modals open on the same drained pool: a test waits for them as for listeners.
+        self.services.modal_openers = self.listeners
         self.app = build_app(self.services, listener_executor=self.listeners)
         allow_slow_acks(self.app)
         self.server = create_server(

@@ -49,3 +49,17 @@ def test_under_sustained_requests_delivery_still_moves_after_its_longest_yield()
         delivery.join(timeout=5)
         assert not delivery.is_alive()
     assert 0.2 <= waited[0] < 5.0
+
+
+def test_a_shorter_yield_can_be_asked_for_and_lull_zero_goes_as_soon_as_none_wait() -> None:
+    traffic = AckTraffic(lull=30.0, longest_yield=30.0)
+    with traffic.request():
+        pass  # just answered: the traffic's own lull would hold delivery for 30 s
+    assert traffic.give_way(5.0, lull=0.0) < 5.0
+    with traffic.request():  # still waiting for its ack
+        thread = threading.Thread(target=lambda: waited.append(traffic.give_way(0.2, lull=0.0)))
+        waited: list[float] = []
+        thread.start()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+    assert 0.2 <= waited[0] < 5.0

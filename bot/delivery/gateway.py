@@ -98,6 +98,21 @@ def _hurried_client(client: WebClient) -> WebClient:
     )
 
 
+# A modal must open within 3 s of the click or command that asked for it (its trigger then
+# expires), and modals open one after another on one thread (bot/runtime.py). So no call
+# there sleeps out a Retry-After or a backoff, and none waits past the trigger's life.
+MODAL_TIMEOUT = 3  # seconds; slack_sdk takes whole seconds
+
+
+def _modal_client(client: WebClient) -> WebClient:
+    return KeepAliveWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=MODAL_TIMEOUT,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+    )
+
+
 # A 429 for a channel posted to less than this long ago is that channel's own limit (about
 # one message a second); any other 429 is the workspace's, and every channel waits.
 CHANNEL_PACE = timedelta(seconds=1)
@@ -210,6 +225,7 @@ class SlackGateway:
         self._pause = pause
         self._posting = _posting_client(client)
         self._hurried = _hurried_client(client)
+        self._modal = _modal_client(client)
         # Rate limiting, by channel ("*": the whole workspace): when posting may resume, and
         # when each channel was last posted to.
         self._cooling: dict[str, datetime] = {}
@@ -538,13 +554,13 @@ class SlackGateway:
 
     def open_view(self, trigger_id: str, view: View | dict[str, Any]) -> dict[str, Any]:
         opened: dict[str, Any] = self._call(
-            "views.open", trigger_id=trigger_id, view=_as_dict(view)
+            "views.open", client=self._modal, trigger_id=trigger_id, view=_as_dict(view)
         )["view"]
         return opened
 
     def push_view(self, trigger_id: str, view: View | dict[str, Any]) -> dict[str, Any]:
         pushed: dict[str, Any] = self._call(
-            "views.push", trigger_id=trigger_id, view=_as_dict(view)
+            "views.push", client=self._modal, trigger_id=trigger_id, view=_as_dict(view)
         )["view"]
         return pushed
 

@@ -37,18 +37,19 @@ class AckTraffic:
                 if self._waiting == 0:
                     self._quiet.notify_all()
 
-    def give_way(self) -> float:
-        """Block until no request has waited for `lull` seconds, or `longest_yield` passed;
-        returns the seconds waited."""
+    def give_way(self, at_most: float | None = None, *, lull: float | None = None) -> float:
+        """Block until no request has waited for `lull` seconds (the traffic's own by
+        default), or `at_most` (default `longest_yield`) passed; returns the seconds waited."""
+        lull = self.lull if lull is None else lull
         started = time.monotonic()
-        deadline = started + self.longest_yield
+        deadline = started + (self.longest_yield if at_most is None else at_most)
         with self._quiet:
             while True:
                 now = time.monotonic()
                 if now >= deadline:
                     break
                 if self._waiting == 0:
-                    quiet_at = self._last_answered + self.lull
+                    quiet_at = self._last_answered + lull
                     if now >= quiet_at:
                         break
                     self._quiet.wait(min(quiet_at, deadline) - now)

@@ -60,16 +60,15 @@ def register(app: App, services: Services) -> None:
     # Each subcommand: (ack, the command, respond, the subcommand, the rest of the text).
     def open_form(ack: Ack, command: Command, respond: Respond, subcommand: str, rest: str) -> None:
         ack()
-        problem = open_escalation_form(
+        open_escalation_form(
             services,
             command["trigger_id"],
             Severity(subcommand),
             opener=command["user_id"],
             customer=rest[:200],
             response_url=command.get("response_url"),
+            refused=lambda problem: whisper(respond, f":warning: {problem}"),
         )
-        if problem is not None:
-            whisper(respond, f":warning: {problem}")
 
     def flag(ack: Ack, command: Command, respond: Respond, _subcommand: str, rest: str) -> None:
         ack()
@@ -77,8 +76,12 @@ def register(app: App, services: Services) -> None:
         if rest and escalation_id is None:
             whisper(respond, unknown_escalation(rest) + LIST_HINT)
             return
-        if problem := open_flag_form(services, command["trigger_id"], escalation_id):
-            whisper(respond, f":warning: {problem}")
+        open_flag_form(
+            services,
+            command["trigger_id"],
+            escalation_id,
+            lambda problem: whisper(respond, f":warning: {problem}"),
+        )
 
     def export(ack: Ack, command: Command, respond: Respond, _subcommand: str, rest: str) -> None:
         user = command["user_id"]
@@ -128,8 +131,12 @@ def register(app: App, services: Services) -> None:
             manager_days=settings.conflict_manager_days,
             executive_days=settings.conflict_executive_days,
         )
-        if problem := open_view(services, command["trigger_id"], view):
-            whisper(respond, f":warning: {problem}")
+        open_view(
+            services,
+            command["trigger_id"],
+            view,
+            lambda problem: whisper(respond, f":warning: {problem}"),
+        )
 
     def list_open(
         ack: Ack, _command: Command, _respond: Respond, _subcommand: str, _rest: str

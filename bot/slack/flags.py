@@ -33,9 +33,12 @@ def register(app: App, services: Services) -> None:
     @app.action(views.FLAG_URGENT, middleware=[named])
     def flag_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        problem = open_flag_form(services, body["trigger_id"], named_escalation(context))
-        if problem:
-            tell(services, body, f":warning: {problem}")
+        open_flag_form(
+            services,
+            body["trigger_id"],
+            named_escalation(context),
+            lambda problem: tell(services, body, f":warning: {problem}"),
+        )
 
     @app.view(flag_views.FLAG_CALLBACK)
     def flag_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

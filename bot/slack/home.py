@@ -68,11 +68,13 @@ def register(app: App, services: Services) -> None:
     def opener(severity: Severity) -> Callable[[Ack, dict[str, Any]], None]:
         def open_from_home(ack: Ack, body: dict[str, Any]) -> None:
             ack()
-            problem = open_escalation_form(
-                services, body["trigger_id"], severity, opener=body["user"]["id"]
+            open_escalation_form(
+                services,
+                body["trigger_id"],
+                severity,
+                opener=body["user"]["id"],
+                refused=lambda problem: tell(services, body, f":warning: {problem}"),
             )
-            if problem is not None:
-                tell(services, body, f":warning: {problem}")
 
         return open_from_home
 

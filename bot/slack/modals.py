@@ -22,29 +22,57 @@ from bot.slack.replies import tell
 
 log = logging.getLogger(__name__)
 
+# A modal opens after its listener's ack, on a trigger Slack honours for 3 seconds. While
+# other requests wait for their acks it waits too, this long at most: Slack shows an error
+# for an ack later than 3 s, while a form a moment late is only late.
+GIVE_WAY_AT_MOST = 0.5  # seconds
 
-def open_view(services: Services, trigger_id: str, view: Any) -> str | None:
-    """Open `view`; returns, in plain words, why Slack refused (e.g. an expired trigger)."""
-    try:
-        services.gateway.open_view(trigger_id, view)
-    except SlackProblem as problem:
-        log.warning("views.open failed: %s", problem.code)
-        return problem.plain_words
-    return None
+Refused = Callable[[str], None]
 
 
-def show_modal(services: Services, body: dict[str, Any], view: Any, *, push: bool = False) -> bool:
-    """Open `view` on the click's trigger (`push` stacks it on the open modal). When Slack
-    refuses (an expired trigger, anything else) the person is told why in plain words,
-    where they clicked or else by DM; returns whether the modal opened."""
+def _soon(services: Services, open_it: Callable[[], None]) -> None:
+    """Run `open_it` on a modal opener thread, after the acks waiting now. Not on the
+    listener's thread: Bolt's listener threads ack, and one held here is one fewer for the
+    next request."""
+
+    def run() -> None:
+        services.traffic.give_way(GIVE_WAY_AT_MOST, lull=0.0)
+        try:
+            open_it()
+        except Exception:
+            log.exception("opening a modal failed")
+
+    services.modal_openers.submit(run)
+
+
+def open_view(services: Services, trigger_id: str, view: Any, refused: Refused) -> None:
+    """Open `view` soon; when Slack refuses (e.g. an expired trigger) `refused` is called
+    with the reason in plain words."""
+
+    def open_it() -> None:
+        try:
+            services.gateway.open_view(trigger_id, view)
+        except SlackProblem as problem:
+            log.warning("views.open failed: %s", problem.code)
+            refused(problem.plain_words)
+
+    _soon(services, open_it)
+
+
+def show_modal(services: Services, body: dict[str, Any], view: Any, *, push: bool = False) -> None:
+    """Open `view` soon on the click's trigger (`push` stacks it on the open modal). When
+    Slack refuses (an expired trigger, anything else) the person is told why in plain
+    words, where they clicked or else by DM."""
     gateway = services.gateway
-    try:
-        (gateway.push_view if push else gateway.open_view)(body["trigger_id"], view)
-    except SlackProblem as problem:
-        log.warning("%s for %s failed: %s", problem.method, body["user"]["id"], problem.code)
-        tell(services, body, f":warning: {problem.plain_words}")
-        return False
-    return True
+
+    def open_it() -> None:
+        try:
+            (gateway.push_view if push else gateway.open_view)(body["trigger_id"], view)
+        except SlackProblem as problem:
+            log.warning("%s for %s failed: %s", problem.method, body["user"]["id"], problem.code)
+            tell(services, body, f":warning: {problem.plain_words}")
+
+    _soon(services, open_it)
 
 
 def open_escalation_form(
@@ -55,9 +83,10 @@ def open_escalation_form(
     opener: str,
     customer: str = "",
     response_url: str | None = None,
-) -> str | None:
+    refused: Refused,
+) -> None:
     """The form to open an escalation, the customer prefilled when the command named one;
-    returns why Slack refused to open it, or None."""
+    `refused` hears why Slack refused to open it."""
     view = open_escalation_view(
         severity,
         customer=customer,
@@ -66,12 +95,14 @@ def open_escalation_form(
         metadata={"response_url": response_url} if response_url else None,
         sync_hours=services.settings.immediate_sync_hours,
     )
-    return open_view(services, trigger_id, view)
+    open_view(services, trigger_id, view, refused)
 
 
-def open_flag_form(services: Services, trigger_id: str, escalation_id: int | None) -> str | None:
+def open_flag_form(
+    services: Services, trigger_id: str, escalation_id: int | None, refused: Refused
+) -> None:
     """The flag form, on one escalation, or with a choice of the open ones and the customer
-    for a flag with none; returns a problem to tell the person, or None."""
+    for a flag with none; `refused` hears why Slack refused to open it."""
     with services.sessions() as session:
         escalation = service.load(session, escalation_id) if escalation_id else None
         # With no open escalation the form asks for the customer instead: flagging early
@@ -80,15 +111,15 @@ def open_flag_form(services: Services, trigger_id: str, escalation_id: int | Non
         view = flag_views.flag_modal(
             escalation, choices=choices, threshold_hours=services.settings.siren_threshold_hours
         )
-    return open_view(services, trigger_id, view)
+    open_view(services, trigger_id, view, refused)
 
 
 def open_update_form(
     services: Services, body: dict[str, Any], escalation_id: int, origin: str | None = None
-) -> bool:
+) -> None:
     with services.sessions() as session:
         view = update_views.update_modal(service.load(session, escalation_id), origin=origin)
-    return show_modal(services, body, view)
+    show_modal(services, body, view)
 
 
 def save_submission(
