@@ -164,6 +164,7 @@ class BotHarness:
         self.listeners.shutdown()
         self.server.close()
         self._thread.join(timeout=5)
+        self.services.gateway.close()
         self.engine.dispose()
 
     # -- raw HTTP -----------------------------------------------------------------------------

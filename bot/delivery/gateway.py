@@ -237,6 +237,12 @@ class SlackGateway:
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        """Close the connections kept open to Slack."""
+        for client in (self.client, self._posting, self._hurried, self._modal):
+            if isinstance(client, KeepAliveWebClient):
+                client.close()
+
     def _call(
         self,
         method: str,

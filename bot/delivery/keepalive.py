@@ -117,12 +117,27 @@ class KeepAliveWebClient(WebClient):
         return http.client.HTTPConnection(host, port, timeout=self.timeout)
 
     def _give_back(self, origin: Origin, connection: http.client.HTTPConnection) -> None:
+        now = time.monotonic()
         with self._idle_lock:
             kept = self._idle.setdefault(origin, [])
+            # Those idle too long are closed here too, not only when next borrowed: a host
+            # called once holds no sockets for the life of the process.
+            expired = [old for returned_at, old in kept if now - returned_at >= MAX_IDLE]
+            kept[:] = [(returned_at, c) for returned_at, c in kept if now - returned_at < MAX_IDLE]
             if len(kept) < MAX_KEPT:
-                kept.append((time.monotonic(), connection))
-                return
-        connection.close()
+                kept.append((now, connection))
+            else:
+                expired.append(connection)
+        for old in expired:
+            old.close()
+
+    def close(self) -> None:
+        """Close every idle connection (a call after this opens a new one)."""
+        with self._idle_lock:
+            kept = [connection for idle in self._idle.values() for _, connection in idle]
+            self._idle.clear()
+        for connection in kept:
+            connection.close()
 
 
 def _connect(connection: http.client.HTTPConnection) -> None:
