@@ -20,7 +20,7 @@ from bot.escalations import insights, service
 from bot.policy.escalation import overdue_items
 from bot.policy.insights import UnknownPeriod
 from bot.runtime import Services
-from bot.slack.modals import open_escalation_form, open_flag_form, open_view
+from bot.slack.modals import Refused, open_escalation_form, open_flag_form, open_view
 from bot.slack.replies import send_export, send_figures_csv
 
 LIST_HINT = " `/escalate list` shows the open ones."
@@ -57,6 +57,10 @@ def register(app: App, services: Services) -> None:
     def whisper(respond: Respond, text: str) -> None:
         respond(text=text, response_type="ephemeral")
 
+    def whispering(respond: Respond) -> Refused:
+        """A form Slack refused to open, told where the command was typed."""
+        return lambda problem: whisper(respond, f":warning: {problem}")
+
     # Each subcommand: (ack, the command, respond, the subcommand, the rest of the text).
     def open_form(ack: Ack, command: Command, respond: Respond, subcommand: str, rest: str) -> None:
         ack()
@@ -67,7 +71,7 @@ def register(app: App, services: Services) -> None:
             opener=command["user_id"],
             customer=rest[:200],
             response_url=command.get("response_url"),
-            refused=lambda problem: whisper(respond, f":warning: {problem}"),
+            refused=whispering(respond),
         )
 
     def flag(ack: Ack, command: Command, respond: Respond, _subcommand: str, rest: str) -> None:
@@ -80,7 +84,7 @@ def register(app: App, services: Services) -> None:
             services,
             command["trigger_id"],
             escalation_id,
-            lambda problem: whisper(respond, f":warning: {problem}"),
+            whispering(respond),
         )
 
     def export(ack: Ack, command: Command, respond: Respond, _subcommand: str, rest: str) -> None:
@@ -135,7 +139,7 @@ def register(app: App, services: Services) -> None:
             services,
             command["trigger_id"],
             view,
-            lambda problem: whisper(respond, f":warning: {problem}"),
+            whispering(respond),
         )
 
     def list_open(

@@ -13,8 +13,7 @@ from blocks.modal_state import ModalState
 from bot.escalations import flags, unattached_flags
 from bot.runtime import Services
 from bot.slack.escalation_context import escalation_named, named_escalation
-from bot.slack.modals import open_flag_form
-from bot.slack.replies import tell
+from bot.slack.modals import open_flag_form, telling
 
 
 def flag_form(state: ModalState) -> flags.FlagForm:
@@ -37,7 +36,7 @@ def register(app: App, services: Services) -> None:
             services,
             body["trigger_id"],
             named_escalation(context),
-            lambda problem: tell(services, body, f":warning: {problem}"),
+            telling(services, body),
         )
 
     @app.view(flag_views.FLAG_CALLBACK)

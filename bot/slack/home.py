@@ -15,8 +15,7 @@ from bot.delivery.gateway import SlackProblem
 from bot.domain import Role, Severity
 from bot.escalations import attention, insights, service
 from bot.runtime import Services
-from bot.slack.modals import open_escalation_form
-from bot.slack.replies import tell
+from bot.slack.modals import open_escalation_form, telling
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def register(app: App, services: Services) -> None:
                 body["trigger_id"],
                 severity,
                 opener=body["user"]["id"],
-                refused=lambda problem: tell(services, body, f":warning: {problem}"),
+                refused=telling(services, body),
             )
 
         return open_from_home

@@ -30,49 +30,38 @@ GIVE_WAY_AT_MOST = 0.5  # seconds
 Refused = Callable[[str], None]
 
 
-def _soon(services: Services, open_it: Callable[[], None]) -> None:
-    """Run `open_it` on a modal opener thread, after the acks waiting now. Not on the
-    listener's thread: Bolt's listener threads ack, and one held here is one fewer for the
-    next request."""
-
-    def run() -> None:
-        services.traffic.give_way(GIVE_WAY_AT_MOST, lull=0.0)
-        try:
-            open_it()
-        except Exception:
-            log.exception("opening a modal failed")
-
-    services.modal_openers.submit(run)
-
-
-def open_view(services: Services, trigger_id: str, view: Any, refused: Refused) -> None:
-    """Open `view` soon; when Slack refuses (e.g. an expired trigger) `refused` is called
-    with the reason in plain words."""
-
-    def open_it() -> None:
-        try:
-            services.gateway.open_view(trigger_id, view)
-        except SlackProblem as problem:
-            log.warning("views.open failed: %s", problem.code)
-            refused(problem.plain_words)
-
-    _soon(services, open_it)
-
-
-def show_modal(services: Services, body: dict[str, Any], view: Any, *, push: bool = False) -> None:
-    """Open `view` soon on the click's trigger (`push` stacks it on the open modal). When
-    Slack refuses (an expired trigger, anything else) the person is told why in plain
-    words, where they clicked or else by DM."""
+def open_view(
+    services: Services, trigger_id: str, view: Any, refused: Refused, *, push: bool = False
+) -> None:
+    """Open `view` (`push`: stack it on the open modal) soon, on a modal opener thread after
+    the acks waiting now; when Slack refuses (e.g. an expired trigger) `refused` hears why in
+    plain words. Not on the listener's thread: Bolt's listener threads ack, and one held here
+    is one fewer for the next request."""
     gateway = services.gateway
 
     def open_it() -> None:
+        services.traffic.give_way(GIVE_WAY_AT_MOST, lull=0.0)
         try:
-            (gateway.push_view if push else gateway.open_view)(body["trigger_id"], view)
-        except SlackProblem as problem:
-            log.warning("%s for %s failed: %s", problem.method, body["user"]["id"], problem.code)
-            tell(services, body, f":warning: {problem.plain_words}")
+            try:
+                (gateway.push_view if push else gateway.open_view)(trigger_id, view)
+            except SlackProblem as problem:
+                log.warning("%s failed: %s", problem.method, problem.code)
+                refused(problem.plain_words)
+        except Exception:
+            log.exception("opening a modal failed")
 
-    _soon(services, open_it)
+    services.modal_openers.submit(open_it)
+
+
+def telling(services: Services, body: dict[str, Any]) -> Refused:
+    """A refusal told to the person who clicked, where they clicked or else by DM."""
+    return lambda words: tell(services, body, f":warning: {words}")
+
+
+def show_modal(services: Services, body: dict[str, Any], view: Any, *, push: bool = False) -> None:
+    """Open `view` soon on the click's trigger (`push` stacks it on the open modal); a
+    refusal is told to the person who clicked."""
+    open_view(services, body["trigger_id"], view, telling(services, body), push=push)
 
 
 def open_escalation_form(
