@@ -72,6 +72,13 @@ def make_client(token: str, base_url: str) -> WebClient:
     )
 
 
+def _sibling(client: WebClient, *, timeout: int, retry_handlers: list[RetryHandler]) -> WebClient:
+    """A client for `client`'s workspace with a timeout and retries of its own."""
+    return KeepAliveWebClient(
+        token=client.token, base_url=client.base_url, timeout=timeout, retry_handlers=retry_handlers
+    )
+
+
 def _posting_client(client: WebClient) -> WebClient:
     """A client for chat.postMessage that retries nothing by itself.
 
@@ -81,9 +88,7 @@ def _posting_client(client: WebClient) -> WebClient:
     the delivery goes back to the ledger until Retry-After has passed, and the other
     channels' messages keep flowing meanwhile.
     """
-    return KeepAliveWebClient(
-        token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
-    )
+    return _sibling(client, timeout=client.timeout, retry_handlers=[])
 
 
 # A lookup made while a person waits for an ack (users.info on a form's people): one try,
@@ -93,9 +98,7 @@ HURRIED_TIMEOUT = 1  # seconds; slack_sdk takes whole seconds
 
 
 def _hurried_client(client: WebClient) -> WebClient:
-    return KeepAliveWebClient(
-        token=client.token, base_url=client.base_url, timeout=HURRIED_TIMEOUT, retry_handlers=[]
-    )
+    return _sibling(client, timeout=HURRIED_TIMEOUT, retry_handlers=[])
 
 
 # A modal must open within 3 s of the click or command that asked for it (its trigger then
@@ -105,9 +108,8 @@ MODAL_TIMEOUT = 3  # seconds; slack_sdk takes whole seconds
 
 
 def _modal_client(client: WebClient) -> WebClient:
-    return KeepAliveWebClient(
-        token=client.token,
-        base_url=client.base_url,
+    return _sibling(
+        client,
         timeout=MODAL_TIMEOUT,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
     )
