@@ -62,6 +62,10 @@ class DeliveryWorkers:
         while not self._stopping.is_set():
             handed_out, pause = 0, self.poll_seconds
             try:
+                # Every ack wakes this loop. Asking the ledger at once (3 ms of interpreter a
+                # look while a worker was free) competed with the acks still waiting; after
+                # the burst, one look serves every row it queued.
+                self.services.traffic.give_way()
                 handed_out = self._hand_out()
                 if handed_out == 0 and self._has_free_worker():
                     # Every worker busy: the next to finish wakes this loop, so asking the
