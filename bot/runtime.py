@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.delivery.gateway import SlackGateway
 from bot.delivery.ledger import worker_name
 from bot.delivery.traffic import AckTraffic
+from bot.grouped_writes import GroupedWrites
 from bot.models import SlackUser
 from bot.settings import Settings
 
@@ -64,6 +65,11 @@ class Services:
     modal_openers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="modal")
     )
+    # Writes a listener makes before its ack, committed together (bot/grouped_writes.py).
+    grouped_writes: GroupedWrites = field(init=False)
     # Profiles read this process's lifetime (bot/people.py), so acks skip the database.
     profiles: dict[str, SlackUser] = field(default_factory=dict)
     profile_fetches: Fetches = field(default_factory=Fetches)
+
+    def __post_init__(self) -> None:
+        self.grouped_writes = GroupedWrites(self.sessions)

@@ -53,15 +53,17 @@ def register(app: App, services: Services) -> None:
         if form is None:
             ack(response_action="errors", errors=errors)
             return
+        opened_by, now = body["user"]["id"], services.clock.now()
         try:
-            with services.sessions.begin() as session:
-                intake.keep_open_form(
+            services.grouped_writes.write(
+                lambda session: intake.keep_open_form(
                     session,
                     form,
-                    opened_by=body["user"]["id"],
-                    now=services.clock.now(),
+                    opened_by=opened_by,
+                    now=now,
                     response_url=metadata.get("response_url"),
                 )
+            )
         except SQLAlchemyError:
             log.exception("could not save an escalation")
             ack(response_action="errors", errors={OpenField.SUMMARY.value: NOT_SAVED})
