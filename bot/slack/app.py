@@ -36,6 +36,7 @@ from bot.slack import (
     watch,
     weekly,
 )
+from bot.slack.acking import ACKS_LAST
 from bot.slack.replies import tell
 
 # Bolt's default pool has 5 threads. A listener holds its thread after the ack while it opens
@@ -76,15 +77,18 @@ class _SignallingAck(Ack):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Bolt's Ack.__init__ is unannotated
         self.given = threading.Event()
+        self.hand_over = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         try:
             return super().__call__(*args, **kwargs)
         finally:
             self.given.set()
-            # Hand the interpreter to the request's thread now, so the answer leaves before
-            # this listener's next step (a views.open, a query) holds it for a switch interval.
-            time.sleep(0)
+            if self.hand_over:
+                # Hand the interpreter to the request's thread now, so the answer leaves
+                # before this listener's next step (a views.open, a query) holds it for a
+                # switch interval.
+                time.sleep(0)
 
     def answer(self, response: BoltResponse) -> None:
         """What Slack gets when the listener failed before acking."""
@@ -126,8 +130,14 @@ class _AckFirstRunner(ThreadListenerRunner):
             return super().run(request, response, listener_name, listener, starting_time)
         if listener.auto_acknowledgement:
             ack()
-        self.listener_executor.submit(self._run_listener, request, response, listener, ack)
-        if not ack.given.wait(listener.ack_timeout):
+        if getattr(listener.ack_function, ACKS_LAST, False):
+            ack.hand_over = False  # nobody waits for it: this thread answers Slack
+            self._run_listener(request, response, listener, ack)
+            acked = ack.given.is_set()
+        else:
+            self.listener_executor.submit(self._run_listener, request, response, listener, ack)
+            acked = ack.given.wait(listener.ack_timeout)
+        if not acked:
             self.logger.warning(warning_did_not_call_ack(listener_name))
             return None
         return ack.response

@@ -21,6 +21,7 @@ from bot.domain import OpenField, Severity
 from bot.escalations import intake, service
 from bot.escalations.form import parse_open_form
 from bot.runtime import Services
+from bot.slack.acking import acks_last
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def _leadership_channel_id(services: Services) -> str | None:
 
 def register(app: App, services: Services) -> None:
     @app.view(CALLBACK_ID)
+    @acks_last
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         looking_up_until = time.monotonic() + people.BEFORE_ACK
         metadata = json.loads(view.get("private_metadata") or "{}")
