@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -53,7 +53,7 @@ IGNORED_APP_TOKEN = (
 )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     """Stop start-up: one line on stderr (and in the log, for pipelines), exit status 2."""
     if logging.getLogger().handlers:  # not before logging is set up: stderr gets it anyway
         log.critical("cannot start: %s", message)
@@ -70,8 +70,15 @@ def load_settings() -> Settings:
 
 
 def prepare_database(settings: Settings, *, migrate: bool) -> Engine:
+    engine = open_database(settings)
+    bring_up_to_date(engine, migrate=migrate)
+    return engine
+
+
+def open_database(settings: Settings) -> Engine:
+    """The engine for DATABASE_URL; nothing is connected yet."""
     try:
-        engine = make_engine(settings.database_url)
+        return make_engine(settings.database_url)
     except ArgumentError as error:
         # Not `str(error)`: SQLAlchemy echoes the whole URL, password included.
         scheme = settings.database_url.partition(":")[0]
@@ -82,6 +89,10 @@ def prepare_database(settings: Settings, *, migrate: bool) -> Engine:
         )
     except ImportError as error:
         _fail(f"DATABASE_URL needs a database driver that is not installed: {error}")
+
+
+def bring_up_to_date(engine: Engine, *, migrate: bool) -> None:
+    """Apply pending migrations (or refuse to start when `migrate` is False)."""
     try:
         pending = pending_migrations(engine)
         if pending and migrate:
@@ -104,7 +115,6 @@ def prepare_database(settings: Settings, *, migrate: bool) -> Engine:
             f"cannot reach or migrate the database at DATABASE_URL "
             f"({engine.url.render_as_string(hide_password=True)}): {_first_line(error)}"
         )
-    return engine
 
 
 def _first_line(error: BaseException) -> str:
@@ -235,7 +245,7 @@ class StartingApp:
 def serve(settings: Settings, *, with_scheduler: bool) -> None:
     from bot.server import make_wsgi_app
 
-    engine = prepare_database(settings, migrate=True)
+    engine = open_database(settings)
     runs_scheduler = with_scheduler and settings.slack_configured
     health = HealthState(tick_seconds=settings.scheduler_tick_seconds if runs_scheduler else None)
     application = StartingApp(make_wsgi_app(engine, None, health=health))
@@ -243,6 +253,11 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
     serving = threading.Thread(target=_run_quietly, args=(server,), name="http", daemon=True)
     serving.start()
     log.info("health at /healthz on port %s; starting the Slack app", settings.port)
+    # After /healthz answers: on a new database the migrations take about half a second,
+    # and Slack's requests meanwhile wait for the app (StartingApp) rather than fail.
+    health.migrating = True
+    bring_up_to_date(engine, migrate=True)
+    health.migrating = False
 
     scheduler = socket_handler = workers = None
     signal.signal(signal.SIGTERM, _exit_quietly)

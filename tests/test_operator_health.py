@@ -131,6 +131,19 @@ def test_a_dropped_socket_mode_connection_makes_health_fail(
     assert status == 503 and report["slack"] == {"mode": "socket", "connected": False}
 
 
+def test_health_answers_while_start_up_migrates_a_new_database_and_says_so(
+    engine: Engine, clock: ManualClock
+) -> None:
+    health = HealthState(now=clock.now, started_at=clock.now(), migrating=True)
+    app = make_wsgi_app(engine, None, health=health)
+    assert get_health(app) == (
+        200,
+        {"ok": True, "database": "migrating", "slack": {"mode": "starting"}},
+    )
+    health.migrating = False
+    assert get_health(app)[1]["database"] == "ok"
+
+
 def test_an_unreachable_database_makes_health_fail(tmp_path: Path, clock: ManualClock) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'bot.db'}")
     status, report = get_health(make_wsgi_app(engine, None, health=ready_health(clock)))

@@ -39,6 +39,8 @@ class HealthState:
     started_at: datetime = field(default_factory=_utc_now)
     now: Callable[[], datetime] = _utc_now
     ready: bool = False
+    # Serving /healthz while start-up applies migrations to a new database.
+    migrating: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def ticked(self) -> None:
@@ -113,7 +115,8 @@ def report(engine: Engine, state: HealthState) -> tuple[bool, dict[str, Any]]:
     except Exception as error:
         return False, {"ok": False, "database": str(error).splitlines()[0][:200]}
     now = state.now()
-    body: dict[str, Any] = {"ok": True, "database": "ok", "slack": {"mode": state.slack_mode}}
+    database = "migrating" if state.migrating else "ok"
+    body: dict[str, Any] = {"ok": True, "database": database, "slack": {"mode": state.slack_mode}}
     healthy = True
     if state.socket_connected is not None:
         connected = state.socket_connected()
