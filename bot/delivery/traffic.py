@@ -3,8 +3,9 @@
 Slack shows a person an error when an ack takes over 3 seconds, while nobody notices a thread
 post arriving a second later. The web process acks and delivers with one interpreter, so a
 delivery worker starting a job during a burst of requests slows every ack queued behind it.
-Workers therefore wait for a lull before each job, but never longer than `longest_yield`:
-under sustained traffic delivery still moves, one job per yield.
+The dispatcher (before asking the ledger) and the workers (before each job and each step)
+therefore wait for a lull, but never longer than `longest_yield`: under sustained traffic
+delivery still moves, one job per yield.
 """
 
 from __future__ import annotations
