@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -57,13 +58,16 @@ class GroupedWrites:
             with self._sessions.begin() as session:
                 results = [change(session) for change, _done in batch]
         except Exception as error:
-            if len(batch) > 1:
-                # One change refused (or the commit failed): each alone, so a bad change
-                # fails only its own caller. What the batch did was rolled back.
+            if len(batch) > 1 and not isinstance(error, OperationalError):
+                # One change refused: each alone, so a bad change fails only its own caller.
+                # What the batch did was rolled back.
                 for queued in batch:
                     self._commit([queued])
             else:
-                batch[0][1].set_exception(error)
+                # The database itself failed (unreachable, locked): every caller hears so
+                # now, instead of after one more try each.
+                for _change, done in batch:
+                    done.set_exception(error)
             return
         except BaseException as error:  # the process is ending: nobody may wait forever
             for _change, done in batch:

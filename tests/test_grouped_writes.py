@@ -97,6 +97,29 @@ def test_a_change_that_fails_fails_only_its_own_caller(engine: Engine) -> None:
     assert saved_subjects(engine) == {"note:0", "note:1", "note:3"}
 
 
+def test_when_the_database_fails_every_caller_of_the_batch_hears_it_once(engine: Engine) -> None:
+    writes = GroupedWrites(make_session_factory(engine))
+    tries: list[int] = []
+
+    def database_down(number: int) -> Callable[[Session], None]:
+        def change(_session: Session) -> None:
+            tries.append(number)
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+        return change
+
+    with ThreadPoolExecutor(8) as pool:
+        held = HeldWriter(writes, pool)
+        futures = queued(writes, pool, [database_down(1), database_down(2)])
+        held.release.set()
+        assert held.first.result(WAIT) is True
+        for future in futures:
+            with pytest.raises(OperationalError):
+                future.result(WAIT)
+    assert tries == [1]  # the first failure answered both; nobody tried again
+    assert saved_subjects(engine) == {"note:0"}
+
+
 def test_alone_a_write_is_committed_at_once(engine: Engine) -> None:
     writes = GroupedWrites(make_session_factory(engine))
     assert writes.write(a_row(1)) is True
