@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
 import pytest
 
 from bot.clock import ManualClock
-from bot.db import make_engine, make_session_factory
 from bot.delivery import ledger
-from bot.delivery.gateway import SlackGateway, make_client
 from bot.delivery.runner import Job, KindPolicy, Outcome
 from bot.delivery.traffic import AckTraffic
 from bot.delivery.workers import DeliveryWorkers
 from bot.runtime import Services
-from tests.harness import BOT_TOKEN, BotHarness
+from tests.harness import BotHarness
 
 KIND = "test_note"
 WAIT = 10.0
@@ -54,15 +53,8 @@ def test_the_dispatcher_gives_way_to_waiting_acks_before_asking_the_ledger(
         done.set()
         return Outcome()
 
-    engine = make_engine(harness.settings.database_url)
     traffic = HeldTraffic()
-    services = Services(
-        settings=harness.settings,
-        sessions=make_session_factory(engine),
-        gateway=SlackGateway(make_client(BOT_TOKEN, harness.settings.slack_api_url)),
-        clock=clock,
-        traffic=traffic,
-    )
+    services = dataclasses.replace(harness.services, traffic=traffic)
     with services.sessions.begin() as session:
         ledger.schedule(session, subject="note:1", kind=KIND, slot="1", due_at=clock.now())
     workers = DeliveryWorkers(services, {KIND: KindPolicy(handler)}, threads=1).start()
@@ -76,4 +68,3 @@ def test_the_dispatcher_gives_way_to_waiting_acks_before_asking_the_ledger(
     finally:
         traffic.released.set()
         workers.stop()
-        engine.dispose()
