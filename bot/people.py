@@ -80,6 +80,12 @@ def _fetch(
     return services.profiles[user_id]
 
 
+def remember(services: Services, user: SlackUser) -> None:
+    """Keep a profile just read from the database for this process's lookups, if fresh."""
+    if services.clock.now() - user.fetched_at < FRESH_FOR:
+        services.profiles[user.user_id] = _detached(user)
+
+
 def _detached(user: SlackUser) -> SlackUser:
     """A copy no session owns, safe to share between request threads."""
     return SlackUser(

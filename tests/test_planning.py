@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, delete, event, insert, select, update
+from sqlalchemy import Engine, delete, event, insert, inspect, select, update
 
+from bot import people
 from bot.cadence.customer_silence import schedule_ladder_steps
 from bot.cadence.engine import schedule_due_prompts, schedule_portfolio_agenda
 from bot.cadence.flags import schedule_flag_reminders
@@ -289,6 +291,25 @@ def test_dri_profiles_missing_from_the_cache_are_asked_for_once_each(
     services.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     plan_due_work(services)
     assert len(desk.asked) == 37
+
+
+def test_the_dri_profiles_planning_read_serve_the_workers_without_another_read(
+    services: Services, statements: list[str]
+) -> None:
+    open_many(services, 74, next_check_at=None)
+    with services.sessions.begin() as session:
+        stale = session.get(SlackUser, "UDRI005")
+        stale.fetched_at = NOW - people.FRESH_FOR - timedelta(minutes=1)
+    plan_due_work(services)
+    # Fresh ones are kept as read, as copies no session owns; the stale one was asked for.
+    desk: ProfileDesk = services.gateway  # type: ignore[assignment]
+    assert desk.asked == ["UDRI005"]
+    assert set(services.profiles) == {f"UDRI{n:03d}" for n in range(37)}
+    assert services.profiles["UDRI000"].tz == "America/Los_Angeles"
+    assert all(inspect(profile).session is None for profile in services.profiles.values())
+    statements.clear()
+    assert people.timezone_of(services, "UDRI001") == ZoneInfo("Asia/Tokyo")
+    assert statements == []
 
 
 def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_sent_a_second_apart(
