@@ -67,6 +67,7 @@ def start_delivery(services):  # type: ignore[no-untyped-def]
 
     workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
     services.wake = workers.wake
+    services.delivery_appetite = workers.wait_for_appetite
     workers.start()
     plan(services)
     services.wake()

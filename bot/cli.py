@@ -324,6 +324,7 @@ def start_delivery(services: Services) -> DeliveryWorkers:
 
     workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
     services.wake = workers.wake
+    services.delivery_appetite = workers.wait_for_appetite
     return workers.start()
 
 

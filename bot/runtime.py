@@ -53,6 +53,9 @@ class Services:
     # Tells the delivery workers that new ledger rows are due (a no-op until they start;
     # tests deliver synchronously instead).
     wake: Callable[[], None] = field(default=lambda: None)
+    # Waits until the delivery workers are about to run out of due work, at most the seconds
+    # given: the planner gives way to them between batches (returns at once until they start).
+    delivery_appetite: Callable[[float], None] = field(default=lambda at_most: None)
     # Problems a person must fix (a private leadership channel the bot isn't in), by topic;
     # shown in App Home.
     warnings: dict[str, str] = field(default_factory=dict)

@@ -1,9 +1,11 @@
-"""The delivery workers stay out of the way of requests waiting for their ack."""
+"""The delivery workers stay out of the way of requests waiting for their ack, and the
+planner out of the workers' way."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -67,4 +69,42 @@ def test_the_dispatcher_gives_way_to_waiting_acks_before_asking_the_ledger(
         assert len(delivered) == 1
     finally:
         traffic.released.set()
+        workers.stop()
+
+
+def test_the_planner_is_held_until_the_workers_are_about_to_run_out_of_due_rows(
+    harness: BotHarness, clock: ManualClock
+) -> None:
+    entered = threading.Semaphore(0)
+    release = threading.Semaphore(0)
+
+    def handler(_services: Services, job: Job) -> Outcome:
+        entered.release()
+        release.acquire(timeout=WAIT)
+        return Outcome()
+
+    services = harness.services
+    with services.sessions.begin() as session:
+        for number in range(5):
+            ledger.schedule(
+                session, subject=f"note:{number}", kind=KIND, slot="1", due_at=clock.now()
+            )
+    workers = DeliveryWorkers(services, {KIND: KindPolicy(handler)}, threads=1).start()
+    try:
+        workers.wake()
+        assert entered.acquire(timeout=WAIT), "the first row never reached its worker"
+        # One row in the worker, four waiting for it: the planner waits its whole bound.
+        started = time.monotonic()
+        workers.wait_for_appetite(0.05)
+        assert time.monotonic() - started >= 0.05
+        for _ in range(3):
+            release.release()
+            assert entered.acquire(timeout=WAIT)
+        # The fourth row is in the worker and one is left: time to plan more, at once.
+        started = time.monotonic()
+        workers.wait_for_appetite(WAIT)
+        assert time.monotonic() - started < WAIT / 2
+    finally:
+        for _ in range(5):
+            release.release()
         workers.stop()

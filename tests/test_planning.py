@@ -16,7 +16,7 @@ from bot.cadence.customer_silence import schedule_ladder_steps
 from bot.cadence.engine import schedule_due_prompts, schedule_portfolio_agenda
 from bot.cadence.flags import schedule_flag_reminders
 from bot.cadence.followups import schedule_task_nudges
-from bot.cadence.planning import DORMANT, plan_due_work
+from bot.cadence.planning import DORMANT, GIVE_WAY_AT_MOST, plan_due_work
 from bot.clock import ManualClock
 from bot.db import make_session_factory
 from bot.delivery.kinds import DeliveryKind
@@ -310,6 +310,17 @@ def test_the_dri_profiles_planning_read_serve_the_workers_without_another_read(
     statements.clear()
     assert people.timezone_of(services, "UDRI001") == ZoneInfo("Asia/Tokyo")
     assert statements == []
+
+
+def test_between_batches_the_planner_gives_way_to_delivery_but_not_after_the_last(
+    services: Services,
+) -> None:
+    open_many(services, 74, next_check_at=None)
+    waits: list[float] = []
+    services.delivery_appetite = waits.append
+    plan_due_work(services)  # a batch of 25, then one of 50 that finds 49
+    assert waits == [GIVE_WAY_AT_MOST.total_seconds()]
+    assert len(ledger_rows(services)) > 0
 
 
 def test_a_dris_fourth_and_fifth_prompt_due_at_once_are_sent_a_second_apart(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -37,7 +38,12 @@ class DeliveryWorkers:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
         self._in_flight: set[int] = set()
         self._queue: deque[int] = deque()
+        self._refill_size = threads * 8  # rows asked of the ledger at a time
         self._lock = threading.Lock()
+        # Notified when rows held here are handed to workers (`wait_for_appetite`).
+        self._drained = threading.Condition(self._lock)
+        # Whether the last refill found fewer due rows than it asked the ledger for.
+        self._ledger_short = True
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._dispatcher = threading.Thread(
@@ -49,11 +55,30 @@ class DeliveryWorkers:
         return self
 
     def wake(self) -> None:
+        with self._lock:
+            self._ledger_short = False  # new rows: not short until a refill finds so
         self._wake.set()
+
+    def wait_for_appetite(self, at_most: float) -> None:
+        """Block until the workers are about to run out of due work, or `at_most` seconds:
+        the ledger had fewer due rows than the last refill asked for, and no more than one
+        row per worker is left of it."""
+        deadline = time.monotonic() + at_most
+        with self._drained:
+            while not self._stopping.is_set() and not self._hungry():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._drained.wait(remaining)
+
+    def _hungry(self) -> bool:
+        return self._ledger_short and len(self._queue) <= self.threads
 
     def stop(self, timeout: float = 10) -> None:
         self._stopping.set()
         self._wake.set()
+        with self._drained:
+            self._drained.notify_all()
         if self._dispatcher.is_alive():
             self._dispatcher.join(timeout)
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -101,10 +126,11 @@ class DeliveryWorkers:
         if not self._queue:
             with self.services.sessions() as session:
                 due = ledger.due(
-                    session, self.services.clock.now(), limit=self.threads * 8, exclude=busy
+                    session, self.services.clock.now(), limit=self._refill_size, exclude=busy
                 )
             with self._lock:
                 self._queue.extend(delivery_id for delivery_id, _kind in due)
+                self._ledger_short = len(due) < self._refill_size
         handed = 0
         with self._lock:
             while self._queue and len(self._in_flight) < self.threads:
@@ -112,6 +138,8 @@ class DeliveryWorkers:
                 self._in_flight.add(delivery_id)
                 self._pool.submit(self._run, delivery_id)
                 handed += 1
+            if handed:
+                self._drained.notify_all()
         return handed
 
     def _run(self, delivery_id: int) -> None:

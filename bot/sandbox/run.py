@@ -128,6 +128,7 @@ class Sandbox:
         app = build_app(services)
         workers = DeliveryWorkers(services, REGISTRY, threads=bot_settings.delivery_workers)
         services.wake = workers.wake
+        services.delivery_appetite = workers.wait_for_appetite
         workers.start()
         ensure_memberships(services)
         # Slack's side is this process's own stand-in, not Slack over HTTP: say so.
