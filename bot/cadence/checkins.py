@@ -24,7 +24,7 @@ from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, LeaseLost, Outcome, settle_with
 from bot.domain import LOOPED_IN_ROLES, EventKind, Role, Severity, State
 from bot.escalations import effects, service, stakeholders
-from bot.models import CheckIn, Escalation, EscalationPerson
+from bot.models import CheckIn, ChecklistEntry, Escalation, EscalationPerson
 from bot.policy import checkins
 from bot.policy.cadence import CadenceSettings, local_occurrence
 from bot.policy.escalation import pending_sync_due
@@ -167,14 +167,23 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
 
     def invited(session: Session) -> None:
         # Read everything first: SQLite holds its one writer lock from the first write on.
-        listed = {
-            escalation.id: escalation
-            for escalation in session.scalars(
-                select(Escalation)
-                .where(Escalation.id.in_([e.id for e, _ in invitations]))
-                .options(selectinload(Escalation.checklist))
+        ids = [e.id for e, _ in invitations]
+        listed = set(session.scalars(select(Escalation.id).where(Escalation.id.in_(ids))))
+        # Loaded only where "daily check-ins scheduled" is still open: after an escalation's
+        # first day, a director's digest of fifty loads none.
+        to_tick = session.scalars(
+            select(Escalation)
+            .where(
+                Escalation.id.in_(
+                    select(ChecklistEntry.escalation_id).where(
+                        ChecklistEntry.escalation_id.in_(ids),
+                        ChecklistEntry.code == stakeholders.DAILY_CHECK_INS,
+                        ChecklistEntry.done_at.is_(None),
+                    )
+                )
             )
-        }
+            .options(selectinload(Escalation.checklist))
+        ).all()
         service.record_by_ids(
             session,
             [
@@ -186,7 +195,7 @@ def send_check_in_digest(services: Services, job: Job) -> Outcome:
             service.BOT,
             now,
         )
-        for current in listed.values():
+        for current in to_tick:
             if service.tick(
                 session, current, stakeholders.DAILY_CHECK_INS, actor=service.BOT, now=now
             ):
