@@ -82,7 +82,7 @@ BATCH = 200
 # Between two batches the planner lets the delivery workers get on with the rows it just
 # wrote, until they are about to run out of them or this long: planning a morning's thousand
 # escalations takes about a second of the interpreter the workers need in that same second
-# (delivery bench: 21-39 DMs a second while it planned straight through, 45-59 with these
+# (delivery bench: 21-44 DMs a second while it planned straight through, 45-59 with these
 # pauses; Slack allows 50).
 GIVE_WAY_AT_MOST = timedelta(seconds=0.25)
 FIRST_BATCH = 25
