@@ -156,7 +156,7 @@ def build_bot(settings: Any) -> tuple[Any, Any, Any]:
 def serve_bot(settings: Any) -> Served:
     """The bot as `escalation-bot serve --no-scheduler` runs it: its delivery workers publish
     what the listeners saved, on their own threads, while the acks are measured."""
-    from bot.cli import start_delivery
+    from bot.scheduler import start_delivery
     from bot.server import make_wsgi_app
 
     engine, services, app = build_bot(settings)

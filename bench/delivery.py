@@ -59,16 +59,12 @@ class RunningClock:
         return self._start + timedelta(seconds=time.monotonic() - self._t0)
 
 
-def start_delivery(services):  # type: ignore[no-untyped-def]
+def plan_and_deliver(services):  # type: ignore[no-untyped-def]
     """The production path: plan once (as the scheduler's tick does), then the bounded
     delivery workers drain the ledger continuously, as `escalation-bot serve` runs them."""
-    from bot.delivery.workers import DeliveryWorkers
-    from bot.scheduler import REGISTRY, plan
+    from bot.scheduler import plan, start_delivery
 
-    workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
-    services.wake = workers.wake
-    services.delivery_appetite = workers.wait_for_appetite
-    workers.start()
+    workers = start_delivery(services)
     plan(services)
     services.wake()
     return workers
@@ -214,7 +210,7 @@ def measure_size(count: int) -> Row:
             build_services(settings, engine), clock=RunningClock(MORNING_IN_NEW_YORK)
         )
         started = time.perf_counter()
-        workers = start_delivery(services)
+        workers = plan_and_deliver(services)
         deadline = started + bound
         arrivals = Arrivals(standin)
         while time.perf_counter() < deadline and not expected.all <= set(arrivals.update()):

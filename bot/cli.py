@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
     from bot.delivery.gateway import SlackGateway
-    from bot.delivery.workers import DeliveryWorkers
     from bot.runtime import Services
 
 log = logging.getLogger("escalation-bot")
@@ -279,6 +278,7 @@ def serve(settings: Settings, *, with_scheduler: bool) -> None:
             slack_app = None  # Socket Mode carries Slack's requests; HTTP serves health only
         if health.slack_mode != "offline":
             from bot.membership import ensure_memberships_in_background
+            from bot.scheduler import start_delivery
 
             workers = start_delivery(services)
             ensure_memberships_in_background(services)
@@ -317,17 +317,6 @@ def start_scheduler_reporting(services: Services, health: HealthState) -> Any:
     return scheduler
 
 
-def start_delivery(services: Services) -> DeliveryWorkers:
-    """Delivery workers of their own: work after an ack never runs on Bolt's threads."""
-    from bot.delivery.workers import DeliveryWorkers
-    from bot.scheduler import REGISTRY
-
-    workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
-    services.wake = workers.wake
-    services.delivery_appetite = workers.wait_for_appetite
-    return workers.start()
-
-
 def keep_start_up_out_of_collections() -> None:
     """Leave what start-up built out of Python's cycle collections for the process's life.
 
@@ -352,7 +341,7 @@ def _exit_quietly(*_args: object) -> None:
 
 def worker(settings: Settings) -> None:
     """The scheduler alone, for running it as its own process."""
-    from bot.scheduler import start_scheduler
+    from bot.scheduler import start_delivery, start_scheduler
 
     if not settings.slack_configured:
         _fail("the worker sends Slack messages: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")

@@ -35,6 +35,7 @@ from bot.cadence.review import (
 from bot.cadence.weekly import send_missed_weekly
 from bot.delivery.kinds import DeliveryKind as Kind
 from bot.delivery.runner import Handler, KindPolicy, Registry, deliver_due
+from bot.delivery.workers import DeliveryWorkers
 from bot.escalations import intake, publish
 from bot.policy.cadence import PromptKind
 from bot.policy.flags import FlagReminder
@@ -112,6 +113,15 @@ def tick(services: Services) -> int:
     this process delivered."""
     plan(services)
     return deliver_due(services, REGISTRY)
+
+
+def start_delivery(services: Services) -> DeliveryWorkers:
+    """Delivery workers of their own (work after an ack never runs on Bolt's threads),
+    started, with `services.wake` and `services.delivery_appetite` theirs."""
+    workers = DeliveryWorkers(services, REGISTRY, threads=services.settings.delivery_workers)
+    services.wake = workers.wake
+    services.delivery_appetite = workers.wait_for_appetite
+    return workers.start()
 
 
 def start_scheduler(services: Services) -> BackgroundScheduler:

@@ -36,7 +36,7 @@ from bot.sandbox import page
 from bot.sandbox.roster import Roster
 from bot.sandbox.slack_side import SlackSide
 from bot.sandbox.workspace import SlackStandIn
-from bot.scheduler import REGISTRY, start_scheduler, tick
+from bot.scheduler import start_delivery, start_scheduler, tick
 from bot.server import make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -126,10 +126,7 @@ class Sandbox:
             clock=clock,
         )
         app = build_app(services)
-        workers = DeliveryWorkers(services, REGISTRY, threads=bot_settings.delivery_workers)
-        services.wake = workers.wake
-        services.delivery_appetite = workers.wait_for_appetite
-        workers.start()
+        workers = start_delivery(services)
         ensure_memberships(services)
         # Slack's side is this process's own stand-in, not Slack over HTTP: say so.
         bot_wsgi = make_wsgi_app(engine, app, health=HealthState(slack_mode="sandbox"))
