@@ -7,10 +7,10 @@ stand-in lives in this process and the clients in one of their own, so Slack's w
 charged to neither app nor to the clock that times them; it still shares the two cores. The
 slash command is also timed on a third app, a bare Bolt app that opens the same form with
 views.open after its ack, as the bot does. Rounds rotate which app goes first; after each
-burst the bench waits until the stand-in has been quiet for a moment, so work one app does
-after its acks (views.open, publication) does not land on another's turn. Each app's first
-burst after start is reported on its own row: it pays one-off costs the percentiles would
-otherwise mix in.
+burst the bench waits until, for a moment, the stand-in has had no call and no app has used
+the CPU, so work an app does after its acks (views.open, making the records, publication)
+does not land on the next burst, its own or another's. Each app's first burst after start is
+reported on its own row: it pays one-off costs the percentiles would otherwise mix in.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -35,6 +35,8 @@ from bench.startup import REPO, environment, free_port
 CLIENTS = 20
 QUIET_FOR = 0.3
 QUIET_AT_MOST = 60.0
+# An idle app uses no CPU tick in QUIET_FOR; one making records or publishing uses them all.
+IDLE_CPU_SECONDS = 0.02
 
 
 class Clients:
@@ -84,24 +86,43 @@ def _burst(url: str, bodies: list[list[str]]) -> tuple[list[float], int]:
     return latencies, failures[0]
 
 
-def wait_until_quiet(standin) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the stand-in has been quiet for a moment, then exempt what it has kept so
-    far from this process's cycle collections.
+def wait_until_quiet(standin, apps: Iterable[Served]) -> None:  # type: ignore[no-untyped-def]
+    """Wait until, for QUIET_FOR, the stand-in has had no call and no app has used the CPU;
+    then exempt what the stand-in has kept so far from this process's cycle collections.
+
+    The stand-in's quiet alone is not enough: the bot makes each submitted escalation's
+    record from the saved form without calling Slack, 10 to 18 ms of CPU each. A burst that
+    followed the bot's own previous one began while it still made that burst's 100 records,
+    and its slowest requests, all among its first, read 97 to 115 ms; in the bot's other
+    bursts the slowest read 62 to 85 ms.
 
     The stand-in keeps every call and every view opened: thousands of them by the end of a
     run. Each full collection walked them all, holding this interpreter, and with it
     Slack, for 12 ms early in a run and 234 ms by its end; a views.open caught in one waited
     that long, and a Bolt app's listener threads with it. Nothing kept is garbage.
     """
+    pids = [app.pid for app in apps if app.pid is not None]
     deadline = time.monotonic() + QUIET_AT_MOST
-    seen = len(standin.calls)
     while time.monotonic() < deadline:
+        calls, used = len(standin.calls), [cpu_seconds(pid) for pid in pids]
         time.sleep(QUIET_FOR)
-        now_seen = len(standin.calls)
-        if now_seen == seen:
+        if len(standin.calls) == calls and all(
+            cpu_seconds(pid) - before <= IDLE_CPU_SECONDS
+            for pid, before in zip(pids, used, strict=True)
+        ):
             break
-        seen = now_seen
     gc.freeze()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU process `pid` has used (Linux's /proc; 0 where there is none, so
+    elsewhere only the stand-in's quiet is waited for)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(quick: bool) -> list[Row]:
@@ -188,7 +209,7 @@ def measure_on(backend: str, database: str, standin: Any, world: Any, quick: boo
                 for name in names:
                     first[name], failures = clients.burst(apps[name].url, make_body, 1)
                     failed[name] += failures
-                    wait_until_quiet(standin)
+                    wait_until_quiet(standin, apps.values())
                 rows.append(
                     Row(
                         f"{label}, first {CLIENTS} after start, slowest",
@@ -204,7 +225,7 @@ def measure_on(backend: str, database: str, standin: Any, world: Any, quick: boo
                         latencies, failures = clients.burst(apps[name].url, make_body, per_client)
                         timings[name] += latencies
                         failed[name] += failures
-                        wait_until_quiet(standin)
+                        wait_until_quiet(standin, apps.values())
                 bot_p99, bare_p99 = (
                     percentile(timings["bot"], 0.99),
                     percentile(timings["bare"], 0.99),

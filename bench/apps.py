@@ -84,12 +84,14 @@ def bare_wsgi(slack_app: Any) -> Callable[..., Iterable[bytes]]:
 
 @dataclass
 class Served:
-    """An app on a loopback port: served by waitress from a daemon thread, or a process."""
+    """An app on a loopback port: served by waitress from a daemon thread, or a process
+    (`pid`)."""
 
     url: str
     server: Any = None
     thread: threading.Thread | None = None
     on_stop: Callable[[], None] | None = None
+    pid: int | None = None
 
     def stop(self) -> None:
         if self.server is not None:
@@ -203,7 +205,7 @@ def serve_process(command: list[str], env: dict[str, str], cwd: str, bound: floa
             process.kill()
             process.wait()
 
-    return Served(url, on_stop=stop)
+    return Served(url, on_stop=stop, pid=process.pid)
 
 
 def _serve_bare_forever(opens_modal: bool) -> None:
