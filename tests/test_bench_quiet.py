@@ -36,10 +36,8 @@ def test_a_burst_waits_until_an_app_busy_without_slack_calls_is_idle() -> None:
 def test_an_idle_app_and_a_quiet_standin_start_the_next_burst_at_once() -> None:
     idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        before = cpu_seconds(idle.pid)
         wait_until_quiet(SimpleNamespace(calls=[]), [Served("http://idle", pid=idle.pid)])
         assert idle.poll() is None  # it did not wait for the sleeper to end
-        assert cpu_seconds(idle.pid) - before < 0.1
     finally:
         idle.kill()
         idle.wait()
