@@ -4,74 +4,136 @@ A listener that saves something before its ack (a submitted form) used to run it
 transaction. Under a burst of requests that transaction was most of the ack's cost: each
 SQLite or PostgreSQL call hands the interpreter to another thread and waits to get it back,
 and a transaction is half a dozen such calls (42 context switches per submission against a
-bare Bolt app's 16, 4.3 ms of CPU against 2.6). Here each caller queues its change and waits;
-one thread applies every change queued meanwhile in one transaction and one commit, then
+bare Bolt app's 16, 4.3 ms of CPU against 2.6). Here each caller queues its row and waits;
+one thread inserts every row queued meanwhile in one transaction and one commit, then
 answers each caller. Nothing is acked before its commit, as before. With nobody else
-waiting, a change is written at once, alone.
+waiting, a row is written at once, alone.
+
+Under 20 concurrent submissions this thread used 1.0 to 1.2 ms of CPU per request: the
+whole difference between the bot's CPU per submission and a bare Bolt app's. So it keeps one
+connection for itself, where borrowing one from the pool per transaction (on PostgreSQL
+pinging it first and rolling it back on return) and opening an ORM session cost more than
+the insert; and what it writes are rows, not callbacks, so the rows queued meanwhile for one
+statement go to the database in one execution (one driver call on SQLite, one pipeline on
+PostgreSQL) instead of one each. Same run, same bursts: 1.14 ms a request before, 0.50 ms
+after on SQLite (0.79 ms with the kept connection alone); 1.27 and 0.64 ms on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, Executable
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-T = TypeVar("T")
 
-Change = Callable[[Session], object]
+@dataclass(frozen=True)
+class Insert:
+    """One row to insert with `statement` (an INSERT without RETURNING, so that drivers can
+    take many rows in one call)."""
+
+    statement: Executable
+    values: dict[str, Any]
 
 
 class GroupedWrites:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
-        self._queued: list[tuple[Change, Future[object]]] = []
+    def __init__(self, engine: Engine, *, keep_idle_connection: float = 5.0) -> None:
+        self._engine = engine
+        # Seconds without a row after which the writer gives its connection back to the pool:
+        # a process (or a test) done with it does not hold a database connection forever.
+        self._keep_idle_connection = keep_idle_connection
+        self._queued: list[tuple[Insert, Future[None]]] = []
         self._changed = threading.Condition()
         self._writer: threading.Thread | None = None
+        self._connection: Connection | None = None  # the writer thread's alone
 
-    def write(self, change: Callable[[Session], T]) -> T:
-        """`change` applied and committed; raises what it (or the commit) raised."""
-        done: Future[object] = Future()
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def insert(self, row: Insert) -> None:
+        """`row` inserted and committed; raises what the insert (or the commit) raised."""
+        done: Future[None] = Future()
         with self._changed:
-            self._queued.append((change, done))
+            self._queued.append((row, done))
             if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_forever, name="grouped-writes", daemon=True
                 )
                 self._writer.start()
             self._changed.notify()
-        return done.result()  # type: ignore[return-value]  # what `change` returned
+        done.result()
 
     def _write_forever(self) -> None:
         while True:
-            with self._changed:
+            batch = self._next_batch()
+            if batch:
+                self._commit(batch)
+            else:
+                self._let_go_of_connection()
+
+    def _next_batch(self) -> list[tuple[Insert, Future[None]]]:
+        """What was queued; empty once the kept connection has been idle long enough."""
+        with self._changed:
+            if self._connection is None:
                 while not self._queued:
                     self._changed.wait()
-                batch, self._queued = self._queued, []
-            self._commit(batch)
+            elif not self._queued:
+                self._changed.wait(self._keep_idle_connection)
+            batch, self._queued = self._queued, []
+        return batch
 
-    def _commit(self, batch: list[tuple[Change, Future[object]]]) -> None:
+    def _commit(self, batch: list[tuple[Insert, Future[None]]]) -> None:
         try:
-            with self._sessions.begin() as session:
-                results = [change(session) for change, _done in batch]
+            self._apply([row for row, _done in batch])
         except Exception as error:
             if len(batch) > 1 and not isinstance(error, OperationalError):
-                # One change refused: each alone, so a bad change fails only its own caller.
-                # What the batch did was rolled back.
+                # One row refused: each alone, so a bad row fails only its own caller. What
+                # the batch did was rolled back.
                 for queued in batch:
                     self._commit([queued])
             else:
                 # The database itself failed (unreachable, locked): every caller hears so
                 # now, instead of after one more try each.
-                for _change, done in batch:
+                for _row, done in batch:
                     done.set_exception(error)
             return
         except BaseException as error:  # the process is ending: nobody may wait forever
-            for _change, done in batch:
+            for _row, done in batch:
                 done.set_exception(error)
             raise
-        for (_change, done), result in zip(batch, results, strict=True):
-            done.set_result(result)
+        for _row, done in batch:
+            done.set_result(None)
+
+    def _apply(self, rows: list[Insert]) -> None:
+        try:
+            self._apply_once(rows)
+            return
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # The kept connection had died (a database restart, an idle timeout): what the pool's
+        # ping would have caught before lending it. Once more, on a new one.
+        self._let_go_of_connection()
+        self._apply_once(rows)
+
+    def _apply_once(self, rows: list[Insert]) -> None:
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        connection = self._connection
+        by_statement: dict[int, tuple[Executable, list[dict[str, Any]]]] = {}
+        for row in rows:
+            by_statement.setdefault(id(row.statement), (row.statement, []))[1].append(row.values)
+        with connection.begin():
+            for statement, values in by_statement.values():
+                connection.execute(statement, values)
+
+    def _let_go_of_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # a broken one is discarded by the pool
+                connection.close()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -75,4 +76,6 @@ class Services:
     profile_fetches: Fetches = field(default_factory=Fetches)
 
     def __post_init__(self) -> None:
-        self.grouped_writes = GroupedWrites(self.sessions)
+        engine = self.sessions.kw["bind"]  # what make_session_factory bound every session to
+        assert isinstance(engine, Engine)
+        self.grouped_writes = GroupedWrites(engine)

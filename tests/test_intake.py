@@ -16,6 +16,7 @@ from bot.delivery.runner import Job
 from bot.domain import Severity
 from bot.escalations import intake
 from bot.escalations.form import EscalationForm, form_from_payload, form_to_payload, parse_open_form
+from bot.grouped_writes import GroupedWrites
 from bot.models import Delivery, DeliveryStatus, Escalation, SlackUser
 from bot.runtime import Services
 from bot.settings import Settings
@@ -47,8 +48,9 @@ def test_a_form_survives_its_stay_in_the_ledger_unchanged() -> None:
 
 def test_keeping_a_form_writes_one_row_and_no_record(engine: Engine) -> None:
     sessions = make_session_factory(engine)
-    with sessions.begin() as session:
-        intake.keep_open_form(session, a_form(World()), opened_by="UPM", now=NOW)
+    GroupedWrites(engine).insert(
+        intake.form_to_keep(engine.dialect.name, a_form(World()), opened_by="UPM", now=NOW)
+    )
     with sessions() as session:
         [row] = session.scalars(select(Delivery)).all()
         assert row.kind == DeliveryKind.OPEN_ESCALATION and row.status is DeliveryStatus.PENDING

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.grouped_writes import Insert
 from bot.models import Delivery, DeliveryStatus
 
 # Long enough for one delivery's Slack calls (each times out after 10 s), short enough that
@@ -51,12 +52,18 @@ def _insert(dialect: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING the key, built once per dialect: building
     the statement cost more CPU than running it, and a form's save sits before its ack.
     RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING."""
+    table = _insert_quietly(dialect).table
+    return _insert_quietly(dialect).returning(table.c.subject, table.c.kind, table.c.slot)
+
+
+@functools.cache
+def _insert_quietly(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, telling nothing back: a driver runs it for many
+    rows in one call."""
     table = Delivery.__table__
     assert isinstance(table, Table)  # declared with columns, so mapped to a Table
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return insert.on_conflict_do_nothing(index_elements=["subject", "kind", "slot"]).returning(
-        table.c.subject, table.c.kind, table.c.slot
-    )
+    return insert.on_conflict_do_nothing(index_elements=["subject", "kind", "slot"])
 
 
 def _row(
@@ -99,6 +106,14 @@ def schedule(
     statement = _insert(session.get_bind().dialect.name)
     row = _row(subject, kind, slot, due_at, escalation_id, payload, done_at)
     return session.execute(statement, row).first() is not None
+
+
+def schedule_later(
+    dialect: str, *, subject: str, kind: str, slot: str, due_at: datetime, payload: dict[str, Any]
+) -> Insert:
+    """`schedule`'s row as an `Insert` for GroupedWrites (a row already recorded stays as
+    it was, and nobody is told)."""
+    return Insert(_insert_quietly(dialect), _row(subject, kind, slot, due_at, None, payload, None))
 
 
 @dataclass(frozen=True)

@@ -12,28 +12,28 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from blocks import notices
 from bot.delivery import ledger
 from bot.delivery.kinds import DeliveryKind
 from bot.delivery.runner import Job, Outcome, settle_with
 from bot.escalations import effects, service
 from bot.escalations.form import EscalationForm, form_from_payload, form_to_payload
+from bot.grouped_writes import Insert
 from bot.runtime import Services
 
 
-def keep_open_form(
-    session: Session,
+def form_to_keep(
+    dialect: str,
     form: EscalationForm,
     *,
     opened_by: str,
     now: datetime,
     response_url: str | None = None,
-) -> None:
-    """Save the form for `make_record`; one insert, so the ack stays fast."""
-    ledger.schedule(
-        session,
+) -> Insert:
+    """The ledger row that keeps the form for `make_record`: one insert, so the ack stays
+    fast."""
+    return ledger.schedule_later(
+        dialect,
         subject=f"form:{uuid.uuid4().hex}",
         kind=DeliveryKind.OPEN_ESCALATION,
         slot="open",

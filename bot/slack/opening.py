@@ -57,9 +57,9 @@ def register(app: App, services: Services) -> None:
             return
         opened_by, now = body["user"]["id"], services.clock.now()
         try:
-            services.grouped_writes.write(
-                lambda session: intake.keep_open_form(
-                    session,
+            services.grouped_writes.insert(
+                intake.form_to_keep(
+                    services.grouped_writes.dialect,
                     form,
                     opened_by=opened_by,
                     now=now,
