@@ -77,11 +77,16 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+def is_user_id(value: str) -> bool:
+    """Whether `value` has the shape of a Slack user ID (and not of a name someone typed)."""
+    return _USER_ID.fullmatch(value) is not None
+
+
 def mention(user_id: str | None) -> str:
     """A mention of a user the bot knows by ID; anything else is shown as text."""
     if not user_id:
         return MENTION_NOBODY
-    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(clip(user_id, 40))
+    return f"<@{user_id}>" if is_user_id(user_id) else escape(clip(user_id, 40))
 
 
 def channel(channel_id: str | None) -> str:

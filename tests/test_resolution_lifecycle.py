@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete
+
 from bot.domain import EventKind, Role, State
-from bot.models import Delivery, DeliveryStatus, TimelineEvent
+from bot.models import Delivery, DeliveryStatus, SlackUser, TimelineEvent
 from tests.flows import open_escalation, root_ts, the_escalation, wait_for_receipt, wait_for_view
 from tests.harness import BotHarness
 
@@ -455,3 +457,20 @@ def test_alternatives_requirement_changes_and_raid_are_kept_and_exported(
     )
     assert "| SSO moves to phase 3 | Dana Director (UDIR0001) | 2026-11-23 |" in markdown
     assert "- Risk: Customer freeze from Dec 15" in markdown
+
+
+def test_the_export_names_people_whose_profile_was_never_fetched(
+    make_harness: Callable[..., BotHarness],
+) -> None:
+    """A form acks before every profile is known (the lookups' time runs out on a slow
+    Slack); the export, sent after its ack, asks Slack for the names it lacks."""
+    harness = opened(make_harness)
+    world = harness.world
+    with harness.services.sessions.begin() as session:
+        session.execute(delete(SlackUser).where(SlackUser.user_id == world.director))
+    harness.services.profiles.pop(world.director, None)
+    harness.slash("export ESC-1")
+    markdown = harness.standin.uploaded_files()[-1]["content"].decode()
+    assert "- Director PS: Dana Director (UDIR0001)" in markdown
+    with harness.services.sessions() as session:
+        assert session.get(SlackUser, world.director) is not None

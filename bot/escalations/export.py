@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from blocks.text import is_user_id
 from bot.domain import STAKEHOLDER_ROLES, TRIGGERS_BY_CODE, AttemptKind, checklist_for
 from bot.escalations.records import tracking
 from bot.models import (
@@ -47,15 +48,25 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def export_markdown(session: Session, escalation: Escalation, now: datetime) -> str:
-    """Everything on the record, children and timeline included, oldest first."""
+def export_markdown(
+    session: Session, escalation: Escalation, now: datetime, unnamed: set[str] | None = None
+) -> str:
+    """Everything on the record, children and timeline included, oldest first.
+
+    People the bot has no profile for are shown by ID and added to `unnamed`, so a caller
+    that may ask Slack can render again with their names.
+    """
     track = tracking(session, escalation.id)
     names = {user.user_id: user.name for user in session.scalars(select(SlackUser))}
 
     def who(user_id: str | None) -> str:
         if not user_id:
             return "—"
-        return f"{names[user_id]} ({user_id})" if user_id in names else user_id
+        if user_id in names:
+            return f"{names[user_id]} ({user_id})"
+        if unnamed is not None and is_user_id(user_id):
+            unnamed.add(user_id)
+        return user_id
 
     def rows(model: type[_Row], order: QueryableAttribute[Any]) -> list[_Row]:
         return list(

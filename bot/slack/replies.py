@@ -41,11 +41,23 @@ def tell(services: Services, body: dict[str, Any], text: str) -> None:
 
 def send_export(services: Services, user_id: str, escalation_id: int) -> str | None:
     """DM the Markdown export as a file; returns a problem to tell the person, or None."""
+    unnamed: set[str] = set()
+    key, markdown = _markdown(services, escalation_id, unnamed)
+    if unnamed:
+        # Profiles are looked up briefly before an ack, so a slow Slack can leave someone
+        # unnamed; nobody waits on an ack here, so ask now and name them in the file.
+        for user_id in sorted(unnamed):
+            people.lookup(services, user_id)
+        key, markdown = _markdown(services, escalation_id)
+    return _dm_file(services, user_id, f"{key}.md", markdown, f"{key}: full record and timeline")
+
+
+def _markdown(
+    services: Services, escalation_id: int, unnamed: set[str] | None = None
+) -> tuple[str, str]:
     with services.sessions() as session:
         escalation = service.load(session, escalation_id)
-        markdown = export_markdown(session, escalation, services.clock.now())
-        key = escalation.key
-    return _dm_file(services, user_id, f"{key}.md", markdown, f"{key}: full record and timeline")
+        return escalation.key, export_markdown(session, escalation, services.clock.now(), unnamed)
 
 
 def send_figures_csv(services: Services, user_id: str) -> str | None:
