@@ -230,7 +230,9 @@ def measure_size(count: int) -> Row:
         f"{wall:.1f} s",
         f"{minimum:.1f} s minimum",
         f"{wall / minimum:.2f}x" if minimum else "",
-        "<= 1.1x, 0 dup, 0 lost",
+        # The goal is for the 1 000: at 200 the fixed costs weigh most (a bare sender
+        # reads 1.2x to 1.3x there too), so only duplicates and losses are held to it.
+        "<= 1.1x, 0 dup, 0 lost" if count >= 1_000 else "0 dup, 0 lost",
         f"bare sender {bare:.1f} s ({bare / minimum:.2f}x) in the same run; "
         f"duplicates {duplicates}, lost {lost}, 429s {standin.refused}; "
         f"{len(expected.prompts)} prompts ({count // PER_DRI} DRIs x {PER_DRI}) + "
