@@ -6,8 +6,8 @@ SQLite or PostgreSQL call hands the interpreter to another thread and waits to g
 and a transaction is half a dozen such calls (42 context switches per submission against a
 bare Bolt app's 16, 4.3 ms of CPU against 2.6). Here each caller queues its row and waits;
 one thread inserts every row queued meanwhile for one statement in one execution and one
-transaction, then answers each caller. Nothing is acked before its commit, as before. With nobody else
-waiting, a row is written at once, alone.
+transaction, then answers each caller. Nothing is acked before its commit, as before. With
+nobody else waiting, a row is written at once, alone.
 
 Under 20 concurrent submissions this thread used 1.0 to 1.4 ms of CPU per request: the
 whole difference between the bot's CPU per submission and a bare Bolt app's. So it keeps one
