@@ -470,7 +470,9 @@ def test_the_export_names_people_whose_profile_was_never_fetched(
         session.execute(delete(SlackUser).where(SlackUser.user_id == world.director))
     harness.services.profiles.pop(world.director, None)
     harness.slash("export ESC-1")
-    markdown = harness.standin.uploaded_files()[-1]["content"].decode()
-    assert "- Director PS: Dana Director (UDIR0001)" in markdown
+    [exported] = harness.standin.uploaded_files()
+    # To the person who asked, not to anyone it looked up on the way.
+    assert exported["channel"] == harness.standin.dm_channel(world.pm)
+    assert "- Director PS: Dana Director (UDIR0001)" in exported["content"].decode()
     with harness.services.sessions() as session:
         assert session.get(SlackUser, world.director) is not None

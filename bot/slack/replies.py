@@ -46,8 +46,8 @@ def send_export(services: Services, user_id: str, escalation_id: int) -> str | N
     if unnamed:
         # Profiles are looked up briefly before an ack, so a slow Slack can leave someone
         # unnamed; nobody waits on an ack here, so ask now and name them in the file.
-        for user_id in sorted(unnamed):
-            people.lookup(services, user_id)
+        for person in sorted(unnamed):
+            people.lookup(services, person)
         key, markdown = _markdown(services, escalation_id)
     return _dm_file(services, user_id, f"{key}.md", markdown, f"{key}: full record and timeline")
 
