@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import platform
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,30 @@ def percentile(values: Sequence[float], fraction: float) -> float:
         return math.nan
     rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[rank - 1]
+
+
+def ratio_interval(
+    rounds: Sequence[Sequence[float]],
+    reference_rounds: Sequence[Sequence[float]],
+    fraction: float,
+    confidence: float = 0.9,
+    resamples: int = 2000,
+) -> tuple[float, float]:
+    """How far the ratio of two percentiles moves with the rounds that happened to be run: a
+    bootstrap over rounds, the same rounds drawn for both sides (a round's bursts ran back to
+    back, on the same machine state), each side's samples pooled. Returns the `confidence`
+    interval's ends (0.9: the 5th and the 95th of `resamples` ratios)."""
+    if len(rounds) != len(reference_rounds) or not rounds:
+        raise ValueError("one list of samples per round, on both sides")
+    draw = random.Random(0)  # the same interval for the same figures
+    ratios = []
+    for _ in range(resamples):
+        picked = [draw.randrange(len(rounds)) for _ in rounds]
+        mine = [value for index in picked for value in rounds[index]]
+        theirs = [value for index in picked for value in reference_rounds[index]]
+        ratios.append(percentile(mine, fraction) / percentile(theirs, fraction))
+    tail = (1 - confidence) / 2
+    return percentile(ratios, tail), percentile(ratios, 1 - tail)
 
 
 def ms(seconds: float) -> str:
