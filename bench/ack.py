@@ -10,7 +10,8 @@ views.open after its ack, as the bot does. Rounds rotate which app goes first; a
 burst the bench waits until, for a moment, the stand-in has had no call and no app has used
 the CPU, so work an app does after its acks (views.open, making the records, publication)
 does not land on the next burst, its own or another's. Each app's first burst after start is
-reported on its own row: it pays one-off costs the percentiles would otherwise mix in.
+reported on its own row: it pays one-off costs the percentiles would otherwise mix in. Each
+p99 ratio comes with its 90% interval over the rounds run (`report.ratio_interval`).
 """
 
 from __future__ import annotations
